@@ -1,0 +1,142 @@
+"""The connector's whole path: sources -> records -> normalise/match keys (pseudonymise) ->
+plan against what was last sent -> upload in batches -> remember what was sent.
+"""
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from connectors.config import ConnectorConfig
+from connectors.errors import MassRemovalRefused
+from connectors.pseudonymise import Outgoing, Pseudonymiser
+from connectors.records import Records, build_records
+from connectors.sources import SourceProblem, read_903, read_identity, read_postcode_lookup
+from connectors.state import SyncState, save_state
+from connectors.upload import HubClient, batches
+from hub import wire
+from keys import CouncilKey, SealedIdError
+
+Progress = Callable[[int, int], None]
+
+
+def read_sources(config: ConnectorConfig, today: date | None = None) -> Records:
+    extract = read_903(config.ssda903)
+    identities = read_identity(config.identities)
+    lookup = read_postcode_lookup(config.postcode_lookup) if config.postcode_lookup else None
+    records = build_records(extract, identities, lookup, today=today)
+    records.problems[:0] = [*extract.problems, *identities.problems,
+                            *(lookup.problems if lookup else [])]
+    return records
+
+
+@dataclass
+class SyncPlan:
+    children: list[Outgoing] = field(default_factory=list)
+    episodes: list[Outgoing] = field(default_factory=list)
+    removed_children: list[str] = field(default_factory=list)
+    removed_episodes: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    problems: list[SourceProblem] = field(default_factory=list)
+
+    def removals(self) -> int:
+        return len(self.removed_children) + len(self.removed_episodes)
+
+    def total(self) -> int:
+        return len(self.children) + len(self.episodes) + self.removals()
+
+
+def plan_sync(records: Records, pseudonymiser: Pseudonymiser, state: SyncState) -> SyncPlan:
+    """Only what changed since the last sync, including removals of records no longer present."""
+    in_care = {c.identity.child_id for c in records.children}
+    children = [pseudonymiser.child(c) for c in records.children]
+    episodes = [pseudonymiser.episode(e, in_care=True) for e in records.episodes
+                if e.identity.child_id in in_care]
+    plan = SyncPlan(problems=list(records.problems))
+    for outgoing, previous, target in ((c, state.children, plan.children) for c in children):
+        _plan_one(outgoing, previous, target, plan)
+    for outgoing in episodes:
+        _plan_one(outgoing, state.episodes, plan.episodes, plan)
+    plan.removed_children = sorted(set(state.children) - {c.record.ref for c in children})
+    plan.removed_episodes = sorted(set(state.episodes) - {e.record.ref for e in episodes})
+    return plan
+
+
+def _plan_one(outgoing: Outgoing, previous: dict[str, str], target: list[Outgoing],
+              plan: SyncPlan) -> None:
+    if previous.get(outgoing.record.ref) == outgoing.digest:
+        plan.unchanged += 1
+    else:
+        target.append(outgoing)
+
+
+def check_removals(plan: SyncPlan, state: SyncState, max_share: float, allow: bool) -> None:
+    """A truncated or empty extract must never mass-delete the hub's records."""
+    held = state.total()
+    if allow or held == 0 or plan.removals() <= max_share * held:
+        return
+    raise MassRemovalRefused(
+        f"this sync would remove {plan.removals()} of the {held} records last sent "
+        f"({plan.removals() / held:.0%}, limit {max_share:.0%}); nothing was sent")
+
+
+def run_sync(plan: SyncPlan, client: HubClient, state: SyncState, config: ConnectorConfig,
+             progress: Progress | None = None) -> int:
+    """Upload the plan in batches; the state file is updated after each acknowledged batch, so
+    an interrupted run resumes where it stopped. Returns the number of records sent."""
+    run_id, sent, total, size = uuid.uuid4().hex, 0, plan.total(), config.batch_size
+    steps: list[tuple[str, wire.RecordBatch, Callable[[], None]]] = []
+    for chunk in batches(plan.children, size):
+        steps.append(("children", wire.RecordBatch(children=[o.record for o in chunk]),
+                      _remember(state.children, chunk)))
+    for chunk in batches(plan.episodes, size):
+        steps.append(("episodes", wire.RecordBatch(episodes=[o.record for o in chunk]),
+                      _remember(state.episodes, chunk)))
+    for refs in batches(plan.removed_children, size):
+        steps.append(("removed-children", wire.RecordBatch(removed_children=list(refs)),
+                      _forget(state.children, refs)))
+    for refs in batches(plan.removed_episodes, size):
+        steps.append(("removed-episodes", wire.RecordBatch(removed_episodes=list(refs)),
+                      _forget(state.episodes, refs)))
+    for number, (kind, batch, commit) in enumerate(steps):
+        client.send_batch(batch, idempotency_key=f"{run_id}-{number}-{kind}")
+        commit()
+        save_state(config.state_file, state)
+        sent += batch.size()
+        if progress:
+            progress(sent, total)
+    state.last_sync = datetime.now(UTC).isoformat(timespec="seconds")
+    save_state(config.state_file, state)
+    return sent
+
+
+def _remember(table: dict[str, str], chunk: Sequence[Outgoing]) -> Callable[[], None]:
+    return lambda: table.update((o.record.ref, o.digest) for o in chunk)
+
+
+def _forget(table: dict[str, str], refs: Sequence[str]) -> Callable[[], None]:
+    def forget() -> None:
+        for ref in refs:
+            table.pop(ref, None)
+    return forget
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    notification: wire.Notification
+    reference: str | None  # the council's own id, unsealed locally
+
+
+def open_reference(council: CouncilKey, sealed: str | None) -> str | None:
+    if not sealed:
+        return None
+    try:
+        return council.open(sealed)
+    except SealedIdError:
+        return "(not sealed by this council)"
+
+
+def fetch_inbox(client: HubClient, council: CouncilKey,
+                include_acknowledged: bool = False) -> list[InboxItem]:
+    return [InboxItem(n, open_reference(council, n.fields.get("your_reference")))
+            for n in client.notifications(include_acknowledged=include_acknowledged)]

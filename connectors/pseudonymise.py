@@ -1,0 +1,91 @@
+"""Clear records -> wire records. The last step inside the council: after this, names, dates of
+birth, NHS numbers, UPNs and postcodes exist only as match-key tokens, and child ids only sealed.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from connectors.matchkeys import Identity, match_keys, normalise_identity
+from connectors.records import ChildInCare, MissingEpisode
+from connectors.sources.identity import IdentityRow
+from hub import wire
+from keys import CouncilKey, SharedKeyring
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A wire record and the digest of its content (sealed id excluded: it is re-sealed freshly
+    each time, so only a real change of content changes the digest)."""
+
+    record: wire.ChildRecord | wire.EpisodeRecord
+    digest: str
+
+
+def _digest(record: wire.ChildRecord | wire.EpisodeRecord) -> str:
+    body = record.model_dump_json(exclude={"sealed_id"})
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def identity_of(row: IdentityRow) -> Identity:
+    return normalise_identity(
+        forename=row.forename, surname=row.surname, dob=row.dob, sex=row.sex,
+        nhs_number=row.nhs_number, upn=row.upn, postcode=row.postcode, known_as=row.known_as,
+        former_surname=row.former_surname)
+
+
+def child_ref(council: CouncilKey, child_id: str) -> str:
+    return council.record_ref("child", child_id)
+
+
+def episode_ref(council: CouncilKey, child_id: str, episode: MissingEpisode) -> str:
+    return council.record_ref("episode", f"{child_id}|{episode.kind}|{episode.start.isoformat()}")
+
+
+class Pseudonymiser:
+    """Derives tokens under the newest shared epoch and seals ids under the council's key."""
+
+    def __init__(self, keyring: SharedKeyring, council: CouncilKey) -> None:
+        self._deriver = keyring.deriver()
+        self._council = council
+
+    def match_keys(self, identity: Identity) -> list[wire.MatchKey]:
+        return [wire.MatchKey(type=t.key_type, epoch=t.epoch, token=t.value)
+                for t in match_keys(identity, self._deriver)]
+
+    def child(self, child: ChildInCare) -> Outgoing:
+        row = child.identity
+        record = wire.ChildRecord(
+            ref=child_ref(self._council, row.child_id), sealed_id=self._council.seal(row.child_id),
+            match_keys=self.match_keys(identity_of(row)), legal_status=child.legal_status,
+            placement_type=child.placement_type, placement_authority=child.placement_authority,
+            placed_since=child.placed_since)
+        return Outgoing(record, _digest(record))
+
+    def episode(self, episode: MissingEpisode, in_care: bool) -> Outgoing:
+        """An episode of a child this council looks after is joined by reference alone; any
+        other child is described by match keys for the hub to link."""
+        child_id = episode.identity.child_id
+        record = wire.EpisodeRecord(
+            ref=episode_ref(self._council, child_id, episode),
+            child_ref=child_ref(self._council, child_id) if in_care else None,
+            sealed_id=self._council.seal(child_id),
+            match_keys=[] if in_care else self.match_keys(identity_of(episode.identity)),
+            kind=episode.kind, start=episode.start, end=episode.end,
+            started_at=episode.started_at, ended_at=None)
+        return Outgoing(record, _digest(record))
+
+    def live_event(self, *, event_id: str, kind: str, started_at: datetime,
+                   ended_at: datetime | None, identity: IdentityRow | None,
+                   own_child_id: str | None) -> wire.EpisodeRecord:
+        """An urgent event: joined by reference when this council looks after the child,
+        otherwise described by the match keys of whatever identity the reporter holds."""
+        return wire.EpisodeRecord(
+            ref=self._council.record_ref("event", event_id),
+            child_ref=child_ref(self._council, own_child_id) if own_child_id else None,
+            sealed_id=self._council.seal(event_id),
+            match_keys=[] if own_child_id or identity is None
+            else self.match_keys(identity_of(identity)),
+            kind=kind,  # type: ignore[arg-type]  # validated by the CLI
+            start=started_at.date(), end=ended_at.date() if ended_at else None,
+            started_at=started_at, ended_at=ended_at)

@@ -1,0 +1,5 @@
+import sys
+
+from homeward.cli import main
+
+sys.exit(main())

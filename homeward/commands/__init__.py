@@ -1,0 +1,1 @@
+"""Handlers for `homeward` subcommands, one module per command group."""

@@ -1,0 +1,68 @@
+"""`homeward audit ...`: verify the chain, query entries."""
+
+import argparse
+import json
+from pathlib import Path
+
+import httpx2 as httpx
+from sqlmodel import Session
+
+from hub import audit, db, wire
+from hub.settings import HubSettings
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    group = sub.add_parser("audit", help="verify and query the audit log")
+    actions = group.add_subparsers(dest="action", required=True)
+    verify = actions.add_parser("verify", help="recompute the hash chain of a hub database")
+    verify.add_argument("--database-url", help="default: HOMEWARD_HUB_DATABASE_URL or SQLite")
+    verify.set_defaults(handler=verify_command)
+    query = actions.add_parser("query", help="read audit entries through the hub API")
+    query.add_argument("--hub-url", required=True)
+    query.add_argument("--credential-file", type=Path, required=True)
+    query.add_argument("--subject", help="only entries about this subject (e.g. a case reference)")
+    query.add_argument("--json", action="store_true")
+    query.set_defaults(handler=query_command)
+
+
+def verify_command(args: argparse.Namespace) -> int:
+    url = args.database_url or HubSettings().database_url
+    with Session(db.make_engine(url)) as session:
+        result = audit.verify(session)
+    if result.ok:
+        print(f"audit log verified: {result.entries} entries, head {result.head_hash}")
+        return 0
+    print(f"AUDIT LOG FAILED VERIFICATION at entry {result.at_seq}: {result.problem} "
+          f"({result.entries} entries verified before it)")
+    return 1
+
+
+def fetch_entries(http: httpx.Client, credential: str, subject: str | None
+                  ) -> list[wire.AuditEntry]:
+    entries: list[wire.AuditEntry] = []
+    after: str | None = "0"
+    while after is not None:
+        params: dict[str, str | int] = {"after": after, "limit": 1000}
+        if subject:
+            params["subject"] = subject
+        response = http.get(f"{wire.API_PREFIX}/audit", params=params,
+                            headers={"Authorization": f"Bearer {credential}"})
+        response.raise_for_status()
+        page = wire.AuditPage.model_validate_json(response.content)
+        entries.extend(page.entries)
+        after = page.next_cursor
+    return entries
+
+
+def format_entry(e: wire.AuditEntry) -> str:
+    detail = json.dumps(e.detail, sort_keys=True)
+    return f"#{e.seq:<6} {e.at:%Y-%m-%d %H:%M:%S}  {e.actor:<10} {e.action:<20} {e.subject}  {detail}"
+
+
+def query_command(args: argparse.Namespace) -> int:
+    credential = args.credential_file.read_text(encoding="utf-8").strip()
+    with httpx.Client(base_url=args.hub_url, timeout=30.0) as http:
+        entries = fetch_entries(http, credential, args.subject)
+    for entry in entries:
+        print(entry.model_dump_json() if args.json else format_entry(entry))
+    return 0

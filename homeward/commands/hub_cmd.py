@@ -1,0 +1,108 @@
+"""`homeward hub ...`: initialise, serve, register authorities."""
+
+import argparse
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from hub import audit, auth, db, store
+from hub.app import build_context, create_app, utc_now
+from hub.settings import HubSettings
+from keys import new_secret, write_hub_key
+
+
+def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--database-url", help="default: HOMEWARD_HUB_DATABASE_URL or SQLite")
+    parser.add_argument("--key-file", type=Path, help="default: HOMEWARD_HUB_KEY_FILE")
+
+
+def settings_from(args: argparse.Namespace) -> HubSettings:
+    overrides = {k: v for k, v in (("database_url", args.database_url),
+                                   ("key_file", args.key_file)) if v is not None}
+    return HubSettings(**overrides)
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    hub = sub.add_parser("hub", help="run and administer the hub")
+    actions = hub.add_subparsers(dest="action", required=True)
+    init = actions.add_parser("init", help="create the hub key and database schema")
+    add_settings_arguments(init)
+    init.set_defaults(handler=init_hub)
+    serve = actions.add_parser("serve", help="serve the hub API")
+    add_settings_arguments(serve)
+    serve.add_argument("--host", default=None)
+    serve.add_argument("--port", type=int, default=None)
+    serve.set_defaults(handler=serve_hub)
+    authority = actions.add_parser("authority", help="register authorities")
+    auth_actions = authority.add_subparsers(dest="authority_action", required=True)
+    add = auth_actions.add_parser("add", help="register an authority; prints its credential once")
+    add_settings_arguments(add)
+    add.add_argument("code", help="ONS code, e.g. E08000025")
+    add.add_argument("--name", required=True)
+    add.add_argument("--contact", required=True, help="duty team contact shared under policy")
+    add.add_argument("--role", choices=["council", "auditor"], default="council")
+    add.add_argument("--credential-out", type=Path, help="write the credential to this file")
+    add.set_defaults(handler=add_authority)
+    listing = auth_actions.add_parser("list", help="list registered authorities")
+    add_settings_arguments(listing)
+    listing.set_defaults(handler=list_authorities)
+
+
+def init_hub(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    if settings.key_file.exists():
+        print(f"hub key already exists at {settings.key_file}; kept")
+    else:
+        write_hub_key(settings.key_file, new_secret())
+        print(f"wrote hub key to {settings.key_file}")
+    _ensure_sqlite_folder(settings.database_url)
+    db.create_schema(db.make_engine(settings.database_url))
+    print(f"database ready: {_redacted(settings.database_url)}")
+    return 0
+
+
+def _ensure_sqlite_folder(url: str) -> None:
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _redacted(url: str) -> str:
+    scheme, sep, rest = url.partition("://")
+    return f"{scheme}{sep}{rest.split('@')[-1]}" if "@" in rest else url
+
+
+def serve_hub(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = settings_from(args)
+    app = create_app(settings)
+    uvicorn.run(app, host=args.host or settings.host, port=args.port or settings.port,
+                log_level="info")
+    return 0
+
+
+def add_authority(args: argparse.Namespace) -> int:
+    context = build_context(settings_from(args))
+    with context.transaction() as session:
+        credential = auth.register(session, context.services.hub_key, code=args.code,
+                                   name=args.name, contact=args.contact, role=args.role,
+                                   now=utc_now())
+        audit.append_at(session, utc_now(), actor="operator", action="authority.register",
+                        subject=args.code, detail={"role": args.role})
+    if args.credential_out:
+        args.credential_out.parent.mkdir(parents=True, exist_ok=True)
+        args.credential_out.write_text(credential + "\n", encoding="utf-8")
+        args.credential_out.chmod(0o600)
+        print(f"registered {args.code}; credential written to {args.credential_out}")
+    else:
+        print(credential)
+    return 0
+
+
+def list_authorities(args: argparse.Namespace) -> int:
+    context = build_context(settings_from(args))
+    with Session(context.engine) as session:
+        for a in session.exec(select(store.Authority).order_by(store.Authority.code)):
+            state = "revoked" if a.revoked_at else "active"
+            print(f"{a.code}\t{a.role}\t{state}\t{a.name}\t{a.contact}")
+    return 0

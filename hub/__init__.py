@@ -1,0 +1,1 @@
+"""Homeward hub: ingest -> matching -> sharing -> notify -> audit (see hub/pipeline.py)."""

@@ -1,0 +1,86 @@
+"""``create_app(settings)``: the hub as a FastAPI application. No import-time singletons."""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from hub import audit, db
+from hub.errors import ConfigurationError, HubError, NotAuthenticated
+from hub.pipeline import HubServices
+from hub.settings import HubSettings
+from keys import KeyFileError, read_hub_key
+from policies import PolicySet, load_policies
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class HubContext:
+    """What every request needs: database, keys, policies, clock."""
+
+    def __init__(self, settings: HubSettings, engine: Engine, services: HubServices,
+                 clock: Clock) -> None:
+        self.settings, self.engine, self.services, self.clock = settings, engine, services, clock
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+
+def build_context(settings: HubSettings, *, clock: Clock = utc_now,
+                  policies: PolicySet | None = None) -> HubContext:
+    try:
+        hub_key = read_hub_key(settings.key_file)
+    except KeyFileError as exc:
+        raise ConfigurationError(f"{exc}; run `homeward hub init` first") from exc
+    engine = db.make_engine(settings.database_url)
+    db.create_schema(engine)
+    chosen = policies if policies is not None else load_policies(settings.policies_dir)
+    return HubContext(settings, engine, HubServices(chosen, hub_key), clock)
+
+
+def create_app(settings: HubSettings | None = None, *, clock: Clock = utc_now,
+               policies: PolicySet | None = None) -> FastAPI:
+    from hub import api  # routes import HubContext from here
+
+    context = build_context(settings or HubSettings(), clock=clock, policies=policies)
+    app = FastAPI(title="Homeward hub", version="1", docs_url="/docs", redoc_url=None)
+    app.state.hub = context
+    app.include_router(api.router)
+    _install_error_handlers(app, context)
+    return app
+
+
+def _problem(status: int, code: str, title: str, detail: object) -> JSONResponse:
+    return JSONResponse(status_code=status, media_type="application/problem+json",
+                        content={"type": f"urn:homeward:problem:{code}", "title": title,
+                                 "status": status, "code": code, "detail": detail})
+
+
+def _install_error_handlers(app: FastAPI, context: HubContext) -> None:
+    @app.exception_handler(HubError)
+    async def hub_error(request: Request, exc: HubError) -> JSONResponse:
+        if isinstance(exc, NotAuthenticated):
+            with context.transaction() as session:
+                audit.append_at(session, context.clock(), actor="anonymous",
+                                action="auth.denied", subject=request.url.path)
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        response = _problem(exc.status, exc.code, exc.title, exc.detail)
+        if headers:
+            response.headers.update(headers)
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
+        return _problem(422, "invalid_request", "The request is not valid", problems)

@@ -1,0 +1,112 @@
+"""Append-only, hash-chained audit log.
+
+Each entry's hash covers its canonical encoding and the previous entry's hash, so an edited,
+deleted or reordered entry breaks the chain. Appends happen in the caller's transaction: an
+access and its audit entry land together or not at all. Entries hold no personal data, only
+authority codes, opaque references and counts.
+"""
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlmodel import Session, col, select
+
+from hub import store
+
+GENESIS_HASH = "0" * 64
+DOMAIN = b"homeward-audit-v1\n"
+
+
+def timestamp(at: datetime) -> str:
+    """UTC, microseconds, ``Z``: one spelling per instant (naive values are taken as UTC)."""
+    aware = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def canonical(value: object) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+def entry_hash(
+    *, seq: int, at: datetime, actor: str, action: str, subject: str, detail: str, prev_hash: str
+) -> str:
+    body = canonical({
+        "seq": seq, "at": timestamp(at), "actor": actor, "action": action,
+        "subject": subject, "detail": json.loads(detail), "prev_hash": prev_hash,
+    })
+    return hashlib.sha256(DOMAIN + body.encode("ascii")).hexdigest()
+
+
+def append_at(
+    session: Session,
+    at: datetime,
+    *,
+    actor: str,
+    action: str,
+    subject: str = "",
+    detail: Mapping[str, object] | None = None,
+) -> store.AuditRecord:
+    """Append one entry at time ``at``. Locks the chain head until commit."""
+    head = session.exec(select(store.AuditHead).with_for_update()).one()
+    encoded = canonical(dict(detail or {}))
+    seq = head.seq + 1
+    record = store.AuditRecord(
+        seq=seq, at=at, actor=actor, action=action, subject=subject, detail=encoded,
+        prev_hash=head.hash,
+        hash=entry_hash(seq=seq, at=at, actor=actor, action=action, subject=subject,
+                        detail=encoded, prev_hash=head.hash),
+    )
+    head.seq, head.hash = seq, record.hash
+    session.add(record)
+    session.add(head)
+    return record
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    ok: bool
+    entries: int
+    head_hash: str
+    problem: str | None = None
+    at_seq: int | None = None
+
+
+def verify_chain(records: Iterable[store.AuditRecord], head: store.AuditHead) -> Verification:
+    """Recompute the chain from genesis; report the first entry that does not fit."""
+    prev_hash, expected_seq, count = GENESIS_HASH, 1, 0
+    for r in records:
+        if r.seq != expected_seq:
+            return Verification(False, count, prev_hash, f"entry {expected_seq} is missing", r.seq)
+        if r.prev_hash != prev_hash:
+            return Verification(False, count, prev_hash, "entry does not follow its predecessor",
+                                r.seq)
+        recomputed = entry_hash(seq=r.seq, at=r.at, actor=r.actor, action=r.action,
+                                subject=r.subject, detail=r.detail, prev_hash=r.prev_hash)
+        if recomputed != r.hash:
+            return Verification(False, count, prev_hash, "entry content was altered", r.seq)
+        prev_hash, expected_seq, count = r.hash, expected_seq + 1, count + 1
+    if head.seq != count or head.hash != prev_hash:
+        return Verification(False, count, prev_hash,
+                            f"chain ends at entry {count} but the head records {head.seq}", count)
+    return Verification(True, count, prev_hash)
+
+
+def verify(session: Session) -> Verification:
+    head = session.exec(select(store.AuditHead)).one()
+    records = session.exec(select(store.AuditRecord).order_by(col(store.AuditRecord.seq)))
+    return verify_chain(records, head)
+
+
+def entries(
+    session: Session, *, after: int = 0, limit: int = 100, actor: str | None = None,
+    subject: str | None = None,
+) -> list[store.AuditRecord]:
+    query = select(store.AuditRecord).where(col(store.AuditRecord.seq) > after)
+    if actor is not None:
+        query = query.where(store.AuditRecord.actor == actor)
+    if subject is not None:
+        query = query.where(store.AuditRecord.subject == subject)
+    return list(session.exec(query.order_by(col(store.AuditRecord.seq)).limit(limit)))

@@ -1,0 +1,41 @@
+"""Database engine and schema. SQLite file by default, PostgreSQL by URL."""
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel, create_engine, select
+
+from hub import store
+from hub.audit import GENESIS_HASH
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        _sqlite_immediate_transactions(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10)
+
+
+def _sqlite_immediate_transactions(engine: Engine) -> None:
+    """Every SQLite transaction takes the write lock up front (no lost audit-chain races)."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+        dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+        dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def create_schema(engine: Engine) -> None:
+    SQLModel.metadata.create_all(engine)
+    with Session(engine) as session:
+        if session.exec(select(store.AuditHead)).first() is None:
+            session.add(store.AuditHead(id=1, seq=0, hash=GENESIS_HASH))
+            session.commit()

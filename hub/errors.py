@@ -1,0 +1,48 @@
+"""Hub errors, each with a stable ``code`` and HTTP status; one handler maps them to RFC 9457
+problem responses.
+
+    HubError
+    ├── NotAuthenticated   401  one opaque message whatever went wrong
+    ├── Forbidden          403
+    ├── NotFound           404  also used for "exists but is not yours"
+    ├── IdempotencyConflict 409
+    ├── InvalidRequest     422
+    └── ConfigurationError      operator-facing, never reaches a client
+"""
+
+
+class HubError(Exception):
+    code = "hub_error"
+    status = 500
+    title = "Hub error"
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+
+
+class NotAuthenticated(HubError):
+    code, status, title = "not_authenticated", 401, "Valid credentials are required"
+
+    def __init__(self) -> None:
+        super().__init__(self.title)
+
+
+class Forbidden(HubError):
+    code, status, title = "forbidden", 403, "This credential may not do that"
+
+
+class NotFound(HubError):
+    code, status, title = "not_found", 404, "No such resource"
+
+
+class IdempotencyConflict(HubError):
+    code, status, title = "idempotency_conflict", 409, "Idempotency key reused for another request"
+
+
+class InvalidRequest(HubError):
+    code, status, title = "invalid_request", 422, "The request is not valid"
+
+
+class ConfigurationError(HubError):
+    code, title = "configuration", "The hub is not configured"

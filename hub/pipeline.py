@@ -1,0 +1,78 @@
+"""The hub's whole path in one place: ingest -> matching -> sharing -> notify -> audit.
+
+Every function here runs inside the caller's transaction; nothing commits.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from hub import audit, ingest, linking, notify, sharing, store, wire
+from hub.errors import IdempotencyConflict
+from keys import HubKey
+from policies import PolicySet
+
+
+@dataclass(frozen=True)
+class HubServices:
+    policies: PolicySet
+    hub_key: HubKey
+
+
+def ingest_batch(
+    session: Session, hub: HubServices, authority: str, batch: wire.RecordBatch, now: datetime
+) -> wire.BatchReceipt:
+    children = ingest.upsert_children(session, authority, batch.children, hub.hub_key, now)
+    episodes = ingest.upsert_episodes(session, authority, batch.episodes, hub.hub_key, now)
+    receipt = wire.BatchReceipt(
+        children=len(batch.children), episodes=len(batch.episodes),
+        removed_children=ingest.remove_children(session, authority, batch.removed_children),
+        removed_episodes=ingest.remove_episodes(session, authority, batch.removed_episodes))
+    audit.append_at(session, now, actor=authority, action="records.ingest",
+                    detail=receipt.model_dump(exclude={"replayed"}))
+    affected = {e.id: e for e in episodes}
+    for episode in (*linking.episodes_sharing_tokens(session, children),
+                    *linking.own_episodes(session, children)):
+        affected.setdefault(episode.id, episode)
+    for episode in affected.values():
+        share_episode(session, hub, episode, now)
+    return receipt
+
+
+def share_episode(session: Session, hub: HubServices, episode: store.Episode,
+                  now: datetime) -> int:
+    """Link one episode to its child and notify whoever policy allows. Returns how many."""
+    link = linking.link_episode(session, episode, now)
+    if link is None:
+        return 0
+    grants = sharing.decide(session, link, hub.policies, now.date())
+    if not grants:
+        audit.append_at(session, now, actor="hub", action="policy.deny", subject=link.match.id,
+                        detail={"event": sharing.event_of(episode),
+                                "identified_by": link.identified_by})
+        return 0
+    return notify.store_grants(session, link, grants, now)
+
+
+def request_digest(batch: wire.BaseModel) -> str:
+    return hashlib.sha256(batch.model_dump_json().encode()).hexdigest()
+
+
+def replayed_receipt(session: Session, authority: str, key: str,
+                     digest: str) -> wire.BatchReceipt | None:
+    """The stored receipt for a retried request; a key reused for other content is refused."""
+    seen = session.get(store.IdempotentRequest, (authority, key))
+    if seen is None:
+        return None
+    if seen.request_digest != digest:
+        raise IdempotencyConflict(f"idempotency key {key!r} was used for a different request")
+    return wire.BatchReceipt.model_validate({**json.loads(seen.response), "replayed": True})
+
+
+def remember_receipt(session: Session, authority: str, key: str, digest: str,
+                     receipt: wire.BatchReceipt, now: datetime) -> None:
+    session.add(store.IdempotentRequest(authority=authority, key=key, request_digest=digest,
+                                        response=receipt.model_dump_json(), created_at=now))

@@ -1,0 +1,20 @@
+"""Hub settings (environment prefix ``HOMEWARD_HUB_``). Defaults run the embedded demo."""
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+import policies
+
+DEFAULT_HOME = Path("homeward-hub")
+
+
+class HubSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HOMEWARD_HUB_", extra="forbid")
+
+    database_url: str = f"sqlite:///{DEFAULT_HOME / 'hub.db'}"
+    key_file: Path = DEFAULT_HOME / "hub.key"
+    policies_dir: Path = Path(policies.__file__).parent
+    max_batch_records: int = 5000
+    host: str = "127.0.0.1"
+    port: int = 8700

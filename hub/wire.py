@@ -1,0 +1,131 @@
+"""The wire schema between connectors and the hub: the only hub module connectors import.
+
+Nothing here carries an identifier in clear: match keys are HMAC tokens, child ids are sealed
+under a key only the owning council holds, and record references are opaque.
+"""
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+API_PREFIX = "/v1"
+MAX_BATCH_RECORDS = 5000
+EpisodeKind = Literal["M", "A"]
+EventType = Literal["missing", "away", "found"]
+
+
+class WireModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class MatchKey(WireModel):
+    type: str = Field(max_length=32, pattern=r"^[a-z_]+$")
+    epoch: int = Field(ge=1)
+    token: str = Field(min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+
+
+Ref = str  # opaque record reference, unique per authority
+
+
+class ChildRecord(WireModel):
+    """A looked-after child of the uploading (responsible) authority."""
+
+    ref: Ref = Field(min_length=8, max_length=64)
+    sealed_id: str = Field(max_length=256)
+    match_keys: list[MatchKey] = Field(max_length=64)
+    legal_status: str | None = Field(default=None, max_length=8)
+    placement_type: str | None = Field(default=None, max_length=8)
+    placement_authority: str | None = Field(default=None, pattern=r"^[EWSN]\d{8}$")
+    placed_since: date | None = None
+
+
+class EpisodeRecord(WireModel):
+    """A missing (M) or away (A) episode recorded by the uploading (reporting) authority.
+
+    ``child_ref`` is set when the reporting authority itself looks after the child; otherwise the
+    hub links the episode to another authority's child through ``match_keys``.
+    """
+
+    ref: Ref = Field(min_length=8, max_length=64)
+    child_ref: Ref | None = Field(default=None, max_length=64)
+    sealed_id: str | None = Field(default=None, max_length=256)
+    match_keys: list[MatchKey] = Field(default_factory=list, max_length=64)
+    kind: EpisodeKind
+    start: date
+    end: date | None = None
+    started_at: AwareDatetime | None = None
+    ended_at: AwareDatetime | None = None
+
+
+class RecordBatch(WireModel):
+    children: list[ChildRecord] = Field(default_factory=list)
+    episodes: list[EpisodeRecord] = Field(default_factory=list)
+    removed_children: list[Ref] = Field(default_factory=list)
+    removed_episodes: list[Ref] = Field(default_factory=list)
+
+    def size(self) -> int:
+        return (
+            len(self.children)
+            + len(self.episodes)
+            + len(self.removed_children)
+            + len(self.removed_episodes)
+        )
+
+
+class BatchReceipt(WireModel):
+    """What the uploader learns: counts only, never whether anything matched."""
+
+    children: int
+    episodes: int
+    removed_children: int
+    removed_episodes: int
+    replayed: bool = False
+
+
+class RecordSummary(WireModel):
+    authority: str
+    children: int
+    episodes: int
+
+
+class Notification(WireModel):
+    id: str
+    created_at: datetime
+    event: EventType
+    policy_id: str
+    policy_version: int
+    purpose: str
+    lawful_basis: str
+    retain_until: date
+    fields: dict[str, str | None]
+    acknowledged_at: datetime | None = None
+
+
+class NotificationPage(WireModel):
+    notifications: list[Notification]
+    next_cursor: str | None
+
+
+class Acknowledgement(WireModel):
+    ids: list[str] = Field(min_length=1, max_length=1000)
+
+
+class AcknowledgementReceipt(WireModel):
+    acknowledged: int
+
+
+class AuditEntry(WireModel):
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    subject: str
+    detail: dict[str, object]
+    prev_hash: str
+    hash: str
+
+
+class AuditPage(WireModel):
+    entries: list[AuditEntry]
+    next_cursor: str | None

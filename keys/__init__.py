@@ -1,0 +1,43 @@
+"""Homeward key recipes: the only place that touches cryptographic primitives.
+
+Pure: no I/O beyond reading and writing key files, no web or database code.
+
+- ``SharedKeyring``: the secret every council shares (never the hub), one per key epoch;
+  derives per-key-type subkeys with HKDF and turns normalised identifiers into match-key tokens.
+- ``CouncilKey``: a council's own secret; seals its child ids so only it can read them back,
+  and derives stable opaque record references.
+- ``HubKey``: the hub's own secret; re-keys incoming tokens so a stolen hub database cannot be
+  mapped with the shared secret alone.
+"""
+
+from keys.council import CouncilKey, SealedIdError
+from keys.hub import HubKey
+from keys.keyring import EmptyKeyringError, MatchKeyDeriver, SharedKeyring, Token
+from keys.keyfiles import (
+    KeyFileError,
+    new_secret,
+    read_council_key,
+    read_hub_key,
+    read_shared_keyring,
+    write_council_key,
+    write_hub_key,
+    write_shared_keyring,
+)
+
+__all__ = [
+    "CouncilKey",
+    "EmptyKeyringError",
+    "HubKey",
+    "KeyFileError",
+    "new_secret",
+    "MatchKeyDeriver",
+    "SealedIdError",
+    "SharedKeyring",
+    "Token",
+    "read_council_key",
+    "read_hub_key",
+    "read_shared_keyring",
+    "write_council_key",
+    "write_hub_key",
+    "write_shared_keyring",
+]

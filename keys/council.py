@@ -1,0 +1,53 @@
+"""A council's own secret: sealed child ids and opaque record references.
+
+The hub stores the sealed child id and hands it back in notifications; only the council that
+sealed it can open it. Record references are stable (so upserts and removals work) but reveal
+nothing without the council's key.
+"""
+
+from keys import _primitives
+
+SEAL_PREFIX = "s1."
+
+
+class SealedIdError(ValueError):
+    """The sealed id was not made by this council's key (or was altered)."""
+
+
+class CouncilKey:
+    def __init__(self, secret: bytes, authority: str) -> None:
+        if len(secret) < _primitives.SECRET_BYTES:
+            raise ValueError("council secret shorter than 32 bytes")
+        self.authority = authority
+        self._seal_key = _primitives.hkdf_sha256(secret, salt=b"homeward/council", info=b"seal")
+        self._ref_key = _primitives.hkdf_sha256(secret, salt=b"homeward/council", info=b"ref")
+
+    @classmethod
+    def generate(cls, authority: str) -> "CouncilKey":
+        return cls(_primitives.random_secret(), authority)
+
+    def _context(self) -> bytes:
+        return f"homeward child id {self.authority}".encode()
+
+    def seal(self, child_id: str, nonce: bytes | None = None) -> str:
+        box = _primitives.aead_seal(
+            self._seal_key, child_id.encode("utf-8"), self._context(), nonce
+        )
+        return SEAL_PREFIX + _primitives.b64encode(box)
+
+    def open(self, sealed: str) -> str:
+        if not sealed.startswith(SEAL_PREFIX):
+            raise SealedIdError("not a sealed child id")
+        try:
+            box = _primitives.b64decode(sealed.removeprefix(SEAL_PREFIX))
+        except ValueError as exc:
+            raise SealedIdError("not a sealed child id") from exc
+        plaintext = _primitives.aead_open(self._seal_key, box, self._context())
+        if plaintext is None:
+            raise SealedIdError("sealed by another council's key, or altered")
+        return plaintext.decode("utf-8")
+
+    def record_ref(self, kind: str, local_id: str) -> str:
+        """Stable opaque reference for one of this council's records (child or episode)."""
+        digest = _primitives.hmac_sha256(self._ref_key, f"{kind}\x1f{local_id}".encode())
+        return _primitives.b64encode(digest[:18])

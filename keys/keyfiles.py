@@ -1,0 +1,95 @@
+"""Key files on disk: JSON, written owner-read-only (0600)."""
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from keys import _primitives
+from keys.council import CouncilKey
+from keys.hub import HubKey
+from keys.keyring import SharedKeyring
+
+SHARED_KIND = "homeward-shared-keyring"
+COUNCIL_KIND = "homeward-council-key"
+HUB_KIND = "homeward-hub-key"
+
+
+class KeyFileError(ValueError):
+    """A key file is missing, unreadable or of the wrong kind."""
+
+
+def _write_private(path: Path, document: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(document, handle, indent=2)
+        handle.write("\n")
+
+
+def _read(path: Path, kind: str) -> dict[str, Any]:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise KeyFileError(f"{path}: key file not found") from exc
+    except (OSError, ValueError) as exc:
+        raise KeyFileError(f"{path}: not a readable key file ({exc})") from exc
+    if not isinstance(document, dict) or document.get("kind") != kind:
+        raise KeyFileError(f"{path}: expected a {kind} file")
+    return document
+
+
+def _secret(text: object, path: Path) -> bytes:
+    if not isinstance(text, str):
+        raise KeyFileError(f"{path}: secret must be a base64url string")
+    try:
+        return _primitives.b64decode(text)
+    except ValueError as exc:
+        raise KeyFileError(f"{path}: secret is not base64url") from exc
+
+
+def write_shared_keyring(path: Path, keyring: SharedKeyring) -> None:
+    epochs = {str(e): _primitives.b64encode(keyring.secret(e)) for e in keyring.epochs}
+    _write_private(path, {"kind": SHARED_KIND, "epochs": epochs})
+
+
+def read_shared_keyring(path: Path) -> SharedKeyring:
+    document = _read(path, SHARED_KIND)
+    epochs = document.get("epochs")
+    if not isinstance(epochs, dict):
+        raise KeyFileError(f"{path}: no epochs")
+    try:
+        return SharedKeyring({int(e): _secret(s, path) for e, s in epochs.items()})
+    except ValueError as exc:
+        raise KeyFileError(f"{path}: {exc}") from exc
+
+
+def write_council_key(path: Path, secret: bytes, authority: str) -> None:
+    _write_private(
+        path,
+        {"kind": COUNCIL_KIND, "authority": authority, "secret": _primitives.b64encode(secret)},
+    )
+
+
+def read_council_key(path: Path) -> CouncilKey:
+    document = _read(path, COUNCIL_KIND)
+    try:
+        return CouncilKey(_secret(document.get("secret"), path), str(document["authority"]))
+    except (KeyError, ValueError) as exc:
+        raise KeyFileError(f"{path}: {exc}") from exc
+
+
+def new_secret() -> bytes:
+    return _primitives.random_secret()
+
+
+def write_hub_key(path: Path, secret: bytes) -> None:
+    _write_private(path, {"kind": HUB_KIND, "secret": _primitives.b64encode(secret)})
+
+
+def read_hub_key(path: Path) -> HubKey:
+    document = _read(path, HUB_KIND)
+    try:
+        return HubKey(_secret(document.get("secret"), path))
+    except ValueError as exc:
+        raise KeyFileError(f"{path}: {exc}") from exc

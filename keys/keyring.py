@@ -1,0 +1,90 @@
+"""The shared secret, one per key epoch, and the match-key tokens derived from it.
+
+The newest epoch derives; every epoch can still derive (for the rotation overlap window), so a
+connector may send tokens of two epochs side by side. Every token carries its epoch.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from keys import _primitives
+
+HKDF_SALT = b"homeward/matchkeys"
+SPEC_VERSION = "v1"
+
+
+class EmptyKeyringError(ValueError):
+    """A keyring needs at least one epoch."""
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One match key: key type, key epoch and the HMAC token (base64url, unpadded)."""
+
+    key_type: str
+    epoch: int
+    value: str
+
+
+def subkey_info(key_type: str) -> bytes:
+    return f"homeward matchkey {SPEC_VERSION} {key_type}".encode("ascii")
+
+
+class MatchKeyDeriver:
+    """Derives tokens for one epoch; subkeys are derived once per key type and cached."""
+
+    def __init__(self, secret: bytes, epoch: int) -> None:
+        self._secret = secret
+        self.epoch = epoch
+        self._subkeys: dict[str, bytes] = {}
+
+    def subkey(self, key_type: str) -> bytes:
+        found = self._subkeys.get(key_type)
+        if found is None:
+            found = _primitives.hkdf_sha256(
+                self._secret, salt=HKDF_SALT, info=subkey_info(key_type)
+            )
+            self._subkeys[key_type] = found
+        return found
+
+    def token(self, key_type: str, normalised: str) -> Token:
+        digest = _primitives.hmac_sha256(self.subkey(key_type), normalised.encode("utf-8"))
+        return Token(key_type, self.epoch, _primitives.b64encode(digest))
+
+
+class SharedKeyring:
+    """Ordered epochs of the shared secret. Held by councils only, never by the hub."""
+
+    def __init__(self, secrets: Mapping[int, bytes]) -> None:
+        if not secrets:
+            raise EmptyKeyringError("a shared keyring needs at least one key epoch")
+        for epoch, secret in secrets.items():
+            if len(secret) < _primitives.SECRET_BYTES:
+                raise ValueError(f"epoch {epoch}: secret shorter than 32 bytes")
+        self._secrets = dict(sorted(secrets.items()))
+
+    @classmethod
+    def generate(cls, epoch: int = 1) -> "SharedKeyring":
+        return cls({epoch: _primitives.random_secret()})
+
+    def rotated(self, epoch: int | None = None) -> "SharedKeyring":
+        """A keyring with a fresh newest epoch added (older epochs kept for the overlap)."""
+        new_epoch = epoch if epoch is not None else self.newest_epoch + 1
+        if new_epoch <= self.newest_epoch:
+            raise ValueError(f"new epoch {new_epoch} must be after {self.newest_epoch}")
+        return SharedKeyring({**self._secrets, new_epoch: _primitives.random_secret()})
+
+    @property
+    def epochs(self) -> list[int]:
+        return list(self._secrets)
+
+    @property
+    def newest_epoch(self) -> int:
+        return next(reversed(self._secrets))
+
+    def secret(self, epoch: int) -> bytes:
+        return self._secrets[epoch]
+
+    def deriver(self, epoch: int | None = None) -> MatchKeyDeriver:
+        chosen = self.newest_epoch if epoch is None else epoch
+        return MatchKeyDeriver(self._secrets[chosen], chosen)

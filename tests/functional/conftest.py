@@ -1,0 +1,113 @@
+"""Functional tests run the real hub app in-process against a real database: SQLite always,
+PostgreSQL when HOMEWARD_TEST_POSTGRES_URL is set. With HOMEWARD_REQUIRE_POSTGRES=1 (CI) an
+unreachable PostgreSQL fails the run instead of skipping."""
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from hub import auth, audit
+from hub.app import create_app
+from hub.settings import HubSettings
+from keys import new_secret, write_hub_key
+
+POSTGRES_URL = os.environ.get("HOMEWARD_TEST_POSTGRES_URL", "")
+REQUIRE_POSTGRES = os.environ.get("HOMEWARD_REQUIRE_POSTGRES") == "1"
+
+
+class Clock:
+    """A pinned, advanceable clock."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> Iterator[str]:
+    """A fresh database for this test session, dropped at the end."""
+    if not POSTGRES_URL:
+        if REQUIRE_POSTGRES:
+            pytest.fail("HOMEWARD_REQUIRE_POSTGRES=1 but HOMEWARD_TEST_POSTGRES_URL is not set")
+        pytest.skip("PostgreSQL not configured (set HOMEWARD_TEST_POSTGRES_URL)")
+    base = make_url(POSTGRES_URL)
+    name = f"homeward_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"PostgreSQL required but unreachable: {exc}")
+        pytest.skip(f"PostgreSQL unreachable: {exc}")
+    yield base.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'hub.db'}"
+    url: str = request.getfixturevalue("postgres_server_url")
+    from sqlmodel import SQLModel
+
+    import hub.store  # noqa: F401  (registers the tables)
+
+    engine = create_engine(url)
+    SQLModel.metadata.drop_all(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def hub_settings(tmp_path: Path, database_url: str) -> HubSettings:
+    key_file = tmp_path / "hub.key"
+    write_hub_key(key_file, new_secret())
+    return HubSettings(database_url=database_url, key_file=key_file)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2026, 11, 25, 2, 0, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def hub_app(hub_settings: HubSettings, clock: Clock) -> Iterator[FastAPI]:
+    app = create_app(hub_settings, clock=clock)
+    yield app
+    app.state.hub.engine.dispose()
+
+
+@pytest.fixture
+def client(hub_app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(hub_app) as test_client:
+        yield test_client
+
+
+def register_authority(app: FastAPI, code: str, name: str | None = None,
+                       role: str = "council") -> str:
+    context = app.state.hub
+    with context.transaction() as session:
+        credential = auth.register(session, context.services.hub_key, code=code,
+                                   name=name or f"Council {code}",
+                                   contact=f"Duty team {code}, 0100 000 000", role=role,
+                                   now=context.clock())
+        audit.append_at(session, context.clock(), actor="operator",
+                        action="authority.register", subject=code)
+    return credential
+
+
+def bearer(credential: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {credential}"}

@@ -1,0 +1,169 @@
+"""Matching through the real app: order independence, ambiguity, isolation, default deny."""
+
+import uuid
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from keys import SharedKeyring
+from tests.factories import CouncilSide, batch, person
+from tests.functional.conftest import bearer, register_authority
+
+HOME, AREA, REPORTER = "E08000025", "E08000003", "E06000023"
+
+
+@pytest.fixture
+def councils(hub_app: FastAPI) -> dict[str, tuple[CouncilSide, str]]:
+    keyring = SharedKeyring.generate()
+    return {code: (CouncilSide(code, keyring), register_authority(hub_app, code))
+            for code in (HOME, AREA, REPORTER)}
+
+
+def send(client: TestClient, credential: str, **parts: object) -> None:
+    response = client.post("/v1/records", json=batch(**parts),
+                           headers={**bearer(credential), "Idempotency-Key": uuid.uuid4().hex})
+    assert response.status_code == 200, response.text
+
+
+def report(client: TestClient, credential: str, episode: object) -> None:
+    from hub import wire
+
+    assert isinstance(episode, wire.EpisodeRecord)
+    response = client.post("/v1/events", json=episode.model_dump(mode="json"),
+                           headers=bearer(credential))
+    assert response.status_code == 200, response.text
+
+
+def inbox(client: TestClient, credential: str) -> list[dict[str, object]]:
+    response = client.get("/v1/notifications", headers=bearer(credential))
+    assert response.status_code == 200, response.text
+    notifications: list[dict[str, object]] = response.json()["notifications"]
+    return notifications
+
+
+@pytest.mark.parametrize("child_first", [True, False], ids=["child-first", "episode-first"])
+def test_episode_elsewhere_notifies_home_whichever_arrives_first(
+    client: TestClient, councils: dict[str, tuple[CouncilSide, str]], child_first: bool
+) -> None:
+    home, home_cred = councils[HOME]
+    reporter, reporter_cred = councils[REPORTER]
+    _, area_cred = councils[AREA]
+    child = person(surname="Okafor", forename="Amelia")
+    found_as = person(surname="OKAFOR", forename="amelia", nhs_number="943 476 5919",
+                      postcode="b11aa")
+    upload_child = lambda: send(client, home_cred, children=[home.child(child, AREA)])  # noqa: E731
+    upload_event = lambda: report(client, reporter_cred, reporter.event(found_as))  # noqa: E731
+    for step in ((upload_child, upload_event) if child_first else (upload_event, upload_child)):
+        step()
+
+    [home_note] = inbox(client, home_cred)
+    assert home_note["event"] == "missing"
+    assert home_note["policy_id"] == "notify-responsible-authority"
+    fields = home_note["fields"]
+    assert isinstance(fields, dict)
+    assert fields["reporting_authority"] == REPORTER
+    assert home.council_key.open(fields["your_reference"]) == child.child_id
+    [reporter_note] = inbox(client, reporter_cred)
+    assert reporter_note["fields"]["responsible_authority"] == HOME  # type: ignore[index]
+    [area_note] = inbox(client, area_cred)
+    assert area_note["policy_id"] == "notify-area-authority"
+    assert "your_reference" not in area_note["fields"]  # type: ignore[operator]
+
+
+def test_common_name_and_birthday_at_two_councils_never_auto_notifies(
+    client: TestClient, councils: dict[str, tuple[CouncilSide, str]]
+) -> None:
+    home, home_cred = councils[HOME]
+    area, area_cred = councils[AREA]
+    reporter, reporter_cred = councils[REPORTER]
+    namesake = {"forename": "Mohammed", "surname": "Khan", "sex": "M", "nhs_number": None}
+    send(client, home_cred, children=[home.child(person(**namesake))])
+    send(client, area_cred, children=[area.child(person(**namesake))])
+    report(client, reporter_cred, reporter.event(person(**namesake)))
+    assert inbox(client, home_cred) == inbox(client, area_cred) == []
+    assert inbox(client, reporter_cred) == []
+
+
+def test_twins_are_told_apart_by_forename(
+    client: TestClient, councils: dict[str, tuple[CouncilSide, str]]
+) -> None:
+    home, home_cred = councils[HOME]
+    reporter, reporter_cred = councils[REPORTER]
+    twin_a = person(forename="Jayden", surname="Mensah", nhs_number=None, sex="M")
+    twin_b = person(forename="Jordan", surname="Mensah", nhs_number=None, sex="M")
+    send(client, home_cred, children=[home.child(twin_a), home.child(twin_b)])
+    report(client, reporter_cred, reporter.event(person(forename="JORDAN", surname="mensah",
+                                                        nhs_number=None, sex="1")))
+    [note] = inbox(client, home_cred)
+    assert home.council_key.open(note["fields"]["your_reference"]) == twin_b.child_id  # type: ignore[index]
+
+
+def test_shared_nhs_number_held_by_two_children_never_auto_notifies(
+    client: TestClient, councils: dict[str, tuple[CouncilSide, str]]
+) -> None:
+    home, home_cred = councils[HOME]
+    area, area_cred = councils[AREA]
+    reporter, reporter_cred = councils[REPORTER]
+    send(client, home_cred, children=[home.child(person(forename="Ava", surname="Hughes"))])
+    send(client, area_cred, children=[area.child(person(forename="Mia", surname="Kowalska"))])
+    report(client, reporter_cred, reporter.event(person(forename="Eve", surname="Lee")))
+    assert inbox(client, home_cred) == inbox(client, area_cred) == []
+
+
+def test_own_child_missing_in_placement_area_tells_area_only(
+    client: TestClient, councils: dict[str, tuple[CouncilSide, str]]
+) -> None:
+    home, home_cred = councils[HOME]
+    _, area_cred = councils[AREA]
+    child = person()
+    send(client, home_cred, children=[home.child(child, AREA)])
+    report(client, home_cred, home.event(child, own=True))
+    assert inbox(client, home_cred) == []
+    [note] = inbox(client, area_cred)
+    assert note["policy_id"] == "notify-area-authority"
+    assert note["fields"]["responsible_authority"] == HOME  # type: ignore[index]
+
+
+def test_found_report_sends_a_second_notification(
+    client: TestClient, councils: dict[str, tuple[CouncilSide, str]]
+) -> None:
+    from datetime import UTC, datetime
+
+    home, home_cred = councils[HOME]
+    reporter, reporter_cred = councils[REPORTER]
+    child = person()
+    send(client, home_cred, children=[home.child(child)])
+    report(client, reporter_cred, reporter.event(child, event_id="EV-1"))
+    report(client, reporter_cred, reporter.event(child, event_id="EV-1",
+                                                 ended_at=datetime(2026, 11, 25, 4, 0, tzinfo=UTC)))
+    events = sorted(str(n["event"]) for n in inbox(client, home_cred))
+    assert events == ["found", "missing"]
+
+
+def test_no_policy_means_no_notification(
+    hub_settings: object, councils: dict[str, tuple[CouncilSide, str]], hub_app: FastAPI
+) -> None:
+    from policies import PolicySet
+
+    hub_app.state.hub.services = type(hub_app.state.hub.services)(
+        PolicySet([]), hub_app.state.hub.services.hub_key)
+    with TestClient(hub_app) as client:
+        home, home_cred = councils[HOME]
+        reporter, reporter_cred = councils[REPORTER]
+        child = person()
+        send(client, home_cred, children=[home.child(child)])
+        report(client, reporter_cred, reporter.event(child))
+        assert inbox(client, home_cred) == []
+        audit_actions = _actions(hub_app)
+        assert "policy.deny" in audit_actions
+        assert "match.link" in audit_actions
+
+
+def _actions(app: FastAPI) -> list[str]:
+    from sqlmodel import Session, select
+
+    from hub import store
+
+    with Session(app.state.hub.engine) as session:
+        return [r.action for r in session.exec(select(store.AuditRecord))]
