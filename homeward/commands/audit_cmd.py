@@ -1,5 +1,7 @@
 """`homeward audit ...`: verify the chain, query entries."""
 
+from __future__ import annotations
+
 import argparse
 import json
 from pathlib import Path

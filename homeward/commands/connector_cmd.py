@@ -1,5 +1,7 @@
 """`homeward connector ...`: sync, report an urgent event, read the inbox."""
 
+from __future__ import annotations
+
 import argparse
 import json
 import sys

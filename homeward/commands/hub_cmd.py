@@ -1,5 +1,7 @@
 """`homeward hub ...`: initialise, serve, register authorities."""
 
+from __future__ import annotations
+
 import argparse
 from pathlib import Path
 

@@ -1,5 +1,7 @@
 """`homeward keys ...`: create and rotate key files."""
 
+from __future__ import annotations
+
 import argparse
 from pathlib import Path
 

@@ -1,5 +1,7 @@
 """`homeward linkage evaluate`: measure linkage accuracy on your own data (issue: linkage)."""
 
+from __future__ import annotations
+
 import argparse
 
 

@@ -1,5 +1,7 @@
 """`homeward policy check`: load and validate policy files."""
 
+from __future__ import annotations
+
 import argparse
 from pathlib import Path
 
