@@ -29,8 +29,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def verify_command(args: argparse.Namespace) -> int:
     url = args.database_url or HubSettings().database_url
-    with Session(db.make_engine(url)) as session:
-        result = audit.verify(session)
+    engine = db.make_engine(url)
+    try:
+        with Session(engine) as session:
+            result = audit.verify(session)
+    finally:
+        engine.dispose()
     if result.ok:
         print(f"audit log verified: {result.entries} entries, head {result.head_hash}")
         return 0

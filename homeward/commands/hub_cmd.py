@@ -58,7 +58,9 @@ def init_hub(args: argparse.Namespace) -> int:
         write_hub_key(settings.key_file, new_secret())
         print(f"wrote hub key to {settings.key_file}")
     _ensure_sqlite_folder(settings.database_url)
-    db.create_schema(db.make_engine(settings.database_url))
+    engine = db.make_engine(settings.database_url)
+    db.create_schema(engine)
+    engine.dispose()
     print(f"database ready: {_redacted(settings.database_url)}")
     return 0
 
@@ -91,6 +93,7 @@ def add_authority(args: argparse.Namespace) -> int:
                                    now=utc_now())
         audit.append_at(session, utc_now(), actor="operator", action="authority.register",
                         subject=args.code, detail={"role": args.role})
+    context.engine.dispose()
     if args.credential_out:
         args.credential_out.parent.mkdir(parents=True, exist_ok=True)
         args.credential_out.write_text(credential + "\n", encoding="utf-8")
@@ -107,4 +110,5 @@ def list_authorities(args: argparse.Namespace) -> int:
         for a in session.exec(select(store.Authority).order_by(store.Authority.code)):
             state = "revoked" if a.revoked_at else "active"
             print(f"{a.code}\t{a.role}\t{state}\t{a.name}\t{a.contact}")
+    context.engine.dispose()
     return 0
