@@ -1,0 +1,175 @@
+"""The real connector talking to the real hub in-process: sync, changes only, removals,
+the mass-removal guard, dry runs, idempotent retries, urgent reports and the inbox."""
+
+import argparse
+import json
+from pathlib import Path
+
+import httpx2 as httpx
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from connectors.errors import MassRemovalRefused
+from homeward.commands import connector_cmd
+from keys import SharedKeyring, new_secret, write_council_key, write_shared_keyring
+from tests.functional.conftest import register_authority
+
+HOME, REPORTER = "E08000025", "E06000023"
+HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n"
+EPISODES = ("CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,"
+            "HOME_POST,PL_POST,URN\n")
+IDENTITY = "child_id,nhs_number,upn,forename,surname,dob,sex,postcode,placement_authority\n"
+NHS = ["9434765919", "9434765870", "9434765889", "4010232137", "9876543210",
+       "4505577104", "9990001133", "9990002032", "9990003012", "9990004027"]
+
+
+def write_council(root: Path, code: str, keyring_file: Path, credential: str,
+                  children: int) -> Path:
+    folder = root / code
+    (folder / "903").mkdir(parents=True)
+    header, episodes, identities = [HEADER], [EPISODES], [IDENTITY]
+    for n in range(children):
+        child = f"{code[-3:]}{n:03d}"
+        header.append(f"{child},2,1{n % 10}/03/2011,WBRI,,,\n")
+        episodes.append(f"{child},05/01/2026,S,C2,N1,K2,PR4,,,,B1 1AA,M1 1AA,SC123456\n")
+        identities.append(f"{child},{NHS[n % len(NHS)] if n < len(NHS) else ''},,"
+                          f"Child{chr(65 + n)}ia,Surname{code[-2:]}{n},1{n % 10}/03/2011,F,"
+                          f"B1 1AA,E08000003\n")
+    (folder / "903" / "header.csv").write_text("".join(header))
+    (folder / "903" / "episodes.csv").write_text("".join(episodes))
+    (folder / "903" / "missing.csv").write_text("CHILD,DOB,MISSING,MIS_START,MIS_END\n")
+    (folder / "identities.csv").write_text("".join(identities))
+    write_council_key(folder / "council.key", new_secret(), code)
+    (folder / "credential.txt").write_text(credential)
+    config = folder / "connector.toml"
+    config.write_text(
+        f'authority = "{code}"\nhub_url = "http://testserver"\n'
+        f'credential_file = "credential.txt"\nshared_keyring = "{keyring_file}"\n'
+        'council_key = "council.key"\nstate_file = "state.json"\n'
+        '[sources]\nssda903 = "903/"\nidentities = "identities.csv"\n'
+        "[sync]\nbatch_size = 3\nretries = 2\n")
+    return config
+
+
+@pytest.fixture
+def home_config(tmp_path: Path, hub_app: FastAPI) -> Path:
+    keyring_file = tmp_path / "shared.key"
+    write_shared_keyring(keyring_file, SharedKeyring.generate())
+    write_council(tmp_path, REPORTER, keyring_file, register_authority(hub_app, REPORTER), 0)
+    return write_council(tmp_path, HOME, keyring_file, register_authority(hub_app, HOME), 10)
+
+
+def sync(config: Path, http: httpx.Client, **flags: bool) -> int:
+    options = {"dry_run": False, "allow_mass_removal": False, "quiet": True, **flags}
+    args = argparse.Namespace(config=config, **options)
+    return connector_cmd.sync_command(args, http)
+
+
+def summary(client: TestClient, config: Path) -> dict[str, int]:
+    credential = (config.parent / "credential.txt").read_text()
+    result: dict[str, int] = client.get("/v1/records/summary", headers={
+        "Authorization": f"Bearer {credential}"}).json()
+    return result
+
+
+def test_first_sync_sends_everything_then_only_changes(
+    client: TestClient, home_config: Path
+) -> None:
+    assert sync(home_config, client) == 0
+    assert summary(client, home_config)["children"] == 10
+    sent: list[int] = []
+    counting = httpx.Client(transport=_Counting(client, sent), base_url="http://testserver")
+    assert sync(home_config, counting) == 0
+    assert sent == []  # nothing changed, nothing sent
+    identities = home_config.parent / "identities.csv"
+    identities.write_text(identities.read_text().replace("Surname253,", "Renamed,"))
+    assert sync(home_config, counting) == 0
+    assert sent == [1]
+
+
+def test_children_who_left_care_are_removed(client: TestClient, home_config: Path) -> None:
+    sync(home_config, client)
+    episodes = home_config.parent / "903" / "episodes.csv"
+    lines = episodes.read_text().splitlines(keepends=True)
+    lines[1] = lines[1].replace(",,,,B1 1AA", ",20/11/2026,E4A,,B1 1AA")  # ceased care
+    episodes.write_text("".join(lines))
+    assert sync(home_config, client) == 0
+    assert summary(client, home_config)["children"] == 9
+
+
+def test_a_truncated_extract_never_mass_deletes(client: TestClient, home_config: Path) -> None:
+    sync(home_config, client)
+    episodes = home_config.parent / "903" / "episodes.csv"
+    episodes.write_text("".join(episodes.read_text().splitlines(keepends=True)[:4]))
+    with pytest.raises(MassRemovalRefused, match="remove 7 of the 10"):
+        sync(home_config, client)
+    assert summary(client, home_config)["children"] == 10
+    assert sync(home_config, client, allow_mass_removal=True) == 0
+    assert summary(client, home_config)["children"] == 3
+
+
+def test_dry_run_sends_nothing(client: TestClient, home_config: Path,
+                               capsys: pytest.CaptureFixture[str]) -> None:
+    args = argparse.Namespace(config=home_config, dry_run=True, allow_mass_removal=False,
+                              quiet=True)
+    assert connector_cmd.sync_command(args, client) == 0
+    assert "to send: 10 children" in capsys.readouterr().out
+    assert summary(client, home_config)["children"] == 0
+    assert not (home_config.parent / "state.json").exists()
+
+
+def test_rejected_rows_are_reported_and_the_rest_sent(
+    client: TestClient, home_config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    identities = home_config.parent / "identities.csv"
+    lines = identities.read_text().splitlines(keepends=True)
+    lines[2] = lines[2].replace("11/03/2011", "31/02/2011")
+    identities.write_text("".join(lines))
+    assert sync(home_config, client) == 1  # completed, but rows were rejected
+    err = capsys.readouterr().err
+    assert f"{identities}:3: column dob" in err
+    assert summary(client, home_config)["children"] == 9
+
+
+def test_a_retried_batch_is_applied_once(client: TestClient, home_config: Path,
+                                         hub_app: FastAPI) -> None:
+    """The hub answers, but the answer is lost: the connector retries with the same key."""
+    flaky = httpx.Client(transport=_LoseFirstAnswer(client), base_url="http://testserver")
+    assert sync(home_config, flaky) == 0
+    assert summary(client, home_config)["children"] == 10
+    from sqlmodel import Session, select
+
+    from hub import store
+
+    with Session(hub_app.state.hub.engine) as session:
+        actions = [r.action for r in session.exec(select(store.AuditRecord))]
+    assert actions.count("records.replay") == 1
+
+
+class _Counting(httpx.BaseTransport):
+    def __init__(self, client: TestClient, sent: list[int]) -> None:
+        self.client, self.sent = client, sent
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/records":
+            body = json.loads(request.content)
+            self.sent.append(sum(len(v) for v in body.values()))
+        response = self.client.request(request.method, request.url.path,
+                                       content=request.content, headers=request.headers)
+        return httpx.Response(response.status_code, content=response.content,
+                              headers=response.headers)
+
+
+class _LoseFirstAnswer(httpx.BaseTransport):
+    def __init__(self, client: TestClient) -> None:
+        self.client, self.lost = client, False
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.client.request(request.method, request.url.path,
+                                       content=request.content, headers=request.headers)
+        if not self.lost and request.url.path == "/v1/records":
+            self.lost = True
+            raise httpx.ReadTimeout("answer lost", request=request)
+        return httpx.Response(response.status_code, content=response.content,
+                              headers=response.headers)
