@@ -22,7 +22,7 @@ class WireModel(BaseModel):
 class MatchKey(WireModel):
     type: str = Field(max_length=32, pattern=r"^[a-z_]+$")
     epoch: int = Field(ge=1)
-    token: str = Field(min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    token: str = Field(min_length=32, max_length=64, pattern=r"^[0-9a-f]+$")
 
 
 Ref = str  # opaque record reference, unique per authority
@@ -32,7 +32,7 @@ class ChildRecord(WireModel):
     """A looked-after child of the uploading (responsible) authority."""
 
     ref: Ref = Field(min_length=8, max_length=64)
-    sealed_id: str = Field(max_length=256)
+    sealed_id: str = Field(max_length=512, pattern=r"^s1\.[0-9a-f]+$")
     match_keys: list[MatchKey] = Field(max_length=64)
     legal_status: str | None = Field(default=None, max_length=8)
     placement_type: str | None = Field(default=None, max_length=8)
@@ -49,7 +49,7 @@ class EpisodeRecord(WireModel):
 
     ref: Ref = Field(min_length=8, max_length=64)
     child_ref: Ref | None = Field(default=None, max_length=64)
-    sealed_id: str | None = Field(default=None, max_length=256)
+    sealed_id: str | None = Field(default=None, max_length=512, pattern=r"^s1\.[0-9a-f]+$")
     match_keys: list[MatchKey] = Field(default_factory=list, max_length=64)
     kind: EpisodeKind
     start: date

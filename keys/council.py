@@ -2,7 +2,8 @@
 
 The hub stores the sealed child id and hands it back in notifications; only the council that
 sealed it can open it. Record references are stable (so upserts and removals work) but reveal
-nothing without the council's key.
+nothing without the council's key. Both are lower-case hex, like match-key tokens: opaque values
+never contain a word that could be mistaken for, or hide, a name.
 """
 
 from keys import _primitives
@@ -33,13 +34,13 @@ class CouncilKey:
         box = _primitives.aead_seal(
             self._seal_key, child_id.encode("utf-8"), self._context(), nonce
         )
-        return SEAL_PREFIX + _primitives.b64encode(box)
+        return SEAL_PREFIX + box.hex()
 
     def open(self, sealed: str) -> str:
         if not sealed.startswith(SEAL_PREFIX):
             raise SealedIdError("not a sealed child id")
         try:
-            box = _primitives.b64decode(sealed.removeprefix(SEAL_PREFIX))
+            box = bytes.fromhex(sealed.removeprefix(SEAL_PREFIX))
         except ValueError as exc:
             raise SealedIdError("not a sealed child id") from exc
         plaintext = _primitives.aead_open(self._seal_key, box, self._context())
@@ -50,4 +51,4 @@ class CouncilKey:
     def record_ref(self, kind: str, local_id: str) -> str:
         """Stable opaque reference for one of this council's records (child or episode)."""
         digest = _primitives.hmac_sha256(self._ref_key, f"{kind}\x1f{local_id}".encode())
-        return _primitives.b64encode(digest[:18])
+        return digest[:16].hex()

@@ -19,7 +19,7 @@ class EmptyKeyringError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Token:
-    """One match key: key type, key epoch and the HMAC token (base64url, unpadded)."""
+    """One match key: key type, key epoch and the HMAC token (lower-case hex)."""
 
     key_type: str
     epoch: int
@@ -49,7 +49,7 @@ class MatchKeyDeriver:
 
     def token(self, key_type: str, normalised: str) -> Token:
         digest = _primitives.hmac_sha256(self.subkey(key_type), normalised.encode("utf-8"))
-        return Token(key_type, self.epoch, _primitives.b64encode(digest))
+        return Token(key_type, self.epoch, digest.hex())
 
 
 class SharedKeyring:

@@ -1,0 +1,1 @@
+"""Homeward composition root: the CLI, the end-to-end demo and synthetic data."""
