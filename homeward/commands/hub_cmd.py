@@ -7,8 +7,9 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from hub import audit, auth, db, store
-from hub.app import build_context, create_app, utc_now
+from hub import db, store
+from hub.admin import register_authority
+from hub.app import build_context, create_app
 from hub.settings import HubSettings
 from keys import new_secret, write_hub_key
 
@@ -87,12 +88,8 @@ def serve_hub(args: argparse.Namespace) -> int:
 
 def add_authority(args: argparse.Namespace) -> int:
     context = build_context(settings_from(args))
-    with context.transaction() as session:
-        credential = auth.register(session, context.services.hub_key, code=args.code,
-                                   name=args.name, contact=args.contact, role=args.role,
-                                   now=utc_now())
-        audit.append_at(session, utc_now(), actor="operator", action="authority.register",
-                        subject=args.code, detail={"role": args.role})
+    credential = register_authority(context, code=args.code, name=args.name,
+                                    contact=args.contact, role=args.role)
     context.engine.dispose()
     if args.credential_out:
         args.credential_out.parent.mkdir(parents=True, exist_ok=True)

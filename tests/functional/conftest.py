@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from hub import auth, audit
+from hub import admin
 from hub.app import create_app
 from hub.settings import HubSettings
 from keys import new_secret, write_hub_key
@@ -98,15 +98,8 @@ def client(hub_app: FastAPI) -> Iterator[TestClient]:
 
 def register_authority(app: FastAPI, code: str, name: str | None = None,
                        role: str = "council") -> str:
-    context = app.state.hub
-    with context.transaction() as session:
-        credential = auth.register(session, context.services.hub_key, code=code,
-                                   name=name or f"Council {code}",
-                                   contact=f"Duty team {code}, 0100 000 000", role=role,
-                                   now=context.clock())
-        audit.append_at(session, context.clock(), actor="operator",
-                        action="authority.register", subject=code)
-    return credential
+    return admin.register_authority(app.state.hub, code=code, name=name or f"Council {code}",
+                                    contact=f"Duty team {code}, 0100 000 000", role=role)
 
 
 def bearer(credential: str) -> dict[str, str]:

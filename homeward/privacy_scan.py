@@ -1,0 +1,114 @@
+"""Looks for source identifiers in what left a council (payloads) or reached the hub (database).
+
+Names are matched as whole words, case-insensitively, after the same Unicode-to-ASCII folding
+the connector uses; NHS numbers, UPNs and postcodes with or without spaces; dates of birth in
+every spelling a council uses. Opaque values (tokens, sealed ids, references) are lower-case
+hex runs, so a name cannot hide inside one by chance.
+
+Event dates (episode start and end, placement start) are not identifiers and may coincide with
+a baby's date of birth, so fields that hold them by schema are not searched for dates of birth.
+"""
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Date, DateTime, inspect, select
+from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel
+
+from connectors.normalise import name_tokens
+from connectors.sources.problems import parse_date
+
+EVENT_DATE_FIELDS = ("start", "end", "placed_since", "started_at", "ended_at", "created_at",
+                     "acknowledged_at", "retain_until", "at")
+_EVENT_DATE_JSON = re.compile(r'"(?:%s)":\s*"[^"]*"' % "|".join(EVENT_DATE_FIELDS))
+_WORD = re.compile(r"[A-Za-z]+")
+_APOSTROPHES = str.maketrans("", "", "'’`´")
+
+
+@dataclass
+class Identifiers:
+    names: set[str] = field(default_factory=set)
+    numbers: set[str] = field(default_factory=set)  # NHS numbers, UPNs, postcodes: no spaces
+    dates_of_birth: set[date] = field(default_factory=set)
+
+    def add_person(self, row: Mapping[str, str]) -> None:
+        for column in ("forename", "known_as", "surname", "former_surname"):
+            self.names.update(t for t in name_tokens(row.get(column) or "") if len(t) > 1)
+        for column in ("nhs_number", "upn", "postcode"):
+            value = "".join((row.get(column) or "").upper().split())
+            if len(value) >= 5 and not value.startswith("UN"):
+                self.numbers.add(value)
+        if row.get("dob"):
+            self.dates_of_birth.add(parse_date(row["dob"]))
+
+    def count(self) -> int:
+        return len(self.names) + len(self.numbers) + len(self.dates_of_birth)
+
+
+def _whole(alternatives: Iterable[str]) -> re.Pattern[str]:
+    """Any alternative, standing alone (not inside a longer run of letters and digits)."""
+    body = "|".join(alternatives) or "(?!)"
+    return re.compile(rf"(?<![A-Za-z0-9])(?:{body})(?![A-Za-z0-9])", re.IGNORECASE)
+
+
+def _dob_spellings(day: date) -> set[str]:
+    return {day.strftime("%d/%m/%Y"), day.isoformat(), day.strftime("%Y%m%d"),
+            f"{day.day}/{day.month}/{day.year}"}
+
+
+@dataclass
+class Scanner:
+    identifiers: Identifiers
+    _dobs: re.Pattern[str] = field(init=False)
+    _numbers: re.Pattern[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        spellings = {s for d in self.identifiers.dates_of_birth for s in _dob_spellings(d)}
+        self._dobs = _whole(sorted(map(re.escape, spellings)))
+        spaced = (r"[\s-]?".join(map(re.escape, n)) for n in sorted(self.identifiers.numbers))
+        self._numbers = _whole(spaced)
+
+    def leaks(self, text: str, *, with_dates: bool = True) -> list[str]:
+        """Every identifier found in ``text`` (empty when clean)."""
+        found = [f"name {w}" for w in {w.upper() for w in _WORD.findall(_ascii(text))}
+                 if w in self.identifiers.names]
+        found += [f"identifier {m}" for m in self._numbers.findall(text)]
+        if with_dates:
+            scrubbed = _EVENT_DATE_JSON.sub("", text)
+            found += [f"date of birth {m}" for m in self._dobs.findall(scrubbed)]
+        return found
+
+    def scan_database(self, engine: Engine) -> tuple[int, list[str]]:
+        """(values checked, leaks) over every column of every table."""
+        checked, found = 0, []
+        present = set(inspect(engine).get_table_names())
+        for table in (t for name, t in SQLModel.metadata.tables.items() if name in present):
+            event_columns = {c.name for c in table.columns
+                             if isinstance(c.type, Date | DateTime)}
+            with engine.connect() as conn:
+                for row in conn.execute(select(table)):
+                    for column, value in row._mapping.items():
+                        if value is None:
+                            continue
+                        checked += 1
+                        text = value.hex() if isinstance(value, bytes) else str(value)
+                        leaks = self.leaks(text, with_dates=column not in event_columns)
+                        found += [f"{table.name}.{column}: {leak}" for leak in leaks]
+        return checked, found
+
+
+def _ascii(text: str) -> str:
+    """The connector's name folding (apostrophes dropped, Unicode to ASCII), on any text."""
+    folded = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
+    return folded.encode("ascii", "ignore").decode("ascii")
+
+
+def identifiers_from(rows: Iterable[Mapping[str, str]]) -> Identifiers:
+    collected = Identifiers()
+    for row in rows:
+        collected.add_person(row)
+    return collected
