@@ -2,12 +2,24 @@
 
 import argparse
 import sys
+import traceback
 from collections.abc import Sequence
 
 from connectors.errors import ConnectorError
-from homeward.commands import audit_cmd, connector_cmd, hub_cmd, keys_cmd
+from homeward.commands import (
+    audit_cmd,
+    connector_cmd,
+    demo_cmd,
+    hub_cmd,
+    keys_cmd,
+    linkage_cmd,
+    policy_cmd,
+)
 from hub.errors import HubError
+from keys import KeyFileError
 from policies import PolicyError
+
+EXIT_INTERNAL_ERROR = 70  # sysexits EX_SOFTWARE
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -16,8 +28,6 @@ def build_parser() -> argparse.ArgumentParser:
         description="Tell a council when its looked-after child goes missing elsewhere, "
                     "without a register of children.")
     sub = parser.add_subparsers(dest="command", required=True)
-    from homeward.commands import demo_cmd, linkage_cmd, policy_cmd
-
     for module in (hub_cmd, connector_cmd, keys_cmd, policy_cmd, audit_cmd, linkage_cmd,
                    demo_cmd):
         module.register(sub)
@@ -31,9 +41,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConnectorError as exc:
         print(exc.diagnostics(), file=sys.stderr)
         return exc.exit_code
-    except (HubError, PolicyError) as exc:
+    except (HubError, PolicyError, KeyFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except NotImplementedError as exc:
+        print(f"not implemented: {exc}", file=sys.stderr)
+        return 2
+    except Exception:  # an unexpected failure must not look like "synced with rejected rows"
+        traceback.print_exc()
+        return EXIT_INTERNAL_ERROR
     return code
 
 

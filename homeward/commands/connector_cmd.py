@@ -22,18 +22,29 @@ from hub import wire
 from keys import KeyFileError, read_council_key, read_shared_keyring
 
 
+CONFIG_HELP = "the connector's TOML configuration file"
+SYNC_EXIT_CODES = """exit codes:
+  0  synced
+  1  synced, but some input rows were rejected (listed on stderr with file, line and column)
+  2  configuration, key file or state file unusable
+  3  refused: the sync would remove more than max_removal_share of the records last sent
+  4  the hub refused the upload or could not be reached after retries (safe to re-run)"""
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     connector = sub.add_parser("connector", help="run a council's connector")
     actions = connector.add_subparsers(dest="action", required=True)
-    sync = actions.add_parser("sync", help="send what changed since the last sync")
-    sync.add_argument("--config", type=Path, required=True)
+    sync = actions.add_parser(
+        "sync", help="send what changed since the last sync",
+        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=SYNC_EXIT_CODES)
+    sync.add_argument("--config", type=Path, required=True, help=CONFIG_HELP)
     sync.add_argument("--dry-run", action="store_true", help="show what would be sent; send nothing")
     sync.add_argument("--allow-mass-removal", action="store_true",
                       help="send even if more than max_removal_share of records would be removed")
     sync.add_argument("--quiet", action="store_true", help="no progress output")
     sync.set_defaults(handler=sync_command)
     report = actions.add_parser("report", help="push one urgent missing/away/found event now")
-    report.add_argument("--config", type=Path, required=True)
+    report.add_argument("--config", type=Path, required=True, help=CONFIG_HELP)
     report.add_argument("--event-id", help="your reference for the event (default: generated)")
     report.add_argument("--kind", choices=["M", "A"], default="M",
                         help="M missing (whereabouts unknown), A away (whereabouts known)")
@@ -41,13 +52,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         help="when the child went missing, or was found (ISO 8601)")
     report.add_argument("--found", action="store_true", help="close an event reported earlier")
     report.add_argument("--child", help="a child id from your identity extract")
+    person = report.add_argument_group(
+        "a child not in your identity extract (what you know; nothing is sent in clear)")
     for name in ("forename", "known-as", "surname", "former-surname", "sex", "nhs-number", "upn",
                  "postcode"):
-        report.add_argument(f"--{name}")
-    report.add_argument("--dob", type=date.fromisoformat, help="YYYY-MM-DD")
+        person.add_argument(f"--{name}", metavar=name.upper().replace("-", "_"))
+    person.add_argument("--dob", type=date.fromisoformat, help="date of birth, YYYY-MM-DD")
     report.set_defaults(handler=report_command)
     inbox = actions.add_parser("inbox", help="fetch, print and acknowledge notifications")
-    inbox.add_argument("--config", type=Path, required=True)
+    inbox.add_argument("--config", type=Path, required=True, help=CONFIG_HELP)
     inbox.add_argument("--json", action="store_true", help="print JSON lines")
     inbox.add_argument("--no-ack", action="store_true", help="do not acknowledge")
     inbox.add_argument("--all", action="store_true", help="include acknowledged notifications")
