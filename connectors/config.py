@@ -73,7 +73,7 @@ def _credential(doc: dict[str, Any], base: Path, where: str) -> str:
     if "credential_file" not in doc:
         raise ConfigError(f"{where}: set credential_file or {CREDENTIAL_ENV}")
     try:
-        return (base / doc["credential_file"]).read_text(encoding="utf-8").strip()
+        return (base / str(doc["credential_file"])).read_text(encoding="utf-8").strip()
     except OSError as exc:
         raise ConfigError(f"{where}: cannot read credential file: {exc}") from exc
 
@@ -92,7 +92,9 @@ def load_config(path: Path) -> ConnectorConfig:
     sync = doc.get("sync", {})
     lookup = sources.get("postcode_lookup")
     return ConnectorConfig(
-        path=path, authority=authority, hub_url=str(_require(doc, "hub_url", where)),
+        path=path,
+        authority=authority,
+        hub_url=str(_require(doc, "hub_url", where)),
         credential=_credential(doc, base, where),
         shared_keyring=base / _require(doc, "shared_keyring", where),
         council_key=base / _require(doc, "council_key", where),

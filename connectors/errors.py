@@ -19,7 +19,9 @@ class ConnectorError(Exception):
             self.remedy = remedy
 
     def diagnostics(self) -> str:
-        return f"error [{self.code}]: {self}" + (f"\n  remedy: {self.remedy}" if self.remedy else "")
+        return f"error [{self.code}]: {self}" + (
+            f"\n  remedy: {self.remedy}" if self.remedy else ""
+        )
 
 
 class ConfigError(ConnectorError):
@@ -29,8 +31,10 @@ class ConfigError(ConnectorError):
 
 class MassRemovalRefused(ConnectorError):
     code, exit_code = "mass_removal_refused", 3
-    remedy = ("check the extract is complete; if the removals are genuine, run again with "
-              "--allow-mass-removal")
+    remedy = (
+        "check the extract is complete; if the removals are genuine, run again with "
+        "--allow-mass-removal"
+    )
 
 
 class HubUnavailable(ConnectorError):

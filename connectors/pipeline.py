@@ -25,8 +25,11 @@ def read_sources(config: ConnectorConfig, today: date | None = None) -> Records:
     identities = read_identity(config.identities)
     lookup = read_postcode_lookup(config.postcode_lookup) if config.postcode_lookup else None
     records = build_records(extract, identities, lookup, today=today)
-    records.problems[:0] = [*extract.problems, *identities.problems,
-                            *(lookup.problems if lookup else [])]
+    records.problems[:0] = [
+        *extract.problems,
+        *identities.problems,
+        *(lookup.problems if lookup else []),
+    ]
     return records
 
 
@@ -50,8 +53,11 @@ def plan_sync(records: Records, pseudonymiser: Pseudonymiser, state: SyncState) 
     """Only what changed since the last sync, including removals of records no longer present."""
     in_care = {c.identity.child_id for c in records.children}
     children = [pseudonymiser.child(c) for c in records.children]
-    episodes = [pseudonymiser.episode(e, in_care=True) for e in records.episodes
-                if e.identity.child_id in in_care]
+    episodes = [
+        pseudonymiser.episode(e, in_care=True)
+        for e in records.episodes
+        if e.identity.child_id in in_care
+    ]
     plan = SyncPlan(problems=list(records.problems))
     for outgoing, previous, target in ((c, state.children, plan.children) for c in children):
         _plan_one(outgoing, previous, target, plan)
@@ -62,8 +68,9 @@ def plan_sync(records: Records, pseudonymiser: Pseudonymiser, state: SyncState) 
     return plan
 
 
-def _plan_one(outgoing: Outgoing, previous: dict[str, str], target: list[Outgoing],
-              plan: SyncPlan) -> None:
+def _plan_one(
+    outgoing: Outgoing, previous: dict[str, str], target: list[Outgoing], plan: SyncPlan
+) -> None:
     if previous.get(outgoing.record.ref) == outgoing.digest:
         plan.unchanged += 1
     else:
@@ -77,27 +84,53 @@ def check_removals(plan: SyncPlan, state: SyncState, max_share: float, allow: bo
         return
     raise MassRemovalRefused(
         f"this sync would remove {plan.removals()} of the {held} records last sent "
-        f"({plan.removals() / held:.0%}, limit {max_share:.0%}); nothing was sent")
+        f"({plan.removals() / held:.0%}, limit {max_share:.0%}); nothing was sent"
+    )
 
 
-def run_sync(plan: SyncPlan, client: HubClient, state: SyncState, config: ConnectorConfig,
-             progress: Progress | None = None) -> int:
+def run_sync(
+    plan: SyncPlan,
+    client: HubClient,
+    state: SyncState,
+    config: ConnectorConfig,
+    progress: Progress | None = None,
+) -> int:
     """Upload the plan in batches; the state file is updated after each acknowledged batch, so
     an interrupted run resumes where it stopped. Returns the number of records sent."""
     run_id, sent, total, size = uuid.uuid4().hex, 0, plan.total(), config.batch_size
     steps: list[tuple[str, wire.RecordBatch, Callable[[], None]]] = []
     for chunk in batches(plan.children, size):
-        steps.append(("children", wire.RecordBatch(children=[o.record for o in chunk]),
-                      _remember(state.children, chunk)))
+        steps.append(
+            (
+                "children",
+                wire.RecordBatch(children=[o.record for o in chunk]),
+                _remember(state.children, chunk),
+            )
+        )
     for chunk in batches(plan.episodes, size):
-        steps.append(("episodes", wire.RecordBatch(episodes=[o.record for o in chunk]),
-                      _remember(state.episodes, chunk)))
+        steps.append(
+            (
+                "episodes",
+                wire.RecordBatch(episodes=[o.record for o in chunk]),
+                _remember(state.episodes, chunk),
+            )
+        )
     for refs in batches(plan.removed_children, size):
-        steps.append(("removed-children", wire.RecordBatch(removed_children=list(refs)),
-                      _forget(state.children, refs)))
+        steps.append(
+            (
+                "removed-children",
+                wire.RecordBatch(removed_children=list(refs)),
+                _forget(state.children, refs),
+            )
+        )
     for refs in batches(plan.removed_episodes, size):
-        steps.append(("removed-episodes", wire.RecordBatch(removed_episodes=list(refs)),
-                      _forget(state.episodes, refs)))
+        steps.append(
+            (
+                "removed-episodes",
+                wire.RecordBatch(removed_episodes=list(refs)),
+                _forget(state.episodes, refs),
+            )
+        )
     for number, (kind, batch, commit) in enumerate(steps):
         client.send_batch(batch, idempotency_key=f"{run_id}-{number}-{kind}")
         commit()
@@ -118,6 +151,7 @@ def _forget(table: dict[str, str], refs: Sequence[str]) -> Callable[[], None]:
     def forget() -> None:
         for ref in refs:
             table.pop(ref, None)
+
     return forget
 
 
@@ -136,7 +170,10 @@ def open_reference(council: CouncilKey, sealed: str | None) -> str | None:
         return "(not sealed by this council)"
 
 
-def fetch_inbox(client: HubClient, council: CouncilKey,
-                include_acknowledged: bool = False) -> list[InboxItem]:
-    return [InboxItem(n, open_reference(council, n.fields.get("your_reference")))
-            for n in client.notifications(include_acknowledged=include_acknowledged)]
+def fetch_inbox(
+    client: HubClient, council: CouncilKey, include_acknowledged: bool = False
+) -> list[InboxItem]:
+    return [
+        InboxItem(n, open_reference(council, n.fields.get("your_reference")))
+        for n in client.notifications(include_acknowledged=include_acknowledged)
+    ]

@@ -29,9 +29,16 @@ def _digest(record: wire.ChildRecord | wire.EpisodeRecord) -> str:
 
 def identity_of(row: IdentityRow) -> Identity:
     return normalise_identity(
-        forename=row.forename, surname=row.surname, dob=row.dob, sex=row.sex,
-        nhs_number=row.nhs_number, upn=row.upn, postcode=row.postcode, known_as=row.known_as,
-        former_surname=row.former_surname)
+        forename=row.forename,
+        surname=row.surname,
+        dob=row.dob,
+        sex=row.sex,
+        nhs_number=row.nhs_number,
+        upn=row.upn,
+        postcode=row.postcode,
+        known_as=row.known_as,
+        former_surname=row.former_surname,
+    )
 
 
 def child_ref(council: CouncilKey, child_id: str) -> str:
@@ -50,16 +57,22 @@ class Pseudonymiser:
         self._council = council
 
     def match_keys(self, identity: Identity) -> list[wire.MatchKey]:
-        return [wire.MatchKey(type=t.key_type, epoch=t.epoch, token=t.value)
-                for t in match_keys(identity, self._deriver)]
+        return [
+            wire.MatchKey(type=t.key_type, epoch=t.epoch, token=t.value)
+            for t in match_keys(identity, self._deriver)
+        ]
 
     def child(self, child: ChildInCare) -> Outgoing:
         row = child.identity
         record = wire.ChildRecord(
-            ref=child_ref(self._council, row.child_id), sealed_id=self._council.seal(row.child_id),
-            match_keys=self.match_keys(identity_of(row)), legal_status=child.legal_status,
-            placement_type=child.placement_type, placement_authority=child.placement_authority,
-            placed_since=child.placed_since)
+            ref=child_ref(self._council, row.child_id),
+            sealed_id=self._council.seal(row.child_id),
+            match_keys=self.match_keys(identity_of(row)),
+            legal_status=child.legal_status,
+            placement_type=child.placement_type,
+            placement_authority=child.placement_authority,
+            placed_since=child.placed_since,
+        )
         return Outgoing(record, _digest(record))
 
     def episode(self, episode: MissingEpisode, in_care: bool) -> Outgoing:
@@ -71,21 +84,36 @@ class Pseudonymiser:
             child_ref=child_ref(self._council, child_id) if in_care else None,
             sealed_id=self._council.seal(child_id),
             match_keys=[] if in_care else self.match_keys(identity_of(episode.identity)),
-            kind=episode.kind, start=episode.start, end=episode.end,
-            started_at=episode.started_at, ended_at=None)
+            kind=episode.kind,
+            start=episode.start,
+            end=episode.end,
+            started_at=episode.started_at,
+            ended_at=None,
+        )
         return Outgoing(record, _digest(record))
 
-    def live_event(self, *, event_id: str, kind: str, started_at: datetime,
-                   ended_at: datetime | None, identity: IdentityRow | None,
-                   own_child_id: str | None) -> wire.EpisodeRecord:
+    def live_event(
+        self,
+        *,
+        event_id: str,
+        kind: str,
+        started_at: datetime,
+        ended_at: datetime | None,
+        identity: IdentityRow | None,
+        own_child_id: str | None,
+    ) -> wire.EpisodeRecord:
         """An urgent event: joined by reference when this council looks after the child,
         otherwise described by the match keys of whatever identity the reporter holds."""
         return wire.EpisodeRecord(
             ref=self._council.record_ref("event", event_id),
             child_ref=child_ref(self._council, own_child_id) if own_child_id else None,
             sealed_id=self._council.seal(event_id),
-            match_keys=[] if own_child_id or identity is None
+            match_keys=[]
+            if own_child_id or identity is None
             else self.match_keys(identity_of(identity)),
-            kind=kind,  # type: ignore[arg-type]  # validated by the CLI
-            start=started_at.date(), end=ended_at.date() if ended_at else None,
-            started_at=started_at, ended_at=ended_at)
+            kind=kind,
+            start=started_at.date(),
+            end=ended_at.date() if ended_at else None,
+            started_at=started_at,
+            ended_at=ended_at,
+        )

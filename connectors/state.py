@@ -27,17 +27,32 @@ def load_state(path: Path) -> SyncState:
         return SyncState()
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
-        return SyncState(children=dict(doc["children"]), episodes=dict(doc["episodes"]),
-                         events=dict(doc.get("events", {})), last_sync=doc.get("last_sync"))
+        return SyncState(
+            children=dict(doc["children"]),
+            episodes=dict(doc["episodes"]),
+            events=dict(doc.get("events", {})),
+            last_sync=doc.get("last_sync"),
+        )
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ConfigError(f"{path}: connector state file is unreadable ({exc})",
-                          "restore it from backup, or delete it to resend everything") from exc
+        raise ConfigError(
+            f"{path}: connector state file is unreadable ({exc})",
+            "restore it from backup, or delete it to resend everything",
+        ) from exc
 
 
 def save_state(path: Path, state: SyncState) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps({"children": state.children, "episodes": state.episodes,
-                               "events": state.events, "last_sync": state.last_sync},
-                              sort_keys=True), encoding="utf-8")
+    tmp.write_text(
+        json.dumps(
+            {
+                "children": state.children,
+                "episodes": state.episodes,
+                "events": state.events,
+                "last_sync": state.last_sync,
+            },
+            sort_keys=True,
+        ),
+        encoding="utf-8",
+    )
     os.replace(tmp, path)

@@ -31,25 +31,42 @@ def should_retry(status: int | None) -> bool:
 
 def batches(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 class HubClient:
-    def __init__(self, http: httpx.Client, credential: str, *, retries: int = 5,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        http: httpx.Client,
+        credential: str,
+        *,
+        retries: int = 5,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self._http = http
         self._headers = {"Authorization": f"Bearer {credential}"}
         self._delays = backoff_delays(retries)
         self._sleep = sleep
 
-    def _send(self, method: str, path: str, *, json: object = None,
-              params: dict[str, object] | None = None,
-              headers: dict[str, str] | None = None) -> httpx.Response:
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: object = None,
+        params: dict[str, str | int | bool] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
         last_error = "no attempt made"
         for delay in [*self._delays, None]:
             try:
-                response = self._http.request(method, path, json=json, params=params,
-                                              headers={**self._headers, **(headers or {})})
+                response = self._http.request(
+                    method,
+                    path,
+                    json=json,
+                    params=params,
+                    headers={**self._headers, **(headers or {})},
+                )
             except httpx.TransportError as exc:
                 status, last_error = None, f"{type(exc).__name__}: {exc}"
             else:
@@ -65,22 +82,33 @@ class HubClient:
         return model.model_validate_json(response.content)
 
     def send_batch(self, batch: wire.RecordBatch, idempotency_key: str) -> wire.BatchReceipt:
-        response = self._send("POST", f"{wire.API_PREFIX}/records",
-                              json=batch.model_dump(mode="json"),
-                              headers={"Idempotency-Key": idempotency_key})
+        response = self._send(
+            "POST",
+            f"{wire.API_PREFIX}/records",
+            json=batch.model_dump(mode="json"),
+            headers={"Idempotency-Key": idempotency_key},
+        )
         return self._parse(wire.BatchReceipt, response)
 
     def send_event(self, episode: wire.EpisodeRecord) -> wire.BatchReceipt:
-        response = self._send("POST", f"{wire.API_PREFIX}/events",
-                              json=episode.model_dump(mode="json"))
+        response = self._send(
+            "POST", f"{wire.API_PREFIX}/events", json=episode.model_dump(mode="json")
+        )
         return self._parse(wire.BatchReceipt, response)
 
     def notifications(self, *, include_acknowledged: bool = False) -> list[wire.Notification]:
         found: list[wire.Notification] = []
         cursor: str | None = "0"
         while cursor is not None:
-            response = self._send("GET", f"{wire.API_PREFIX}/notifications", params={
-                "cursor": cursor, "limit": 500, "include_acknowledged": include_acknowledged})
+            response = self._send(
+                "GET",
+                f"{wire.API_PREFIX}/notifications",
+                params={
+                    "cursor": cursor,
+                    "limit": 500,
+                    "include_acknowledged": include_acknowledged,
+                },
+            )
             page = self._parse(wire.NotificationPage, response)
             found.extend(page.notifications)
             cursor = page.next_cursor
@@ -89,14 +117,16 @@ class HubClient:
     def acknowledge(self, ids: Sequence[str]) -> int:
         total = 0
         for chunk in batches(list(ids), 1000):
-            response = self._send("POST", f"{wire.API_PREFIX}/notifications/ack",
-                                  json={"ids": list(chunk)})
+            response = self._send(
+                "POST", f"{wire.API_PREFIX}/notifications/ack", json={"ids": list(chunk)}
+            )
             total += self._parse(wire.AcknowledgementReceipt, response).acknowledged
         return total
 
     def summary(self) -> wire.RecordSummary:
-        return self._parse(wire.RecordSummary,
-                           self._send("GET", f"{wire.API_PREFIX}/records/summary"))
+        return self._parse(
+            wire.RecordSummary, self._send("GET", f"{wire.API_PREFIX}/records/summary")
+        )
 
 
 def _problem_text(response: httpx.Response) -> str:

@@ -26,10 +26,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="homeward",
         description="Tell a council when its looked-after child goes missing elsewhere, "
-                    "without a register of children.")
+        "without a register of children.",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    for module in (hub_cmd, connector_cmd, keys_cmd, policy_cmd, audit_cmd, linkage_cmd,
-                   demo_cmd):
+    for module in (hub_cmd, connector_cmd, keys_cmd, policy_cmd, audit_cmd, linkage_cmd, demo_cmd):
         module.register(sub)
     return parser
 

@@ -25,6 +25,7 @@ import uvicorn
 from fastapi import FastAPI
 from sqlmodel import Session
 
+from connectors.config import load_config
 from homeward import synthetic
 from homeward.commands import audit_cmd, connector_cmd
 from homeward.privacy_scan import Scanner, identifiers_from
@@ -91,8 +92,14 @@ def serving(app: FastAPI) -> Iterator[str]:
         sock.close()
 
 
-def write_connector(demo: Demo, council: synthetic.Council, extract: synthetic.CouncilExtract,
-                    keyring: Path, credential: str, hub_url: str) -> Path:
+def write_connector(
+    demo: Demo,
+    council: synthetic.Council,
+    extract: synthetic.CouncilExtract,
+    keyring: Path,
+    credential: str,
+    hub_url: str,
+) -> Path:
     folder = demo.council_dir(council.code)
     synthetic.write_council_files(extract, folder)
     shutil.copy(keyring, folder / "shared.key")
@@ -105,22 +112,46 @@ def write_connector(demo: Demo, council: synthetic.Council, extract: synthetic.C
         'credential_file = "credential.txt"\nshared_keyring = "shared.key"\n'
         'council_key = "council.key"\nstate_file = "state.json"\n\n'
         '[sources]\nssda903 = "903/"\nidentities = "identities.csv"\n'
-        'postcode_lookup = "postcode_lookup.csv"\n', encoding="utf-8")
+        'postcode_lookup = "postcode_lookup.csv"\n',
+        encoding="utf-8",
+    )
     return config
 
 
 def _connector_args(config: Path, **options: object) -> argparse.Namespace:
     defaults: dict[str, object] = {
-        "dry_run": False, "allow_mass_removal": False, "quiet": True, "json": False,
-        "no_ack": False, "all": False, "event_id": None, "kind": "M", "at": None,
-        "found": False, "child": None, "forename": None, "known_as": None, "surname": None,
-        "former_surname": None, "sex": None, "nhs_number": None, "upn": None, "postcode": None,
-        "dob": None}
+        "dry_run": False,
+        "allow_mass_removal": False,
+        "quiet": True,
+        "json": False,
+        "no_ack": False,
+        "all": False,
+        "event_id": None,
+        "kind": "M",
+        "at": None,
+        "found": False,
+        "child": None,
+        "forename": None,
+        "known_as": None,
+        "surname": None,
+        "former_surname": None,
+        "sex": None,
+        "nhs_number": None,
+        "upn": None,
+        "postcode": None,
+        "dob": None,
+    }
     return argparse.Namespace(config=config, **{**defaults, **options})
 
 
-def run_demo(*, workdir: Path | None = None, children: int = 400, seed: int = 2026,
-             say: Say = print, wire_log: list[bytes] | None = None) -> int:
+def run_demo(
+    *,
+    workdir: Path | None = None,
+    children: int = 400,
+    seed: int = 2026,
+    say: Say = print,
+    wire_log: list[bytes] | None = None,
+) -> int:
     """Returns 0 when the story completes and every check passes. Output goes to ``say``
     (the connector commands' own output included)."""
     with _workspace(workdir) as root, _output_to(say):
@@ -155,32 +186,46 @@ def _output_to(say: Say) -> Iterator[None]:
 def _story(demo: Demo, children: int, seed: int) -> int:
     say, today = demo.say, date.today()
     councils = list(synthetic.COUNCILS[:3])
-    _heading(say, f"1. Three councils export their 903 and identity extracts ({children} "
-                  "children each)")
+    _heading(
+        say, f"1. Three councils export their 903 and identity extracts ({children} children each)"
+    )
     extracts = synthetic.generate_extracts(councils, children, seed=seed, today=today)
     for e in extracts:
         out = sum(1 for c in e.children if c.placed_in.code != e.council.code)
-        say(f"  {e.council.code} {e.council.name:<12} {len(e.children)} looked after, {out} "
-            f"placed out of area, {len(e.missing)} missing/away episodes on the 903")
+        say(
+            f"  {e.council.code} {e.council.name:<12} {len(e.children)} looked after, {out} "
+            f"placed out of area, {len(e.missing)} missing/away episodes on the 903"
+        )
 
     _heading(say, "2. The hub starts (SQLite); councils register; councils share one key")
     hub_dir = demo.root / "hub"
     write_hub_key(hub_dir / "hub.key", new_secret())
-    settings = HubSettings(database_url=f"sqlite:///{hub_dir / 'hub.db'}",
-                           key_file=hub_dir / "hub.key")
+    settings = HubSettings(
+        database_url=f"sqlite:///{hub_dir / 'hub.db'}", key_file=hub_dir / "hub.key"
+    )
     app = create_app(settings)
-    credentials = {c.code: admin.register_authority(app.state.hub, code=c.code, name=c.name,
-                                                    contact=c.contact) for c in councils}
-    auditor = admin.register_authority(app.state.hub, code=AUDITOR, name="Scheme auditor",
-                                       contact="audit@homeward.example", role="auditor")
+    credentials = {
+        c.code: admin.register_authority(app.state.hub, code=c.code, name=c.name, contact=c.contact)
+        for c in councils
+    }
+    auditor = admin.register_authority(
+        app.state.hub,
+        code=AUDITOR,
+        name="Scheme auditor",
+        contact="audit@homeward.example",
+        role="auditor",
+    )
     keyring = demo.root / "councils" / "shared.key"
     write_shared_keyring(keyring, SharedKeyring.generate())
     say(f"  hub database {hub_dir / 'hub.db'}; the shared key went to the councils only")
 
     with serving(app) as hub_url, demo.http(hub_url) as http:
-        configs = {e.council.code: write_connector(demo, e.council, e, keyring,
-                                                   credentials[e.council.code], hub_url)
-                   for e in extracts}
+        configs = {
+            e.council.code: write_connector(
+                demo, e.council, e, keyring, credentials[e.council.code], hub_url
+            )
+            for e in extracts
+        }
         _heading(say, "3. Each council's connector syncs (nothing identifying leaves it)")
         for config in configs.values():
             connector_cmd.sync_command(_connector_args(config), http)
@@ -194,26 +239,45 @@ def _story(demo: Demo, children: int, seed: int) -> int:
         finder = synthetic.pick_reporting_council(councils, home, placed_in, rng)
         record = synthetic.found_person_record(child, rng)
         found_at = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=20)
-        _heading(say, f"4. Tonight in {finder.name}: police find a child far from home; "
-                      f"{finder.name}'s duty team reports them")
-        say(f"  {finder.name} records (locally): {record['forename']} {record['surname']}, "
-            f"born {record['dob']}  -- sent only as match keys")
+        _heading(
+            say,
+            f"4. Tonight in {finder.name}: police find a child far from home; "
+            f"{finder.name}'s duty team reports them",
+        )
+        say(
+            f"  {finder.name} records (locally): {record['forename']} {record['surname']}, "
+            f"born {record['dob']}  -- sent only as match keys"
+        )
         started = time.perf_counter()
-        connector_cmd.report_command(_connector_args(
-            configs[finder.code], event_id=record["child_id"], at=found_at,
-            forename=record["forename"], surname=record["surname"],
-            dob=date.fromisoformat(record["dob"]) if "-" in record["dob"]
-            else datetime.strptime(record["dob"], "%d/%m/%Y").date(),
-            sex=record["sex"] or None, nhs_number=record["nhs_number"] or None,
-            upn=record["upn"] or None, postcode=record["postcode"] or None), http)
-        say(f"  hub linked, applied policy and stored notifications in "
-            f"{(time.perf_counter() - started) * 1000:.0f} ms (request round trip)")
+        connector_cmd.report_command(
+            _connector_args(
+                configs[finder.code],
+                event_id=record["child_id"],
+                at=found_at,
+                forename=record["forename"],
+                surname=record["surname"],
+                dob=date.fromisoformat(record["dob"])
+                if "-" in record["dob"]
+                else datetime.strptime(record["dob"], "%d/%m/%Y").date(),
+                sex=record["sex"] or None,
+                nhs_number=record["nhs_number"] or None,
+                upn=record["upn"] or None,
+                postcode=record["postcode"] or None,
+            ),
+            http,
+        )
+        say(
+            f"  hub linked, applied policy and stored notifications in "
+            f"{(time.perf_counter() - started) * 1000:.0f} ms (request round trip)"
+        )
 
         _heading(say, f"5. {home.name} (responsible authority) reads its inbox")
         case = _case_reference(http, credentials[home.code])
         connector_cmd.inbox_command(_connector_args(configs[home.code]), http)
-        say(f"  (the reference is {home.name}'s own child id {child.child_id}, unsealed by its "
-            "connector; the hub cannot read it)")
+        say(
+            f"  (the reference is {home.name}'s own child id {child.child_id}, unsealed by its "
+            "connector; the hub cannot read it)"
+        )
         _heading(say, f"6. What {finder.name} (reporting authority) was told")
         connector_cmd.inbox_command(_connector_args(configs[finder.code]), http)
         _heading(say, f"7. {placed_in.name} (area authority, where the child is placed)")
@@ -226,12 +290,14 @@ def _story(demo: Demo, children: int, seed: int) -> int:
 
 
 def _acknowledge_all(demo: Demo, config: Path, credential: str, http: httpx.Client) -> None:
-    council = connector_cmd.load_config(config)
+    council = load_config(config)
     client = connector_cmd.client_for(council, http)
     notes = client.notifications()
     policies = sorted({n.policy_id for n in notes})
-    demo.say(f"  {council.authority}: {len(notes)} notifications ({', '.join(policies) or '-'})"
-             "; the duty team reads and acknowledges them")
+    demo.say(
+        f"  {council.authority}: {len(notes)} notifications ({', '.join(policies) or '-'})"
+        "; the duty team reads and acknowledges them"
+    )
     if notes:
         client.acknowledge([n.id for n in notes])
 
@@ -245,24 +311,30 @@ def _case_reference(http: httpx.Client, credential: str) -> str:
     return str(notifications[0]["fields"]["case_reference"])
 
 
-def _closing_checks(demo: Demo, app: FastAPI, extracts: list[synthetic.CouncilExtract],
-                    found: dict[str, str]) -> int:
+def _closing_checks(
+    demo: Demo, app: FastAPI, extracts: list[synthetic.CouncilExtract], found: dict[str, str]
+) -> int:
     say, engine = demo.say, app.state.hub.engine
     _heading(say, "9. Checks")
     with Session(engine) as session:
         verified = audit.verify(session)
-    say(f"  audit verify: {'OK' if verified.ok else 'FAILED: ' + str(verified.problem)} "
-        f"({verified.entries} entries, head {verified.head_hash[:16]}...)")
+    say(
+        f"  audit verify: {'OK' if verified.ok else 'FAILED: ' + str(verified.problem)} "
+        f"({verified.entries} entries, head {verified.head_hash[:16]}...)"
+    )
     scanner = Scanner(identifiers_from([*(r for e in extracts for r in e.identities), found]))
     checked, leaks = scanner.scan_database(engine)
-    say(f"  hub database: {checked} stored values searched for {scanner.identifiers.count()} "
+    say(
+        f"  hub database: {checked} stored values searched for {scanner.identifiers.count()} "
         f"names, dates of birth, NHS numbers, UPNs and postcodes: "
-        f"{'none found' if not leaks else f'{len(leaks)} FOUND'}")
-    payload_leaks = [leak for body in demo.wire_log
-                     for leak in scanner.leaks(body.decode("utf-8"))]
-    say(f"  connector payloads: {len(demo.wire_log)} requests, "
+        f"{'none found' if not leaks else f'{len(leaks)} FOUND'}"
+    )
+    payload_leaks = [leak for body in demo.wire_log for leak in scanner.leaks(body.decode("utf-8"))]
+    say(
+        f"  connector payloads: {len(demo.wire_log)} requests, "
         f"{sum(map(len, demo.wire_log))} bytes searched: "
-        f"{'none found' if not payload_leaks else f'{len(payload_leaks)} FOUND'}")
+        f"{'none found' if not payload_leaks else f'{len(payload_leaks)} FOUND'}"
+    )
     for leak in (leaks + payload_leaks)[:20]:
         say(f"    {leak}")
     engine.dispose()

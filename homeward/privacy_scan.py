@@ -22,11 +22,20 @@ from sqlmodel import SQLModel
 from connectors.normalise import name_tokens
 from connectors.sources.problems import parse_date
 
-EVENT_DATE_FIELDS = ("start", "end", "placed_since", "started_at", "ended_at", "created_at",
-                     "acknowledged_at", "retain_until", "at")
-_EVENT_DATE_JSON = re.compile(r'"(?:%s)":\s*"[^"]*"' % "|".join(EVENT_DATE_FIELDS))
+EVENT_DATE_FIELDS = (
+    "start",
+    "end",
+    "placed_since",
+    "started_at",
+    "ended_at",
+    "created_at",
+    "acknowledged_at",
+    "retain_until",
+    "at",
+)
+_EVENT_DATE_JSON = re.compile(rf'"(?:{"|".join(EVENT_DATE_FIELDS)})":\s*"[^"]*"')
 _WORD = re.compile(r"[A-Za-z]+")
-_APOSTROPHES = str.maketrans("", "", "'’`´")
+_APOSTROPHES = str.maketrans("", "", "'’`´")  # noqa: RUF001 - the apostrophes names carry
 
 
 @dataclass
@@ -56,8 +65,12 @@ def _whole(alternatives: Iterable[str]) -> re.Pattern[str]:
 
 
 def _dob_spellings(day: date) -> set[str]:
-    return {day.strftime("%d/%m/%Y"), day.isoformat(), day.strftime("%Y%m%d"),
-            f"{day.day}/{day.month}/{day.year}"}
+    return {
+        day.strftime("%d/%m/%Y"),
+        day.isoformat(),
+        day.strftime("%Y%m%d"),
+        f"{day.day}/{day.month}/{day.year}",
+    }
 
 
 @dataclass
@@ -74,8 +87,11 @@ class Scanner:
 
     def leaks(self, text: str, *, with_dates: bool = True) -> list[str]:
         """Every identifier found in ``text`` (empty when clean)."""
-        found = [f"name {w}" for w in {w.upper() for w in _WORD.findall(_ascii(text))}
-                 if w in self.identifiers.names]
+        found = [
+            f"name {w}"
+            for w in {w.upper() for w in _WORD.findall(_ascii(text))}
+            if w in self.identifiers.names
+        ]
         found += [f"identifier {m}" for m in self._numbers.findall(text)]
         if with_dates:
             scrubbed = _EVENT_DATE_JSON.sub("", text)
@@ -87,8 +103,7 @@ class Scanner:
         checked, found = 0, []
         present = set(inspect(engine).get_table_names())
         for table in (t for name, t in SQLModel.metadata.tables.items() if name in present):
-            event_columns = {c.name for c in table.columns
-                             if isinstance(c.type, Date | DateTime)}
+            event_columns = {c.name for c in table.columns if isinstance(c.type, Date | DateTime)}
             with engine.connect() as conn:
                 for row in conn.execute(select(table)):
                     for column, value in row._mapping.items():

@@ -27,8 +27,9 @@ def utc_now() -> datetime:
 class HubContext:
     """What every request needs: database, keys, policies, clock."""
 
-    def __init__(self, settings: HubSettings, engine: Engine, services: HubServices,
-                 clock: Clock) -> None:
+    def __init__(
+        self, settings: HubSettings, engine: Engine, services: HubServices, clock: Clock
+    ) -> None:
         self.settings, self.engine, self.services, self.clock = settings, engine, services, clock
 
     @contextmanager
@@ -37,8 +38,9 @@ class HubContext:
             yield session
 
 
-def build_context(settings: HubSettings, *, clock: Clock = utc_now,
-                  policies: PolicySet | None = None) -> HubContext:
+def build_context(
+    settings: HubSettings, *, clock: Clock = utc_now, policies: PolicySet | None = None
+) -> HubContext:
     try:
         hub_key = read_hub_key(settings.key_file)
     except KeyFileError as exc:
@@ -49,8 +51,12 @@ def build_context(settings: HubSettings, *, clock: Clock = utc_now,
     return HubContext(settings, engine, HubServices(chosen, hub_key), clock)
 
 
-def create_app(settings: HubSettings | None = None, *, clock: Clock = utc_now,
-               policies: PolicySet | None = None) -> FastAPI:
+def create_app(
+    settings: HubSettings | None = None,
+    *,
+    clock: Clock = utc_now,
+    policies: PolicySet | None = None,
+) -> FastAPI:
     from hub import api  # routes import HubContext from here
 
     context = build_context(settings or HubSettings(), clock=clock, policies=policies)
@@ -62,9 +68,17 @@ def create_app(settings: HubSettings | None = None, *, clock: Clock = utc_now,
 
 
 def _problem(status: int, code: str, title: str, detail: object) -> JSONResponse:
-    return JSONResponse(status_code=status, media_type="application/problem+json",
-                        content={"type": f"urn:homeward:problem:{code}", "title": title,
-                                 "status": status, "code": code, "detail": detail})
+    return JSONResponse(
+        status_code=status,
+        media_type="application/problem+json",
+        content={
+            "type": f"urn:homeward:problem:{code}",
+            "title": title,
+            "status": status,
+            "code": code,
+            "detail": detail,
+        },
+    )
 
 
 def _install_error_handlers(app: FastAPI, context: HubContext) -> None:
@@ -72,8 +86,13 @@ def _install_error_handlers(app: FastAPI, context: HubContext) -> None:
     async def hub_error(request: Request, exc: HubError) -> JSONResponse:
         if isinstance(exc, NotAuthenticated):
             with context.transaction() as session:
-                audit.append_at(session, context.clock(), actor="anonymous",
-                                action="auth.denied", subject=request.url.path)
+                audit.append_at(
+                    session,
+                    context.clock(),
+                    actor="anonymous",
+                    action="auth.denied",
+                    subject=request.url.path,
+                )
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
         response = _problem(exc.status, exc.code, exc.title, exc.detail)
         if headers:

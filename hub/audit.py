@@ -33,10 +33,17 @@ def canonical(value: object) -> str:
 def entry_hash(
     *, seq: int, at: datetime, actor: str, action: str, subject: str, detail: str, prev_hash: str
 ) -> str:
-    body = canonical({
-        "seq": seq, "at": timestamp(at), "actor": actor, "action": action,
-        "subject": subject, "detail": json.loads(detail), "prev_hash": prev_hash,
-    })
+    body = canonical(
+        {
+            "seq": seq,
+            "at": timestamp(at),
+            "actor": actor,
+            "action": action,
+            "subject": subject,
+            "detail": json.loads(detail),
+            "prev_hash": prev_hash,
+        }
+    )
     return hashlib.sha256(DOMAIN + body.encode("ascii")).hexdigest()
 
 
@@ -54,10 +61,22 @@ def append_at(
     encoded = canonical(dict(detail or {}))
     seq = head.seq + 1
     record = store.AuditRecord(
-        seq=seq, at=at, actor=actor, action=action, subject=subject, detail=encoded,
+        seq=seq,
+        at=at,
+        actor=actor,
+        action=action,
+        subject=subject,
+        detail=encoded,
         prev_hash=head.hash,
-        hash=entry_hash(seq=seq, at=at, actor=actor, action=action, subject=subject,
-                        detail=encoded, prev_hash=head.hash),
+        hash=entry_hash(
+            seq=seq,
+            at=at,
+            actor=actor,
+            action=action,
+            subject=subject,
+            detail=encoded,
+            prev_hash=head.hash,
+        ),
     )
     head.seq, head.hash = seq, record.hash
     session.add(record)
@@ -81,16 +100,29 @@ def verify_chain(records: Iterable[store.AuditRecord], head: store.AuditHead) ->
         if r.seq != expected_seq:
             return Verification(False, count, prev_hash, f"entry {expected_seq} is missing", r.seq)
         if r.prev_hash != prev_hash:
-            return Verification(False, count, prev_hash, "entry does not follow its predecessor",
-                                r.seq)
-        recomputed = entry_hash(seq=r.seq, at=r.at, actor=r.actor, action=r.action,
-                                subject=r.subject, detail=r.detail, prev_hash=r.prev_hash)
+            return Verification(
+                False, count, prev_hash, "entry does not follow its predecessor", r.seq
+            )
+        recomputed = entry_hash(
+            seq=r.seq,
+            at=r.at,
+            actor=r.actor,
+            action=r.action,
+            subject=r.subject,
+            detail=r.detail,
+            prev_hash=r.prev_hash,
+        )
         if recomputed != r.hash:
             return Verification(False, count, prev_hash, "entry content was altered", r.seq)
         prev_hash, expected_seq, count = r.hash, expected_seq + 1, count + 1
     if head.seq != count or head.hash != prev_hash:
-        return Verification(False, count, prev_hash,
-                            f"chain ends at entry {count} but the head records {head.seq}", count)
+        return Verification(
+            False,
+            count,
+            prev_hash,
+            f"chain ends at entry {count} but the head records {head.seq}",
+            count,
+        )
     return Verification(True, count, prev_hash)
 
 
@@ -101,7 +133,11 @@ def verify(session: Session) -> Verification:
 
 
 def entries(
-    session: Session, *, after: int = 0, limit: int = 100, actor: str | None = None,
+    session: Session,
+    *,
+    after: int = 0,
+    limit: int = 100,
+    actor: str | None = None,
     subject: str | None = None,
 ) -> list[store.AuditRecord]:
     query = select(store.AuditRecord).where(col(store.AuditRecord.seq) > after)

@@ -35,14 +35,28 @@ def authenticate(session: Session, hub_key: HubKey, authorization: str | None) -
     return found
 
 
-def register(session: Session, hub_key: HubKey, *, code: str, name: str, contact: str,
-             role: str, now: datetime) -> str:
+def register(
+    session: Session,
+    hub_key: HubKey,
+    *,
+    code: str,
+    name: str,
+    contact: str,
+    role: str,
+    now: datetime,
+) -> str:
     """Register (or re-issue credentials for) an authority; returns the new credential once."""
     credential, digest = issue_credential(hub_key, code)
     found = session.get(store.Authority, code)
     if found is None:
-        found = store.Authority(code=code, name=name, contact=contact, role=role,
-                                credential_digest=digest, created_at=now)
+        found = store.Authority(
+            code=code,
+            name=name,
+            contact=contact,
+            role=role,
+            credential_digest=digest,
+            created_at=now,
+        )
     found.name, found.contact, found.role = name, contact, role
     found.credential_digest, found.revoked_at = digest, None
     session.add(found)

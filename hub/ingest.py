@@ -17,29 +17,48 @@ def _tokens(
 ) -> list[store.MatchToken]:
     unique = {(k.type, hub_key.rekey(Token(k.type, k.epoch, k.token))) for k in keys}
     return [
-        store.MatchToken(digest=digest, key_type=key_type, owner_kind=owner_kind,
-                         owner_id=owner_id, authority=authority)
+        store.MatchToken(
+            digest=digest,
+            key_type=key_type,
+            owner_kind=owner_kind,
+            owner_id=owner_id,
+            authority=authority,
+        )
         for key_type, digest in sorted(unique)
     ]
 
 
 def _replace_tokens(session: Session, owner_kind: str, owner_ids: list[int]) -> None:
     if owner_ids:
-        session.execute(delete(store.MatchToken).where(
-            col(store.MatchToken.owner_kind) == owner_kind,
-            col(store.MatchToken.owner_id).in_(owner_ids)))
+        session.execute(
+            delete(store.MatchToken).where(
+                col(store.MatchToken.owner_kind) == owner_kind,
+                col(store.MatchToken.owner_id).in_(owner_ids),
+            )
+        )
 
 
 def upsert_children(
-    session: Session, authority: str, records: Sequence[wire.ChildRecord], hub_key: HubKey,
+    session: Session,
+    authority: str,
+    records: Sequence[wire.ChildRecord],
+    hub_key: HubKey,
     now: datetime,
 ) -> list[store.Child]:
-    existing = {c.ref: c for c in session.exec(select(store.Child).where(
-        store.Child.authority == authority, col(store.Child.ref).in_([r.ref for r in records])))}
+    existing = {
+        c.ref: c
+        for c in session.exec(
+            select(store.Child).where(
+                store.Child.authority == authority,
+                col(store.Child.ref).in_([r.ref for r in records]),
+            )
+        )
+    }
     rows: list[store.Child] = []
     for record in records:
-        row = existing.get(record.ref) or store.Child(authority=authority, ref=record.ref,
-                                                     sealed_id="", updated_at=now)
+        row = existing.get(record.ref) or store.Child(
+            authority=authority, ref=record.ref, sealed_id="", updated_at=now
+        )
         row.sealed_id = record.sealed_id
         row.legal_status, row.placement_type = record.legal_status, record.placement_type
         row.placement_authority, row.placed_since = record.placement_authority, record.placed_since
@@ -48,26 +67,45 @@ def upsert_children(
     session.add_all(rows)
     session.flush()
     _replace_tokens(session, CHILD, [r.id for r in rows if r.id is not None])
-    session.add_all([t for row, record in zip(rows, records, strict=True)
-                     for t in _tokens(hub_key, CHILD, _id(row), authority, record.match_keys)])
+    session.add_all(
+        [
+            t
+            for row, record in zip(rows, records, strict=True)
+            for t in _tokens(hub_key, CHILD, _id(row), authority, record.match_keys)
+        ]
+    )
     return rows
 
 
 def upsert_episodes(
-    session: Session, authority: str, records: Sequence[wire.EpisodeRecord], hub_key: HubKey,
+    session: Session,
+    authority: str,
+    records: Sequence[wire.EpisodeRecord],
+    hub_key: HubKey,
     now: datetime,
 ) -> list[store.Episode]:
     """Returns the episodes that are new or whose status changed (the ones to match again)."""
-    existing = {e.ref: e for e in session.exec(select(store.Episode).where(
-        store.Episode.authority == authority,
-        col(store.Episode.ref).in_([r.ref for r in records])))}
+    existing = {
+        e.ref: e
+        for e in session.exec(
+            select(store.Episode).where(
+                store.Episode.authority == authority,
+                col(store.Episode.ref).in_([r.ref for r in records]),
+            )
+        )
+    }
     changed: list[tuple[store.Episode, wire.EpisodeRecord]] = []
     for record in records:
         row = existing.get(record.ref)
         if row is not None and _same_episode(row, record):
             continue
-        row = row or store.Episode(authority=authority, ref=record.ref, kind=record.kind,
-                                   start=record.start, updated_at=now)
+        row = row or store.Episode(
+            authority=authority,
+            ref=record.ref,
+            kind=record.kind,
+            start=record.start,
+            updated_at=now,
+        )
         row.child_ref, row.sealed_id, row.kind = record.child_ref, record.sealed_id, record.kind
         row.start, row.end = record.start, record.end
         row.started_at, row.ended_at, row.updated_at = record.started_at, record.ended_at, now
@@ -75,28 +113,48 @@ def upsert_episodes(
     session.add_all([row for row, _ in changed])
     session.flush()
     _replace_tokens(session, EPISODE, [_id(row) for row, _ in changed])
-    session.add_all([t for row, record in changed
-                     for t in _tokens(hub_key, EPISODE, _id(row), authority, record.match_keys)])
+    session.add_all(
+        [
+            t
+            for row, record in changed
+            for t in _tokens(hub_key, EPISODE, _id(row), authority, record.match_keys)
+        ]
+    )
     return [row for row, _ in changed]
 
 
 def _same_episode(row: store.Episode, record: wire.EpisodeRecord) -> bool:
     return (row.kind, row.start, row.end, row.child_ref, row.started_at, row.ended_at) == (
-        record.kind, record.start, record.end, record.child_ref, record.started_at,
-        record.ended_at)
+        record.kind,
+        record.start,
+        record.end,
+        record.child_ref,
+        record.started_at,
+        record.ended_at,
+    )
 
 
 def remove_children(session: Session, authority: str, refs: Sequence[str]) -> int:
-    ids = list(session.exec(select(store.Child.id).where(
-        store.Child.authority == authority, col(store.Child.ref).in_(refs))))
+    ids = list(
+        session.exec(
+            select(store.Child.id).where(
+                store.Child.authority == authority, col(store.Child.ref).in_(refs)
+            )
+        )
+    )
     _replace_tokens(session, CHILD, [i for i in ids if i is not None])
     session.execute(delete(store.Child).where(col(store.Child.id).in_(ids)))
     return len(ids)
 
 
 def remove_episodes(session: Session, authority: str, refs: Sequence[str]) -> int:
-    ids = list(session.exec(select(store.Episode.id).where(
-        store.Episode.authority == authority, col(store.Episode.ref).in_(refs))))
+    ids = list(
+        session.exec(
+            select(store.Episode.id).where(
+                store.Episode.authority == authority, col(store.Episode.ref).in_(refs)
+            )
+        )
+    )
     _replace_tokens(session, EPISODE, [i for i in ids if i is not None])
     session.execute(delete(store.Episode).where(col(store.Episode.id).in_(ids)))
     return len(ids)

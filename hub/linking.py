@@ -25,50 +25,74 @@ class Link:
 
 
 def _episode_tokens(session: Session, episode_id: int) -> list[store.MatchToken]:
-    return list(session.exec(select(store.MatchToken).where(
-        store.MatchToken.owner_kind == EPISODE, store.MatchToken.owner_id == episode_id)))
+    return list(
+        session.exec(
+            select(store.MatchToken).where(
+                store.MatchToken.owner_kind == EPISODE, store.MatchToken.owner_id == episode_id
+            )
+        )
+    )
 
 
-def candidates(session: Session, episode: store.Episode) -> tuple[list[matching.Candidate],
-                                                                  frozenset[str]]:
+def candidates(
+    session: Session, episode: store.Episode
+) -> tuple[list[matching.Candidate], frozenset[str]]:
     tokens = _episode_tokens(session, _id(episode))
     episode_types = frozenset(t.key_type for t in tokens)
-    hits = session.exec(select(store.MatchToken).where(
-        col(store.MatchToken.digest).in_([t.digest for t in tokens]),
-        store.MatchToken.owner_kind == CHILD,
-        store.MatchToken.authority != episode.authority))
+    hits = session.exec(
+        select(store.MatchToken).where(
+            col(store.MatchToken.digest).in_([t.digest for t in tokens]),
+            store.MatchToken.owner_kind == CHILD,
+            store.MatchToken.authority != episode.authority,
+        )
+    )
     agreeing: dict[int, set[str]] = defaultdict(set)
     for hit in hits:
         agreeing[hit.owner_id].add(hit.key_type)
     held: dict[int, set[str]] = defaultdict(set)
-    for owner_id, key_type in session.exec(select(store.MatchToken.owner_id,
-                                                  store.MatchToken.key_type).where(
-            store.MatchToken.owner_kind == CHILD,
-            col(store.MatchToken.owner_id).in_(list(agreeing)))):
+    for owner_id, key_type in session.exec(
+        select(store.MatchToken.owner_id, store.MatchToken.key_type).where(
+            store.MatchToken.owner_kind == CHILD, col(store.MatchToken.owner_id).in_(list(agreeing))
+        )
+    ):
         held[owner_id].add(key_type)
-    found = [matching.Candidate(cid, frozenset(types), frozenset(held[cid]))
-             for cid, types in sorted(agreeing.items())]
+    found = [
+        matching.Candidate(cid, frozenset(types), frozenset(held[cid]))
+        for cid, types in sorted(agreeing.items())
+    ]
     return found, episode_types
 
 
-def _record_match(session: Session, episode_id: int, child_id: int, decision: str,
-                  now: datetime) -> store.Match:
-    existing = session.exec(select(store.Match).where(
-        store.Match.episode_id == episode_id, store.Match.child_id == child_id)).first()
+def _record_match(
+    session: Session, episode_id: int, child_id: int, decision: str, now: datetime
+) -> store.Match:
+    existing = session.exec(
+        select(store.Match).where(
+            store.Match.episode_id == episode_id, store.Match.child_id == child_id
+        )
+    ).first()
     if existing is not None:
         if existing.decision != decision:
             existing.decision = decision
             session.add(existing)
         return existing
-    match = store.Match(id="HW-" + secrets.token_hex(6).upper(), episode_id=episode_id,
-                        child_id=child_id, decision=decision, created_at=now)
+    match = store.Match(
+        id="HW-" + secrets.token_hex(6).upper(),
+        episode_id=episode_id,
+        child_id=child_id,
+        decision=decision,
+        created_at=now,
+    )
     session.add(match)
     return match
 
 
 def _own_child(session: Session, episode: store.Episode) -> store.Child | None:
-    return session.exec(select(store.Child).where(
-        store.Child.authority == episode.authority, store.Child.ref == episode.child_ref)).first()
+    return session.exec(
+        select(store.Child).where(
+            store.Child.authority == episode.authority, store.Child.ref == episode.child_ref
+        )
+    ).first()
 
 
 def link_episode(session: Session, episode: store.Episode, now: datetime) -> Link | None:
@@ -83,19 +107,33 @@ def link_episode(session: Session, episode: store.Episode, now: datetime) -> Lin
     if decision.outcome == "link" and decision.child_id is not None:
         child = session.get_one(store.Child, decision.child_id)
         match = _record_match(session, _id(episode), decision.child_id, "link", now)
-        audit.append_at(session, now, actor="hub", action="match.link", subject=match.id,
-                        detail={"reporting": episode.authority, "responsible": child.authority})
+        audit.append_at(
+            session,
+            now,
+            actor="hub",
+            action="match.link",
+            subject=match.id,
+            detail={"reporting": episode.authority, "responsible": child.authority},
+        )
         return Link(episode, child, match, "linked")
     if decision.outcome == "review":
-        refs = [_record_match(session, _id(episode), cid, "review", now).id
-                for cid in decision.review]
-        audit.append_at(session, now, actor="hub", action="match.review", subject=episode.ref,
-                        detail={"reporting": episode.authority, "matches": refs})
+        refs = [
+            _record_match(session, _id(episode), cid, "review", now).id for cid in decision.review
+        ]
+        audit.append_at(
+            session,
+            now,
+            actor="hub",
+            action="match.review",
+            subject=episode.ref,
+            detail={"reporting": episode.authority, "matches": refs},
+        )
     return None
 
 
-def episodes_sharing_tokens(session: Session, children: Iterable[store.Child]) -> list[
-        store.Episode]:
+def episodes_sharing_tokens(
+    session: Session, children: Iterable[store.Child]
+) -> list[store.Episode]:
     """Episodes of other authorities that hold a token of any of these children."""
     by_authority: dict[str, list[int]] = defaultdict(list)
     for child in children:
@@ -103,14 +141,26 @@ def episodes_sharing_tokens(session: Session, children: Iterable[store.Child]) -
     episode_ids: set[int] = set()
     for authority, child_ids in by_authority.items():
         digests = select(store.MatchToken.digest).where(
-            store.MatchToken.owner_kind == CHILD, col(store.MatchToken.owner_id).in_(child_ids))
-        episode_ids.update(session.exec(select(store.MatchToken.owner_id).where(
-            store.MatchToken.owner_kind == EPISODE, store.MatchToken.authority != authority,
-            col(store.MatchToken.digest).in_(digests))))
+            store.MatchToken.owner_kind == CHILD, col(store.MatchToken.owner_id).in_(child_ids)
+        )
+        episode_ids.update(
+            session.exec(
+                select(store.MatchToken.owner_id).where(
+                    store.MatchToken.owner_kind == EPISODE,
+                    store.MatchToken.authority != authority,
+                    col(store.MatchToken.digest).in_(digests),
+                )
+            )
+        )
     if not episode_ids:
         return []
-    return list(session.exec(select(store.Episode).where(
-        col(store.Episode.id).in_(sorted(episode_ids))).order_by(col(store.Episode.id))))
+    return list(
+        session.exec(
+            select(store.Episode)
+            .where(col(store.Episode.id).in_(sorted(episode_ids)))
+            .order_by(col(store.Episode.id))
+        )
+    )
 
 
 def _id(row: store.Child | store.Episode) -> int:
@@ -125,6 +175,11 @@ def own_episodes(session: Session, children: Iterable[store.Child]) -> list[stor
         by_authority[child.authority].append(child.ref)
     found: list[store.Episode] = []
     for authority, refs in by_authority.items():
-        found.extend(session.exec(select(store.Episode).where(
-            store.Episode.authority == authority, col(store.Episode.child_ref).in_(refs))))
+        found.extend(
+            session.exec(
+                select(store.Episode).where(
+                    store.Episode.authority == authority, col(store.Episode.child_ref).in_(refs)
+                )
+            )
+        )
     return found

@@ -28,41 +28,55 @@ def ingest_batch(
     children = ingest.upsert_children(session, authority, batch.children, hub.hub_key, now)
     episodes = ingest.upsert_episodes(session, authority, batch.episodes, hub.hub_key, now)
     receipt = wire.BatchReceipt(
-        children=len(batch.children), episodes=len(batch.episodes),
+        children=len(batch.children),
+        episodes=len(batch.episodes),
         removed_children=ingest.remove_children(session, authority, batch.removed_children),
-        removed_episodes=ingest.remove_episodes(session, authority, batch.removed_episodes))
-    audit.append_at(session, now, actor=authority, action="records.ingest",
-                    detail=receipt.model_dump(exclude={"replayed"}))
+        removed_episodes=ingest.remove_episodes(session, authority, batch.removed_episodes),
+    )
+    audit.append_at(
+        session,
+        now,
+        actor=authority,
+        action="records.ingest",
+        detail=receipt.model_dump(exclude={"replayed"}),
+    )
     affected = {e.id: e for e in episodes}
-    for episode in (*linking.episodes_sharing_tokens(session, children),
-                    *linking.own_episodes(session, children)):
+    for episode in (
+        *linking.episodes_sharing_tokens(session, children),
+        *linking.own_episodes(session, children),
+    ):
         affected.setdefault(episode.id, episode)
     for episode in affected.values():
         share_episode(session, hub, episode, now)
     return receipt
 
 
-def share_episode(session: Session, hub: HubServices, episode: store.Episode,
-                  now: datetime) -> int:
+def share_episode(session: Session, hub: HubServices, episode: store.Episode, now: datetime) -> int:
     """Link one episode to its child and notify whoever policy allows. Returns how many."""
     link = linking.link_episode(session, episode, now)
     if link is None:
         return 0
     grants = sharing.decide(session, link, hub.policies, now.date())
     if not grants:
-        audit.append_at(session, now, actor="hub", action="policy.deny", subject=link.match.id,
-                        detail={"event": sharing.event_of(episode),
-                                "identified_by": link.identified_by})
+        audit.append_at(
+            session,
+            now,
+            actor="hub",
+            action="policy.deny",
+            subject=link.match.id,
+            detail={"event": sharing.event_of(episode), "identified_by": link.identified_by},
+        )
         return 0
     return notify.store_grants(session, link, grants, now)
 
 
-def request_digest(batch: wire.BaseModel) -> str:
+def request_digest(batch: wire.RecordBatch) -> str:
     return hashlib.sha256(batch.model_dump_json().encode()).hexdigest()
 
 
-def replayed_receipt(session: Session, authority: str, key: str,
-                     digest: str) -> wire.BatchReceipt | None:
+def replayed_receipt(
+    session: Session, authority: str, key: str, digest: str
+) -> wire.BatchReceipt | None:
     """The stored receipt for a retried request; a key reused for other content is refused."""
     seen = session.get(store.IdempotentRequest, (authority, key))
     if seen is None:
@@ -72,7 +86,20 @@ def replayed_receipt(session: Session, authority: str, key: str,
     return wire.BatchReceipt.model_validate({**json.loads(seen.response), "replayed": True})
 
 
-def remember_receipt(session: Session, authority: str, key: str, digest: str,
-                     receipt: wire.BatchReceipt, now: datetime) -> None:
-    session.add(store.IdempotentRequest(authority=authority, key=key, request_digest=digest,
-                                        response=receipt.model_dump_json(), created_at=now))
+def remember_receipt(
+    session: Session,
+    authority: str,
+    key: str,
+    digest: str,
+    receipt: wire.BatchReceipt,
+    now: datetime,
+) -> None:
+    session.add(
+        store.IdempotentRequest(
+            authority=authority,
+            key=key,
+            request_digest=digest,
+            response=receipt.model_dump_json(),
+            created_at=now,
+        )
+    )

@@ -17,8 +17,9 @@ def event_of(episode: store.Episode) -> str:
 
 
 def _iso(value: object) -> str | None:
-    return None if value is None else value.isoformat() if hasattr(value, "isoformat") else str(
-        value)
+    return (
+        None if value is None else value.isoformat() if hasattr(value, "isoformat") else str(value)
+    )
 
 
 def _authority_facts(session: Session, role: str, code: str | None) -> dict[str, str | None]:
@@ -42,10 +43,15 @@ def context(session: Session, link: Link, today: date) -> EventContext:
     if registered(session, child.placement_authority) and child.placement_authority:
         roles["area"] = child.placement_authority
     facts: dict[str, str | None] = {
-        "event": event, "episode_kind": episode.kind, "start": _iso(episode.start),
-        "end": _iso(episode.end), "started_at": _iso(episode.started_at),
-        "ended_at": _iso(episode.ended_at), "case_reference": link.match.id,
-        "legal_status": child.legal_status, "placement_type": child.placement_type,
+        "event": event,
+        "episode_kind": episode.kind,
+        "start": _iso(episode.start),
+        "end": _iso(episode.end),
+        "started_at": _iso(episode.started_at),
+        "ended_at": _iso(episode.ended_at),
+        "case_reference": link.match.id,
+        "legal_status": child.legal_status,
+        "placement_type": child.placement_type,
         "placed_since": _iso(child.placed_since),
         **_authority_facts(session, "responsible", child.authority),
         **_authority_facts(session, "reporting", episode.authority),

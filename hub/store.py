@@ -48,8 +48,10 @@ class Episode(SQLModel, table=True):
 class MatchToken(SQLModel, table=True):
     """A re-keyed match-key digest held by one child (owner_kind 'C') or episode ('E')."""
 
-    __table_args__ = (Index("ix_matchtoken_digest", "digest", "owner_kind"),
-                      Index("ix_matchtoken_owner", "owner_kind", "owner_id"))
+    __table_args__ = (
+        Index("ix_matchtoken_digest", "digest", "owner_kind"),
+        Index("ix_matchtoken_owner", "owner_kind", "owner_id"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     digest: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     key_type: str = Field(max_length=32)

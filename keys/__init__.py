@@ -12,7 +12,6 @@ Pure: no I/O beyond reading and writing key files, no web or database code.
 
 from keys.council import CouncilKey, SealedIdError
 from keys.hub import HubKey
-from keys.keyring import EmptyKeyringError, MatchKeyDeriver, SharedKeyring, Token
 from keys.keyfiles import (
     KeyFileError,
     new_secret,
@@ -23,17 +22,18 @@ from keys.keyfiles import (
     write_hub_key,
     write_shared_keyring,
 )
+from keys.keyring import EmptyKeyringError, MatchKeyDeriver, SharedKeyring, Token
 
 __all__ = [
     "CouncilKey",
     "EmptyKeyringError",
     "HubKey",
     "KeyFileError",
-    "new_secret",
     "MatchKeyDeriver",
     "SealedIdError",
     "SharedKeyring",
     "Token",
+    "new_secret",
     "read_council_key",
     "read_hub_key",
     "read_shared_keyring",

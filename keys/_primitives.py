@@ -6,7 +6,7 @@ import hashlib
 import hmac  # noqa: TID251 - this module is the one allowed home of raw primitives
 import os
 
-from cryptography.exceptions import InvalidTag  # noqa: TID251
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes  # noqa: TID251
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: TID251
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF  # noqa: TID251
@@ -25,6 +25,35 @@ def hkdf_sha256(secret: bytes, *, salt: bytes, info: bytes, length: int = 32) ->
 
 def hmac_sha256(key: bytes, message: bytes) -> bytes:
     return hmac.digest(key, message, "sha256")
+
+
+_BLOCK = 64  # SHA-256 block size in bytes
+_IPAD = bytes(b ^ 0x36 for b in range(256))
+_OPAD = bytes(b ^ 0x5C for b in range(256))
+
+
+class PreparedHmacSha256:
+    """HMAC-SHA256 (RFC 2104) under one fixed key, with the two padded-key states hashed once.
+
+    Same bytes as ``hmac_sha256(key, message)`` at about half the cost per message: the
+    connector derives millions of match-key tokens under a handful of subkeys.
+    """
+
+    __slots__ = ("_inner", "_outer")
+
+    def __init__(self, key: bytes) -> None:
+        block = (hashlib.sha256(key).digest() if len(key) > _BLOCK else key).ljust(_BLOCK, b"\0")
+        self._inner = hashlib.sha256(block.translate(_IPAD))
+        self._outer = hashlib.sha256(block.translate(_OPAD))
+        if self.digest(b"self-test") != hmac_sha256(key, b"self-test"):
+            raise RuntimeError("prepared HMAC-SHA256 disagrees with the library")
+
+    def digest(self, message: bytes) -> bytes:
+        inner = self._inner.copy()
+        inner.update(message)
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.digest()
 
 
 def constant_time_equal(a: bytes, b: bytes) -> bool:

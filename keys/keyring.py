@@ -4,7 +4,7 @@ The newest epoch derives; every epoch can still derive (for the rotation overlap
 connector may send tokens of two epochs side by side. Every token carries its epoch.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from keys import _primitives
@@ -37,6 +37,7 @@ class MatchKeyDeriver:
         self._secret = secret
         self.epoch = epoch
         self._subkeys: dict[str, bytes] = {}
+        self._macs: dict[str, _primitives.PreparedHmacSha256] = {}
 
     def subkey(self, key_type: str) -> bytes:
         found = self._subkeys.get(key_type)
@@ -47,9 +48,28 @@ class MatchKeyDeriver:
             self._subkeys[key_type] = found
         return found
 
+    def _mac(self, key_type: str) -> _primitives.PreparedHmacSha256:
+        found = self._macs.get(key_type)
+        if found is None:
+            found = self._macs[key_type] = _primitives.PreparedHmacSha256(self.subkey(key_type))
+        return found
+
     def token(self, key_type: str, normalised: str) -> Token:
-        digest = _primitives.hmac_sha256(self.subkey(key_type), normalised.encode("utf-8"))
-        return Token(key_type, self.epoch, digest.hex())
+        return Token(key_type, self.epoch, self.token_value(key_type, normalised))
+
+    def token_value(self, key_type: str, normalised: str) -> str:
+        """The value of ``token()``: lower-case hex HMAC-SHA256 of the UTF-8 string, subkeyed."""
+        mac = self._macs.get(key_type) or self._mac(key_type)
+        return mac.digest(normalised.encode("utf-8")).hex()
+
+    def token_values(self, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Bulk ``token_value()``: (key type, normalised) -> (key type, token), no Token objects."""
+        macs = self._macs
+        out: list[tuple[str, str]] = []
+        for key_type, normalised in pairs:
+            mac = macs.get(key_type) or self._mac(key_type)
+            out.append((key_type, mac.digest(normalised.encode("utf-8")).hex()))
+        return out
 
 
 class SharedKeyring:

@@ -20,13 +20,29 @@ Role = Literal["responsible", "reporting", "area"]
 Identification = Literal["own_record", "linked"]
 OWN_REFERENCE = "your_reference"  # resolved per recipient: that recipient's own sealed id
 
-FIELDS = frozenset({
-    "event", "episode_kind", "start", "end", "started_at", "ended_at", "case_reference",
-    "responsible_authority", "responsible_authority_name", "responsible_authority_contact",
-    "reporting_authority", "reporting_authority_name", "reporting_authority_contact",
-    "area_authority", "area_authority_name", "legal_status", "placement_type",
-    "placed_since", OWN_REFERENCE,
-})
+FIELDS = frozenset(
+    {
+        "event",
+        "episode_kind",
+        "start",
+        "end",
+        "started_at",
+        "ended_at",
+        "case_reference",
+        "responsible_authority",
+        "responsible_authority_name",
+        "responsible_authority_contact",
+        "reporting_authority",
+        "reporting_authority_name",
+        "reporting_authority_contact",
+        "area_authority",
+        "area_authority_name",
+        "legal_status",
+        "placement_type",
+        "placed_since",
+        OWN_REFERENCE,
+    }
+)
 
 
 class PolicyError(ValueError):
@@ -109,7 +125,9 @@ def _grant(policy: Policy, role_grant: RoleGrant, ctx: EventContext) -> Grant | 
     if recipient is None:
         return None
     fields = {
-        name: ctx.own_references.get(role_grant.to) if name == OWN_REFERENCE else ctx.facts.get(name)
+        name: ctx.own_references.get(role_grant.to)
+        if name == OWN_REFERENCE
+        else ctx.facts.get(name)
         for name in role_grant.fields
     }
     return Grant(

@@ -38,21 +38,27 @@ def verify_command(args: argparse.Namespace) -> int:
     if result.ok:
         print(f"audit log verified: {result.entries} entries, head {result.head_hash}")
         return 0
-    print(f"AUDIT LOG FAILED VERIFICATION at entry {result.at_seq}: {result.problem} "
-          f"({result.entries} entries verified before it)")
+    print(
+        f"AUDIT LOG FAILED VERIFICATION at entry {result.at_seq}: {result.problem} "
+        f"({result.entries} entries verified before it)"
+    )
     return 1
 
 
-def fetch_entries(http: httpx.Client, credential: str, subject: str | None
-                  ) -> list[wire.AuditEntry]:
+def fetch_entries(
+    http: httpx.Client, credential: str, subject: str | None
+) -> list[wire.AuditEntry]:
     entries: list[wire.AuditEntry] = []
     after: str | None = "0"
     while after is not None:
         params: dict[str, str | int] = {"after": after, "limit": 1000}
         if subject:
             params["subject"] = subject
-        response = http.get(f"{wire.API_PREFIX}/audit", params=params,
-                            headers={"Authorization": f"Bearer {credential}"})
+        response = http.get(
+            f"{wire.API_PREFIX}/audit",
+            params=params,
+            headers={"Authorization": f"Bearer {credential}"},
+        )
         response.raise_for_status()
         page = wire.AuditPage.model_validate_json(response.content)
         entries.extend(page.entries)
@@ -62,7 +68,9 @@ def fetch_entries(http: httpx.Client, credential: str, subject: str | None
 
 def format_entry(e: wire.AuditEntry) -> str:
     detail = json.dumps(e.detail, sort_keys=True)
-    return f"#{e.seq:<6} {e.at:%Y-%m-%d %H:%M:%S}  {e.actor:<10} {e.action:<20} {e.subject}  {detail}"
+    return (
+        f"#{e.seq:<6} {e.at:%Y-%m-%d %H:%M:%S}  {e.actor:<10} {e.action:<20} {e.subject}  {detail}"
+    )
 
 
 def query_command(args: argparse.Namespace) -> int:

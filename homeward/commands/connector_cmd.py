@@ -21,7 +21,6 @@ from connectors.upload import HubClient
 from hub import wire
 from keys import KeyFileError, read_council_key, read_shared_keyring
 
-
 CONFIG_HELP = "the connector's TOML configuration file"
 SYNC_EXIT_CODES = """exit codes:
   0  synced
@@ -35,27 +34,52 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     connector = sub.add_parser("connector", help="run a council's connector")
     actions = connector.add_subparsers(dest="action", required=True)
     sync = actions.add_parser(
-        "sync", help="send what changed since the last sync",
-        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=SYNC_EXIT_CODES)
+        "sync",
+        help="send what changed since the last sync",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=SYNC_EXIT_CODES,
+    )
     sync.add_argument("--config", type=Path, required=True, help=CONFIG_HELP)
-    sync.add_argument("--dry-run", action="store_true", help="show what would be sent; send nothing")
-    sync.add_argument("--allow-mass-removal", action="store_true",
-                      help="send even if more than max_removal_share of records would be removed")
+    sync.add_argument(
+        "--dry-run", action="store_true", help="show what would be sent; send nothing"
+    )
+    sync.add_argument(
+        "--allow-mass-removal",
+        action="store_true",
+        help="send even if more than max_removal_share of records would be removed",
+    )
     sync.add_argument("--quiet", action="store_true", help="no progress output")
     sync.set_defaults(handler=sync_command)
     report = actions.add_parser("report", help="push one urgent missing/away/found event now")
     report.add_argument("--config", type=Path, required=True, help=CONFIG_HELP)
     report.add_argument("--event-id", help="your reference for the event (default: generated)")
-    report.add_argument("--kind", choices=["M", "A"], default="M",
-                        help="M missing (whereabouts unknown), A away (whereabouts known)")
-    report.add_argument("--at", type=datetime.fromisoformat, default=None,
-                        help="when the child went missing, or was found (ISO 8601)")
+    report.add_argument(
+        "--kind",
+        choices=["M", "A"],
+        default="M",
+        help="M missing (whereabouts unknown), A away (whereabouts known)",
+    )
+    report.add_argument(
+        "--at",
+        type=datetime.fromisoformat,
+        default=None,
+        help="when the child went missing, or was found (ISO 8601)",
+    )
     report.add_argument("--found", action="store_true", help="close an event reported earlier")
     report.add_argument("--child", help="a child id from your identity extract")
     person = report.add_argument_group(
-        "a child not in your identity extract (what you know; nothing is sent in clear)")
-    for name in ("forename", "known-as", "surname", "former-surname", "sex", "nhs-number", "upn",
-                 "postcode"):
+        "a child not in your identity extract (what you know; nothing is sent in clear)"
+    )
+    for name in (
+        "forename",
+        "known-as",
+        "surname",
+        "former-surname",
+        "sex",
+        "nhs-number",
+        "upn",
+        "postcode",
+    ):
         person.add_argument(f"--{name}", metavar=name.upper().replace("-", "_"))
     person.add_argument("--dob", type=date.fromisoformat, help="date of birth, YYYY-MM-DD")
     report.set_defaults(handler=report_command)
@@ -68,14 +92,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def client_for(config: ConnectorConfig, http: httpx.Client | None = None) -> HubClient:
-    return HubClient(http or httpx.Client(base_url=config.hub_url, timeout=30.0),
-                     config.credential, retries=config.retries)
+    return HubClient(
+        http or httpx.Client(base_url=config.hub_url, timeout=30.0),
+        config.credential,
+        retries=config.retries,
+    )
 
 
 def pseudonymiser_for(config: ConnectorConfig) -> Pseudonymiser:
     try:
-        return Pseudonymiser(read_shared_keyring(config.shared_keyring),
-                             read_council_key(config.council_key))
+        return Pseudonymiser(
+            read_shared_keyring(config.shared_keyring), read_council_key(config.council_key)
+        )
     except KeyFileError as exc:
         raise ConfigError(str(exc)) from exc
 
@@ -91,16 +119,19 @@ def sync_command(args: argparse.Namespace, http: httpx.Client | None = None) -> 
     plan = pipeline.plan_sync(records, pseudonymiser_for(config), state)
     for problem in plan.problems:
         print(f"rejected: {problem}", file=sys.stderr)
-    print(f"{config.authority}: {len(records.children)} children in care, "
-          f"{len(records.episodes)} recent episodes; to send: {len(plan.children)} children, "
-          f"{len(plan.episodes)} episodes, {plan.removals()} removals; "
-          f"{plan.unchanged} unchanged; {len(plan.problems)} rows rejected")
+    print(
+        f"{config.authority}: {len(records.children)} children in care, "
+        f"{len(records.episodes)} recent episodes; to send: {len(plan.children)} children, "
+        f"{len(plan.episodes)} episodes, {plan.removals()} removals; "
+        f"{plan.unchanged} unchanged; {len(plan.problems)} rows rejected"
+    )
     pipeline.check_removals(plan, state, config.max_removal_share, args.allow_mass_removal)
     if args.dry_run:
         print("dry run: nothing sent")
         return EXIT_OK
-    sent = pipeline.run_sync(plan, client_for(config, http), state, config,
-                             None if args.quiet else _progress)
+    sent = pipeline.run_sync(
+        plan, client_for(config, http), state, config, None if args.quiet else _progress
+    )
     print(f"sync complete: {sent} records sent")
     return EXIT_ROWS_REJECTED if plan.problems else EXIT_OK
 
@@ -108,10 +139,18 @@ def sync_command(args: argparse.Namespace, http: httpx.Client | None = None) -> 
 def _identity_from_flags(args: argparse.Namespace) -> IdentityRow | None:
     if not (args.forename and args.surname and args.dob):
         return None
-    return IdentityRow(child_id=args.event_id, forename=args.forename, known_as=args.known_as,
-                       surname=args.surname, former_surname=args.former_surname, dob=args.dob,
-                       sex=args.sex, nhs_number=args.nhs_number, upn=args.upn,
-                       postcode=args.postcode)
+    return IdentityRow(
+        child_id=args.event_id,
+        forename=args.forename,
+        known_as=args.known_as,
+        surname=args.surname,
+        former_surname=args.former_surname,
+        dob=args.dob,
+        sex=args.sex,
+        nhs_number=args.nhs_number,
+        upn=args.upn,
+        postcode=args.postcode,
+    )
 
 
 def report_command(args: argparse.Namespace, http: httpx.Client | None = None) -> int:
@@ -134,8 +173,9 @@ def report_command(args: argparse.Namespace, http: httpx.Client | None = None) -
     return EXIT_OK
 
 
-def _new_event(config: ConnectorConfig, args: argparse.Namespace, at: datetime
-               ) -> wire.EpisodeRecord:
+def _new_event(
+    config: ConnectorConfig, args: argparse.Namespace, at: datetime
+) -> wire.EpisodeRecord:
     identity, own_child = _identity_from_flags(args), None
     if args.child:
         records = pipeline.read_sources(config)
@@ -145,12 +185,19 @@ def _new_event(config: ConnectorConfig, args: argparse.Namespace, at: datetime
         else:
             identity = read_identity(config.identities).by_child().get(args.child)
     if identity is None:
-        raise ConfigError("describe the child: --child ID from your identity extract, or "
-                          "--forename, --surname and --dob (plus any of --sex, --nhs-number, "
-                          "--upn, --postcode)")
+        raise ConfigError(
+            "describe the child: --child ID from your identity extract, or "
+            "--forename, --surname and --dob (plus any of --sex, --nhs-number, "
+            "--upn, --postcode)"
+        )
     return pseudonymiser_for(config).live_event(
-        event_id=args.event_id, kind=args.kind, started_at=at, ended_at=None, identity=identity,
-        own_child_id=own_child)
+        event_id=args.event_id,
+        kind=args.kind,
+        started_at=at,
+        ended_at=None,
+        identity=identity,
+        own_child_id=own_child,
+    )
 
 
 def inbox_command(args: argparse.Namespace, http: httpx.Client | None = None) -> int:
@@ -166,8 +213,9 @@ def inbox_command(args: argparse.Namespace, http: httpx.Client | None = None) ->
     if not items and not args.json:
         print("inbox empty")
     if items and not args.no_ack:
-        count = client.acknowledge([i.notification.id for i in items
-                                    if i.notification.acknowledged_at is None])
+        count = client.acknowledge(
+            [i.notification.id for i in items if i.notification.acknowledged_at is None]
+        )
         print(f"acknowledged {count}", file=sys.stderr)
     return EXIT_OK
 
@@ -182,8 +230,10 @@ def _json_line(item: pipeline.InboxItem) -> str:
 def _table_line(item: pipeline.InboxItem) -> str:
     n = item.notification
     shown = {k: v for k, v in n.fields.items() if v is not None and k != "your_reference"}
-    lines = [f"[{n.created_at:%Y-%m-%d %H:%M}] {n.event.upper()}  policy {n.policy_id} "
-             f"v{n.policy_version}  id {n.id}"]
+    lines = [
+        f"[{n.created_at:%Y-%m-%d %H:%M}] {n.event.upper()}  policy {n.policy_id} "
+        f"v{n.policy_version}  id {n.id}"
+    ]
     if item.reference:
         lines.append(f"    your reference: {item.reference}")
     lines.extend(f"    {k}: {v}" for k, v in sorted(shown.items()))

@@ -20,8 +20,11 @@ def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def settings_from(args: argparse.Namespace) -> HubSettings:
-    overrides = {k: v for k, v in (("database_url", args.database_url),
-                                   ("key_file", args.key_file)) if v is not None}
+    overrides = {
+        k: v
+        for k, v in (("database_url", args.database_url), ("key_file", args.key_file))
+        if v is not None
+    }
     return HubSettings(**overrides)
 
 
@@ -81,15 +84,17 @@ def serve_hub(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     app = create_app(settings)
-    uvicorn.run(app, host=args.host or settings.host, port=args.port or settings.port,
-                log_level="info")
+    uvicorn.run(
+        app, host=args.host or settings.host, port=args.port or settings.port, log_level="info"
+    )
     return 0
 
 
 def add_authority(args: argparse.Namespace) -> int:
     context = build_context(settings_from(args))
-    credential = register_authority(context, code=args.code, name=args.name,
-                                    contact=args.contact, role=args.role)
+    credential = register_authority(
+        context, code=args.code, name=args.name, contact=args.contact, role=args.role
+    )
     context.engine.dispose()
     if args.credential_out:
         args.credential_out.parent.mkdir(parents=True, exist_ok=True)

@@ -96,10 +96,16 @@ def client(hub_app: FastAPI) -> Iterator[TestClient]:
         yield test_client
 
 
-def register_authority(app: FastAPI, code: str, name: str | None = None,
-                       role: str = "council") -> str:
-    return admin.register_authority(app.state.hub, code=code, name=name or f"Council {code}",
-                                    contact=f"Duty team {code}, 0100 000 000", role=role)
+def register_authority(
+    app: FastAPI, code: str, name: str | None = None, role: str = "council"
+) -> str:
+    return admin.register_authority(
+        app.state.hub,
+        code=code,
+        name=name or f"Council {code}",
+        contact=f"Duty team {code}, 0100 000 000",
+        role=role,
+    )
 
 
 def bearer(credential: str) -> dict[str, str]:

@@ -22,10 +22,16 @@ def busy_hub(hub_app: FastAPI, client: TestClient) -> FastAPI:
     home_cred = register_authority(hub_app, HOME)
     reporter_cred = register_authority(hub_app, REPORTER)
     child = person()
-    client.post("/v1/records", json=batch(children=[home.child(child)]),
-                headers={**bearer(home_cred), "Idempotency-Key": "1"}).raise_for_status()
-    client.post("/v1/events", json=reporter.event(child).model_dump(mode="json"),
-                headers=bearer(reporter_cred)).raise_for_status()
+    client.post(
+        "/v1/records",
+        json=batch(children=[home.child(child)]),
+        headers={**bearer(home_cred), "Idempotency-Key": "1"},
+    ).raise_for_status()
+    client.post(
+        "/v1/events",
+        json=reporter.event(child).model_dump(mode="json"),
+        headers=bearer(reporter_cred),
+    ).raise_for_status()
     client.get("/v1/notifications", headers=bearer(home_cred)).raise_for_status()
     return hub_app
 
@@ -43,18 +49,21 @@ def execute(app: FastAPI, sql: str) -> None:
 def test_the_log_records_the_whole_story_and_verifies(busy_hub: FastAPI) -> None:
     with Session(busy_hub.state.hub.engine) as session:
         actions = [e.action for e in audit.entries(session, limit=1000)]
-    for expected in ("records.ingest", "match.link", "notification.create",
-                     "notifications.read"):
+    for expected in ("records.ingest", "match.link", "notification.create", "notifications.read"):
         assert expected in actions
     assert verify(busy_hub).ok
 
 
-@pytest.mark.parametrize("tamper", [
-    "UPDATE auditrecord SET actor = 'E09000001' WHERE seq = 3",
-    "UPDATE auditrecord SET detail = '{}' WHERE seq = 4",
-    "DELETE FROM auditrecord WHERE seq = 2",
-    "DELETE FROM auditrecord WHERE seq = (SELECT MAX(seq) FROM auditrecord)",
-], ids=["edited-actor", "edited-detail", "deleted", "deleted-last"])
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        "UPDATE auditrecord SET actor = 'E09000001' WHERE seq = 3",
+        "UPDATE auditrecord SET detail = '{}' WHERE seq = 4",
+        "DELETE FROM auditrecord WHERE seq = 2",
+        "DELETE FROM auditrecord WHERE seq = (SELECT MAX(seq) FROM auditrecord)",
+    ],
+    ids=["edited-actor", "edited-detail", "deleted", "deleted-last"],
+)
 def test_tampering_in_the_database_is_detected(busy_hub: FastAPI, tamper: str) -> None:
     execute(busy_hub, tamper)
     assert not verify(busy_hub).ok
@@ -69,13 +78,13 @@ def test_audit_verify_command(busy_hub: FastAPI, capsys: pytest.CaptureFixture[s
     assert "FAILED VERIFICATION at entry 2" in capsys.readouterr().out
 
 
-def test_a_rolled_back_request_leaves_no_audit_entry(busy_hub: FastAPI,
-                                                     client: TestClient) -> None:
+def test_a_rolled_back_request_leaves_no_audit_entry(busy_hub: FastAPI, client: TestClient) -> None:
     before = verify(busy_hub).entries
     cred = register_authority(busy_hub, "E09000002")
     after_register = verify(busy_hub).entries
     assert after_register == before + 1
-    response = client.post("/v1/notifications/ack", json={"ids": ["not-mine"]},
-                           headers=bearer(cred))
+    response = client.post(
+        "/v1/notifications/ack", json={"ids": ["not-mine"]}, headers=bearer(cred)
+    )
     assert response.status_code == 404
     assert verify(busy_hub).entries == after_register

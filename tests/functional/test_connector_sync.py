@@ -17,15 +17,28 @@ from tests.functional.conftest import register_authority
 
 HOME, REPORTER = "E08000025", "E06000023"
 HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n"
-EPISODES = ("CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,"
-            "HOME_POST,PL_POST,URN\n")
+EPISODES = (
+    "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,"
+    "HOME_POST,PL_POST,URN\n"
+)
 IDENTITY = "child_id,nhs_number,upn,forename,surname,dob,sex,postcode,placement_authority\n"
-NHS = ["9434765919", "9434765870", "9434765889", "4010232137", "9876543210",
-       "4505577104", "9990001133", "9990002032", "9990003012", "9990004027"]
+NHS = [
+    "9434765919",
+    "9434765870",
+    "9434765889",
+    "4010232137",
+    "9876543210",
+    "4505577104",
+    "9990001133",
+    "9990002032",
+    "9990003012",
+    "9990004027",
+]
 
 
-def write_council(root: Path, code: str, keyring_file: Path, credential: str,
-                  children: int) -> Path:
+def write_council(
+    root: Path, code: str, keyring_file: Path, credential: str, children: int
+) -> Path:
     folder = root / code
     (folder / "903").mkdir(parents=True)
     header, episodes, identities = [HEADER], [EPISODES], [IDENTITY]
@@ -33,9 +46,11 @@ def write_council(root: Path, code: str, keyring_file: Path, credential: str,
         child = f"{code[-3:]}{n:03d}"
         header.append(f"{child},2,1{n % 10}/03/2011,WBRI,,,\n")
         episodes.append(f"{child},05/01/2026,S,C2,N1,K2,PR4,,,,B1 1AA,M1 1AA,SC123456\n")
-        identities.append(f"{child},{NHS[n % len(NHS)] if n < len(NHS) else ''},,"
-                          f"Child{chr(65 + n)}ia,Surname{code[-2:]}{n},1{n % 10}/03/2011,F,"
-                          f"B1 1AA,E08000003\n")
+        identities.append(
+            f"{child},{NHS[n % len(NHS)] if n < len(NHS) else ''},,"
+            f"Child{chr(65 + n)}ia,Surname{code[-2:]}{n},1{n % 10}/03/2011,F,"
+            f"B1 1AA,E08000003\n"
+        )
     (folder / "903" / "header.csv").write_text("".join(header))
     (folder / "903" / "episodes.csv").write_text("".join(episodes))
     (folder / "903" / "missing.csv").write_text("CHILD,DOB,MISSING,MIS_START,MIS_END\n")
@@ -48,7 +63,8 @@ def write_council(root: Path, code: str, keyring_file: Path, credential: str,
         f'credential_file = "credential.txt"\nshared_keyring = "{keyring_file}"\n'
         'council_key = "council.key"\nstate_file = "state.json"\n'
         '[sources]\nssda903 = "903/"\nidentities = "identities.csv"\n'
-        "[sync]\nbatch_size = 3\nretries = 2\n")
+        "[sync]\nbatch_size = 3\nretries = 2\n"
+    )
     return config
 
 
@@ -68,8 +84,9 @@ def sync(config: Path, http: httpx.Client, **flags: bool) -> int:
 
 def summary(client: TestClient, config: Path) -> dict[str, int]:
     credential = (config.parent / "credential.txt").read_text()
-    result: dict[str, int] = client.get("/v1/records/summary", headers={
-        "Authorization": f"Bearer {credential}"}).json()
+    result: dict[str, int] = client.get(
+        "/v1/records/summary", headers={"Authorization": f"Bearer {credential}"}
+    ).json()
     return result
 
 
@@ -109,10 +126,12 @@ def test_a_truncated_extract_never_mass_deletes(client: TestClient, home_config:
     assert summary(client, home_config)["children"] == 3
 
 
-def test_dry_run_sends_nothing(client: TestClient, home_config: Path,
-                               capsys: pytest.CaptureFixture[str]) -> None:
-    args = argparse.Namespace(config=home_config, dry_run=True, allow_mass_removal=False,
-                              quiet=True)
+def test_dry_run_sends_nothing(
+    client: TestClient, home_config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = argparse.Namespace(
+        config=home_config, dry_run=True, allow_mass_removal=False, quiet=True
+    )
     assert connector_cmd.sync_command(args, client) == 0
     assert "to send: 10 children" in capsys.readouterr().out
     assert summary(client, home_config)["children"] == 0
@@ -132,8 +151,9 @@ def test_rejected_rows_are_reported_and_the_rest_sent(
     assert summary(client, home_config)["children"] == 9
 
 
-def test_a_retried_batch_is_applied_once(client: TestClient, home_config: Path,
-                                         hub_app: FastAPI) -> None:
+def test_a_retried_batch_is_applied_once(
+    client: TestClient, home_config: Path, hub_app: FastAPI
+) -> None:
     """The hub answers, but the answer is lost: the connector retries with the same key."""
     flaky = httpx.Client(transport=_LoseFirstAnswer(client), base_url="http://testserver")
     assert sync(home_config, flaky) == 0
@@ -155,10 +175,12 @@ class _Counting(httpx.BaseTransport):
         if request.url.path == "/v1/records":
             body = json.loads(request.content)
             self.sent.append(sum(len(v) for v in body.values()))
-        response = self.client.request(request.method, request.url.path,
-                                       content=request.content, headers=request.headers)
-        return httpx.Response(response.status_code, content=response.content,
-                              headers=response.headers)
+        response = self.client.request(
+            request.method, request.url.path, content=request.content, headers=request.headers
+        )
+        return httpx.Response(
+            response.status_code, content=response.content, headers=response.headers
+        )
 
 
 class _LoseFirstAnswer(httpx.BaseTransport):
@@ -166,10 +188,12 @@ class _LoseFirstAnswer(httpx.BaseTransport):
         self.client, self.lost = client, False
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        response = self.client.request(request.method, request.url.path,
-                                       content=request.content, headers=request.headers)
+        response = self.client.request(
+            request.method, request.url.path, content=request.content, headers=request.headers
+        )
         if not self.lost and request.url.path == "/v1/records":
             self.lost = True
             raise httpx.ReadTimeout("answer lost", request=request)
-        return httpx.Response(response.status_code, content=response.content,
-                              headers=response.headers)
+        return httpx.Response(
+            response.status_code, content=response.content, headers=response.headers
+        )

@@ -16,8 +16,9 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[bytes
     workdir = tmp_path_factory.mktemp("demo")
     wire_log: list[bytes] = []
     lines: list[str] = []
-    assert run_demo(workdir=workdir, children=150, seed=7, say=lines.append,
-                    wire_log=wire_log) == 0, "\n".join(lines)
+    assert (
+        run_demo(workdir=workdir, children=150, seed=7, say=lines.append, wire_log=wire_log) == 0
+    ), "\n".join(lines)
     return workdir, wire_log, lines
 
 
@@ -33,7 +34,7 @@ def source_identifiers(workdir: Path) -> Scanner:
 
 
 def test_no_connector_payload_contains_a_source_identifier(
-    demo_run: tuple[Path, list[bytes], list[str]]
+    demo_run: tuple[Path, list[bytes], list[str]],
 ) -> None:
     workdir, wire_log, _ = demo_run
     scanner = source_identifiers(workdir)
@@ -53,21 +54,31 @@ def test_the_scan_would_catch_a_leak(demo_run: tuple[Path, list[bytes], list[str
     with path.open(encoding="utf-8-sig", newline="") as handle:
         row = next(r for r in csv.DictReader(handle) if r["nhs_number"])
     payload = wire_log[0].decode()
-    for planted in (row["surname"].upper(), row["nhs_number"].replace(" ", ""),
-                    row["postcode"].replace(" ", "").lower(), row["dob"]):
+    for planted in (
+        row["surname"].upper(),
+        row["nhs_number"].replace(" ", ""),
+        row["postcode"].replace(" ", "").lower(),
+        row["dob"],
+    ):
         assert scanner.leaks(payload[:-1] + f', "x": "{planted}"}}'), planted
 
 
 def test_the_demo_tells_the_whole_story(demo_run: tuple[Path, list[bytes], list[str]]) -> None:
     _, _, lines = demo_run
     text = "\n".join(lines)
-    for expected in ("policy notify-responsible-authority", "policy notify-area-authority",
-                     "match.link", "audit verify: OK", "none found", "Demo complete."):
+    for expected in (
+        "policy notify-responsible-authority",
+        "policy notify-area-authority",
+        "match.link",
+        "audit verify: OK",
+        "none found",
+        "Demo complete.",
+    ):
         assert expected in text
 
 
 def test_the_hub_never_holds_the_shared_secret(
-    demo_run: tuple[Path, list[bytes], list[str]]
+    demo_run: tuple[Path, list[bytes], list[str]],
 ) -> None:
     workdir, _, _ = demo_run
     keyring = read_shared_keyring(workdir / "councils" / "shared.key")
@@ -83,9 +94,7 @@ def test_the_hub_never_holds_the_shared_secret(
         assert not any(s in content for s in spellings), path
 
 
-def test_workdir_keeps_hub_and_council_files(
-    demo_run: tuple[Path, list[bytes], list[str]]
-) -> None:
+def test_workdir_keeps_hub_and_council_files(demo_run: tuple[Path, list[bytes], list[str]]) -> None:
     workdir, _, _ = demo_run
     assert (workdir / "hub" / "hub.db").exists()
     for council in COUNCILS[:3]:

@@ -16,8 +16,12 @@ PUBLIC_PATHS = {"/healthz", "/openapi.json", "/docs", "/docs/oauth2-redirect"}
 
 def data_routes(app: FastAPI) -> list[tuple[str, str]]:
     """Every operation the app publishes, from its own OpenAPI document."""
-    return [(method.upper(), path) for path, operations in app.openapi()["paths"].items()
-            for method in operations if path not in PUBLIC_PATHS]
+    return [
+        (method.upper(), path)
+        for path, operations in app.openapi()["paths"].items()
+        for method in operations
+        if path not in PUBLIC_PATHS
+    ]
 
 
 @pytest.fixture
@@ -28,10 +32,16 @@ def world(hub_app: FastAPI, client: TestClient) -> dict[str, str]:
     creds["auditor"] = register_authority(hub_app, "E99999999", "Scheme auditor", role="auditor")
     home, reporter = CouncilSide(HOME, keyring), CouncilSide(REPORTER, keyring)
     child = person()
-    client.post("/v1/records", json=batch(children=[home.child(child)]),
-                headers={**bearer(creds[HOME]), "Idempotency-Key": "k1"}).raise_for_status()
-    client.post("/v1/events", json=reporter.event(child).model_dump(mode="json"),
-                headers=bearer(creds[REPORTER])).raise_for_status()
+    client.post(
+        "/v1/records",
+        json=batch(children=[home.child(child)]),
+        headers={**bearer(creds[HOME]), "Idempotency-Key": "k1"},
+    ).raise_for_status()
+    client.post(
+        "/v1/events",
+        json=reporter.event(child).model_dump(mode="json"),
+        headers=bearer(creds[REPORTER]),
+    ).raise_for_status()
     return creds
 
 
@@ -41,8 +51,14 @@ def test_every_data_endpoint_refuses_missing_and_forged_credentials(
     routes = data_routes(hub_app)
     assert len(routes) >= 6
     home_secret = world[HOME].split(".")[2]
-    forged = [None, "Bearer ", "Basic abc", f"Bearer hw1.{OTHER}.{home_secret}",
-              f"Bearer {world[HOME]}x", "Bearer hw1.E99999998.abc"]
+    forged = [
+        None,
+        "Bearer ",
+        "Basic abc",
+        f"Bearer hw1.{OTHER}.{home_secret}",
+        f"Bearer {world[HOME]}x",
+        "Bearer hw1.E99999998.abc",
+    ]
     for method, path in routes:
         for header in forged:
             headers = {"Authorization": header} if header else {}
@@ -54,14 +70,20 @@ def test_every_data_endpoint_refuses_missing_and_forged_credentials(
 def test_a_council_sees_only_its_own_notifications(
     client: TestClient, world: dict[str, str]
 ) -> None:
-    home_ids = [n["id"] for n in client.get("/v1/notifications",
-                                            headers=bearer(world[HOME])).json()["notifications"]]
+    home_ids = [
+        n["id"]
+        for n in client.get("/v1/notifications", headers=bearer(world[HOME])).json()[
+            "notifications"
+        ]
+    ]
     assert len(home_ids) == 1
-    other = client.get("/v1/notifications?include_acknowledged=true",
-                       headers=bearer(world[OTHER])).json()
+    other = client.get(
+        "/v1/notifications?include_acknowledged=true", headers=bearer(world[OTHER])
+    ).json()
     assert other["notifications"] == []
-    stolen_ack = client.post("/v1/notifications/ack", json={"ids": home_ids},
-                             headers=bearer(world[OTHER]))
+    stolen_ack = client.post(
+        "/v1/notifications/ack", json={"ids": home_ids}, headers=bearer(world[OTHER])
+    )
     assert stolen_ack.status_code == 404
     still_unread = client.get("/v1/notifications", headers=bearer(world[HOME])).json()
     assert [n["id"] for n in still_unread["notifications"]] == home_ids
@@ -88,9 +110,11 @@ def test_a_council_cannot_remove_another_councils_records(
 
     with Session(hub_app.state.hub.engine) as session:
         refs = [c.ref for c in session.exec(select(store.Child))]
-    client.post("/v1/records", json=batch(removed_children=refs),
-                headers={**bearer(world[OTHER]), "Idempotency-Key": uuid.uuid4().hex}
-                ).raise_for_status()
+    client.post(
+        "/v1/records",
+        json=batch(removed_children=refs),
+        headers={**bearer(world[OTHER]), "Idempotency-Key": uuid.uuid4().hex},
+    ).raise_for_status()
     home = client.get("/v1/records/summary", headers=bearer(world[HOME])).json()
     assert home["children"] == 1
 
@@ -100,8 +124,9 @@ def test_auditor_reads_everything_but_cannot_upload(
 ) -> None:
     entries = client.get("/v1/audit?limit=1000", headers=bearer(world["auditor"])).json()
     assert {HOME, REPORTER, "hub"} <= {e["actor"] for e in entries["entries"]}
-    refused = client.post("/v1/records", json=batch(), headers={
-        **bearer(world["auditor"]), "Idempotency-Key": "a"})
+    refused = client.post(
+        "/v1/records", json=batch(), headers={**bearer(world["auditor"]), "Idempotency-Key": "a"}
+    )
     assert refused.status_code == 403
     assert client.get("/v1/notifications", headers=bearer(world["auditor"])).status_code == 403
 

@@ -16,13 +16,18 @@ HOME, AREA, REPORTER = "E08000025", "E08000003", "E06000023"
 @pytest.fixture
 def councils(hub_app: FastAPI) -> dict[str, tuple[CouncilSide, str]]:
     keyring = SharedKeyring.generate()
-    return {code: (CouncilSide(code, keyring), register_authority(hub_app, code))
-            for code in (HOME, AREA, REPORTER)}
+    return {
+        code: (CouncilSide(code, keyring), register_authority(hub_app, code))
+        for code in (HOME, AREA, REPORTER)
+    }
 
 
 def send(client: TestClient, credential: str, **parts: object) -> None:
-    response = client.post("/v1/records", json=batch(**parts),
-                           headers={**bearer(credential), "Idempotency-Key": uuid.uuid4().hex})
+    response = client.post(
+        "/v1/records",
+        json=batch(**parts),
+        headers={**bearer(credential), "Idempotency-Key": uuid.uuid4().hex},
+    )
     assert response.status_code == 200, response.text
 
 
@@ -30,8 +35,9 @@ def report(client: TestClient, credential: str, episode: object) -> None:
     from hub import wire
 
     assert isinstance(episode, wire.EpisodeRecord)
-    response = client.post("/v1/events", json=episode.model_dump(mode="json"),
-                           headers=bearer(credential))
+    response = client.post(
+        "/v1/events", json=episode.model_dump(mode="json"), headers=bearer(credential)
+    )
     assert response.status_code == 200, response.text
 
 
@@ -50,11 +56,12 @@ def test_episode_elsewhere_notifies_home_whichever_arrives_first(
     reporter, reporter_cred = councils[REPORTER]
     _, area_cred = councils[AREA]
     child = person(surname="Okafor", forename="Amelia")
-    found_as = person(surname="OKAFOR", forename="amelia", nhs_number="943 476 5919",
-                      postcode="b11aa")
+    found_as = person(
+        surname="OKAFOR", forename="amelia", nhs_number="943 476 5919", postcode="b11aa"
+    )
     upload_child = lambda: send(client, home_cred, children=[home.child(child, AREA)])  # noqa: E731
     upload_event = lambda: report(client, reporter_cred, reporter.event(found_as))  # noqa: E731
-    for step in ((upload_child, upload_event) if child_first else (upload_event, upload_child)):
+    for step in (upload_child, upload_event) if child_first else (upload_event, upload_child):
         step()
 
     [home_note] = inbox(client, home_cred)
@@ -93,8 +100,11 @@ def test_twins_are_told_apart_by_forename(
     twin_a = person(forename="Jayden", surname="Mensah", nhs_number=None, sex="M")
     twin_b = person(forename="Jordan", surname="Mensah", nhs_number=None, sex="M")
     send(client, home_cred, children=[home.child(twin_a), home.child(twin_b)])
-    report(client, reporter_cred, reporter.event(person(forename="JORDAN", surname="mensah",
-                                                        nhs_number=None, sex="1")))
+    report(
+        client,
+        reporter_cred,
+        reporter.event(person(forename="JORDAN", surname="mensah", nhs_number=None, sex="1")),
+    )
     [note] = inbox(client, home_cred)
     assert home.council_key.open(note["fields"]["your_reference"]) == twin_b.child_id  # type: ignore[index]
 
@@ -135,8 +145,11 @@ def test_found_report_sends_a_second_notification(
     child = person()
     send(client, home_cred, children=[home.child(child)])
     report(client, reporter_cred, reporter.event(child, event_id="EV-1"))
-    report(client, reporter_cred, reporter.event(child, event_id="EV-1",
-                                                 ended_at=datetime(2026, 11, 25, 4, 0, tzinfo=UTC)))
+    report(
+        client,
+        reporter_cred,
+        reporter.event(child, event_id="EV-1", ended_at=datetime(2026, 11, 25, 4, 0, tzinfo=UTC)),
+    )
     events = sorted(str(n["event"]) for n in inbox(client, home_cred))
     assert events == ["found", "missing"]
 
@@ -147,7 +160,8 @@ def test_no_policy_means_no_notification(
     from policies import PolicySet
 
     hub_app.state.hub.services = type(hub_app.state.hub.services)(
-        PolicySet([]), hub_app.state.hub.services.hub_key)
+        PolicySet([]), hub_app.state.hub.services.hub_key
+    )
     with TestClient(hub_app) as client:
         home, home_cred = councils[HOME]
         reporter, reporter_cred = councils[REPORTER]
