@@ -1,4 +1,4 @@
-"""Shared test helpers: paths to shared reference material and the vector loader."""
+"""Shared test helpers: paths to the copied reference material and the vector loader."""
 
 import json
 from pathlib import Path
@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+SHARED = Path(__file__).resolve().parent / "data"  # copies of ../shared material, see its README
 SAMPLES_903 = SHARED / "samples" / "903"
 VECTORS = Path(__file__).resolve().parent / "vectors"
 

@@ -21,8 +21,9 @@ from connectors.sources import (
     read_903_dir,
     read_identity,
 )
+from tests.conftest import SAMPLES_903
 
-CSC = Path(__file__).parents[2].parent / "shared" / "samples" / "903" / "csc-validator-be-903"
+CSC = SAMPLES_903 / "csc-validator-be-903"
 END_OF_YEAR = date(2018, 4, 1)
 FORENAMES = ["Amara", "Ben", "Chloé", "Dev", "Ewa", "Finn", "Grace", "Hamza"]
 SURNAMES = ["Okafor", "Smith", "Nowak", "O'Neill", "Patel", "Jones", "Khan", "Evans"]

@@ -7,8 +7,9 @@ import pytest
 
 from connectors.sources import SourceProblem, read_903, read_903_dir
 from connectors.sources.problems import parse_date
+from tests.conftest import SAMPLES_903
 
-SAMPLES = Path(__file__).parents[2].parent / "shared" / "samples" / "903"
+SAMPLES = SAMPLES_903
 CSC = SAMPLES / "csc-validator-be-903"
 PIPELINE = SAMPLES / "liia-tools-pipeline"
 LIIA = SAMPLES / "liia-tools"
