@@ -20,3 +20,14 @@ def load_vectors(name: str) -> Any:
 @pytest.fixture
 def shared_dir() -> Path:
     return SHARED
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line CI can check: how many PostgreSQL tests ran, and how many were skipped."""
+    counts = {"passed": 0, "skipped": 0, "failed": 0}
+    for outcome in counts:
+        counts[outcome] = sum(1 for report in terminalreporter.stats.get(outcome, [])
+                              if "postgres" in getattr(report, "keywords", {})
+                              and getattr(report, "when", "call") in ("call", "setup"))
+    terminalreporter.write_line(
+        "postgres tests: {passed} passed, {skipped} skipped, {failed} failed".format(**counts))
