@@ -1,12 +1,12 @@
 """``create_app(settings)``: the hub as a FastAPI application. No import-time singletons."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -64,7 +64,26 @@ def create_app(
     app.state.hub = context
     app.include_router(api.router)
     _install_error_handlers(app, context)
+    _limit_body_size(app, context.settings.max_body_bytes)
     return app
+
+
+def _limit_body_size(app: FastAPI, limit: int) -> None:
+    """Refuse an oversized request before reading it (a declared length over the limit)."""
+
+    @app.middleware("http")
+    async def limit_body(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        declared = request.headers.get("content-length", "0")
+        if not declared.isdigit() or int(declared) > limit:
+            return _problem(
+                413,
+                "too_large",
+                "Request body too large",
+                f"at most {limit} bytes; send smaller batches",
+            )
+        return await call_next(request)
 
 
 def _problem(status: int, code: str, title: str, detail: object) -> JSONResponse:

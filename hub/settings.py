@@ -16,5 +16,6 @@ class HubSettings(BaseSettings):
     key_file: Path = DEFAULT_HOME / "hub.key"
     policies_dir: Path = Path(policies.__file__).parent
     max_batch_records: int = 5000
+    max_body_bytes: int = 16 * 1024 * 1024
     host: str = "127.0.0.1"
     port: int = 8700

@@ -140,3 +140,21 @@ def test_reading_notifications_and_the_audit_log_is_itself_audited(
     actions = [(e["actor"], e["action"]) for e in entries["entries"]]
     assert (HOME, "notifications.read") in actions
     assert ("E99999999", "audit.read") in actions
+
+
+def test_an_oversized_request_is_refused_before_it_is_read(
+    hub_settings: object, clock: object
+) -> None:
+    from hub.app import create_app
+    from hub.settings import HubSettings
+
+    assert isinstance(hub_settings, HubSettings)
+    small = create_app(hub_settings.model_copy(update={"max_body_bytes": 1000}))
+    with TestClient(small) as client:
+        response = client.post(
+            "/v1/records",
+            content=b"{" + b" " * 2000 + b"}",
+            headers={"Content-Type": "application/json"},
+        )
+    assert response.status_code == 413
+    small.state.hub.engine.dispose()
