@@ -15,11 +15,27 @@ def chain(n: int) -> tuple[list[store.AuditRecord], store.AuditHead]:
     for seq in range(1, n + 1):
         detail = audit.canonical({"n": seq, "recipient": "E08000025"})
         at = start + timedelta(seconds=seq)
-        h = audit.entry_hash(seq=seq, at=at, actor="hub", action="notification.create",
-                             subject=f"HW-{seq}", detail=detail, prev_hash=prev)
-        records.append(store.AuditRecord(seq=seq, at=at, actor="hub",
-                                          action="notification.create", subject=f"HW-{seq}",
-                                          detail=detail, prev_hash=prev, hash=h))
+        h = audit.entry_hash(
+            seq=seq,
+            at=at,
+            actor="hub",
+            action="notification.create",
+            subject=f"HW-{seq}",
+            detail=detail,
+            prev_hash=prev,
+        )
+        records.append(
+            store.AuditRecord(
+                seq=seq,
+                at=at,
+                actor="hub",
+                action="notification.create",
+                subject=f"HW-{seq}",
+                detail=detail,
+                prev_hash=prev,
+                hash=h,
+            )
+        )
         prev = h
     return records, store.AuditHead(id=1, seq=n, hash=prev)
 

@@ -22,15 +22,27 @@ def imports_of(package: str) -> dict[Path, set[str]]:
     return found
 
 
-def offending(package: str, banned: tuple[str, ...], allowed: tuple[str, ...] = ()
-              ) -> list[str]:
-    return [f"{path.relative_to(REPO)} imports {name}"
-            for path, names in imports_of(package).items() for name in sorted(names)
-            if name.startswith(banned) and not name.startswith(allowed)]
+def offending(package: str, banned: tuple[str, ...], allowed: tuple[str, ...] = ()) -> list[str]:
+    return [
+        f"{path.relative_to(REPO)} imports {name}"
+        for path, names in imports_of(package).items()
+        for name in sorted(names)
+        if name.startswith(banned) and not name.startswith(allowed)
+    ]
 
 
-WEB_AND_DB = ("fastapi", "starlette", "sqlmodel", "sqlalchemy", "httpx", "httpx2", "uvicorn",
-              "hub", "connectors", "homeward")
+WEB_AND_DB = (
+    "fastapi",
+    "starlette",
+    "sqlmodel",
+    "sqlalchemy",
+    "httpx",
+    "httpx2",
+    "uvicorn",
+    "hub",
+    "connectors",
+    "homeward",
+)
 
 
 @pytest.mark.parametrize("package", ["keys", "policies"])

@@ -32,8 +32,13 @@ def real_help(args: str) -> str:
 
 
 def rendered(text: str) -> str:
-    return MARKER.sub(lambda m: f"<!-- help: {m['args']} -->\n```text\n"
-                                f"$ homeward {m['args']}\n{real_help(m['args'])}```\n", text)
+    return MARKER.sub(
+        lambda m: (
+            f"<!-- help: {m['args']} -->\n```text\n"
+            f"$ homeward {m['args']}\n{real_help(m['args'])}```\n"
+        ),
+        text,
+    )
 
 
 def test_readme_cli_reference_matches_the_real_help() -> None:
