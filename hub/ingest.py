@@ -2,8 +2,9 @@
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import delete
+from sqlalchemy import delete, insert, update
 from sqlmodel import Session, col, select
 
 from hub import store, wire
@@ -12,18 +13,24 @@ from keys import HubKey, Token
 CHILD, EPISODE = "C", "E"
 
 
-def _tokens(
+class StoredChild(NamedTuple):
+    id: int
+    authority: str
+    ref: str
+
+
+def _token_rows(
     hub_key: HubKey, owner_kind: str, owner_id: int, authority: str, keys: Sequence[wire.MatchKey]
-) -> list[store.MatchToken]:
+) -> list[dict[str, object]]:
     unique = {(k.type, hub_key.rekey(Token(k.type, k.epoch, k.token))) for k in keys}
     return [
-        store.MatchToken(
-            digest=digest,
-            key_type=key_type,
-            owner_kind=owner_kind,
-            owner_id=owner_id,
-            authority=authority,
-        )
+        {
+            "digest": digest,
+            "key_type": key_type,
+            "owner_kind": owner_kind,
+            "owner_id": owner_id,
+            "authority": authority,
+        }
         for key_type, digest in sorted(unique)
     ]
 
@@ -38,43 +45,65 @@ def _replace_tokens(session: Session, owner_kind: str, owner_ids: list[int]) -> 
         )
 
 
+def _insert_tokens(session: Session, rows: list[dict[str, object]]) -> None:
+    if rows:
+        session.execute(insert(store.MatchToken), rows)
+
+
+def _child_values(authority: str, record: wire.ChildRecord, now: datetime) -> dict[str, object]:
+    return {
+        "authority": authority,
+        "ref": record.ref,
+        "sealed_id": record.sealed_id,
+        "legal_status": record.legal_status,
+        "placement_type": record.placement_type,
+        "placement_authority": record.placement_authority,
+        "placed_since": record.placed_since,
+        "updated_at": now,
+    }
+
+
 def upsert_children(
     session: Session,
     authority: str,
     records: Sequence[wire.ChildRecord],
     hub_key: HubKey,
     now: datetime,
-) -> list[store.Child]:
-    existing = {
-        c.ref: c
-        for c in session.exec(
-            select(store.Child).where(
-                store.Child.authority == authority,
-                col(store.Child.ref).in_([r.ref for r in records]),
-            )
+) -> list[StoredChild]:
+    """Bulk upsert (a nightly sync sends thousands at once); tokens are replaced wholesale."""
+    latest = {r.ref: r for r in records}  # a ref sent twice in one batch: the last one wins
+    rows = session.execute(
+        select(store.Child.ref, store.Child.id).where(
+            store.Child.authority == authority, col(store.Child.ref).in_(list(latest))
         )
-    }
-    rows: list[store.Child] = []
-    for record in records:
-        row = existing.get(record.ref) or store.Child(
-            authority=authority, ref=record.ref, sealed_id="", updated_at=now
+    )
+    existing: dict[str, int] = {ref: child_id for ref, child_id in rows}
+    changed = [
+        {"id": existing[ref], **_child_values(authority, r, now)}
+        for ref, r in latest.items()
+        if ref in existing
+    ]
+    fresh = [_child_values(authority, r, now) for ref, r in latest.items() if ref not in existing]
+    if changed:
+        session.execute(update(store.Child), changed)
+        _replace_tokens(session, CHILD, [existing[ref] for ref in latest if ref in existing])
+    if fresh:
+        inserted = session.execute(
+            insert(store.Child).returning(
+                col(store.Child.ref), col(store.Child.id), sort_by_parameter_order=True
+            ),
+            fresh,
         )
-        row.sealed_id = record.sealed_id
-        row.legal_status, row.placement_type = record.legal_status, record.placement_type
-        row.placement_authority, row.placed_since = record.placement_authority, record.placed_since
-        row.updated_at = now
-        rows.append(row)
-    session.add_all(rows)
-    session.flush()
-    _replace_tokens(session, CHILD, [r.id for r in rows if r.id is not None])
-    session.add_all(
+        existing.update((ref, child_id) for ref, child_id in inserted)
+    _insert_tokens(
+        session,
         [
             t
-            for row, record in zip(rows, records, strict=True)
-            for t in _tokens(hub_key, CHILD, _id(row), authority, record.match_keys)
-        ]
+            for ref, r in latest.items()
+            for t in _token_rows(hub_key, CHILD, existing[ref], authority, r.match_keys)
+        ],
     )
-    return rows
+    return [StoredChild(existing[ref], authority, ref) for ref in latest]
 
 
 def upsert_episodes(
@@ -113,12 +142,13 @@ def upsert_episodes(
     session.add_all([row for row, _ in changed])
     session.flush()
     _replace_tokens(session, EPISODE, [_id(row) for row, _ in changed])
-    session.add_all(
+    _insert_tokens(
+        session,
         [
             t
             for row, record in changed
-            for t in _tokens(hub_key, EPISODE, _id(row), authority, record.match_keys)
-        ]
+            for t in _token_rows(hub_key, EPISODE, _id(row), authority, record.match_keys)
+        ],
     )
     return [row for row, _ in changed]
 
@@ -160,6 +190,6 @@ def remove_episodes(session: Session, authority: str, refs: Sequence[str]) -> in
     return len(ids)
 
 
-def _id(row: store.Child | store.Episode) -> int:
+def _id(row: store.Episode) -> int:
     assert row.id is not None, "flushed rows have ids"
     return row.id

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from hub import audit, matching, store
-from hub.ingest import CHILD, EPISODE
+from hub.ingest import CHILD, EPISODE, StoredChild
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,12 +132,12 @@ def link_episode(session: Session, episode: store.Episode, now: datetime) -> Lin
 
 
 def episodes_sharing_tokens(
-    session: Session, children: Iterable[store.Child]
+    session: Session, children: Iterable[StoredChild]
 ) -> list[store.Episode]:
     """Episodes of other authorities that hold a token of any of these children."""
     by_authority: dict[str, list[int]] = defaultdict(list)
     for child in children:
-        by_authority[child.authority].append(_id(child))
+        by_authority[child.authority].append(child.id)
     episode_ids: set[int] = set()
     for authority, child_ids in by_authority.items():
         digests = select(store.MatchToken.digest).where(
@@ -168,7 +168,7 @@ def _id(row: store.Child | store.Episode) -> int:
     return row.id
 
 
-def own_episodes(session: Session, children: Iterable[store.Child]) -> list[store.Episode]:
+def own_episodes(session: Session, children: Iterable[StoredChild]) -> list[store.Episode]:
     """Episodes an authority recorded about its own children (joined by child reference)."""
     by_authority: dict[str, list[str]] = defaultdict(list)
     for child in children:
