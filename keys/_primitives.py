@@ -5,6 +5,7 @@ import base64
 import hashlib
 import hmac  # noqa: TID251 - this module is the one allowed home of raw primitives
 import os
+from collections.abc import Callable
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes  # noqa: TID251
@@ -54,6 +55,27 @@ class PreparedHmacSha256:
         outer = self._outer.copy()
         outer.update(inner.digest())
         return outer.digest()
+
+    def hex_digest(self, text: str) -> str:
+        """Lower-case hex of ``digest(utf8(text))``."""
+        inner = self._inner.copy()
+        inner.update(text.encode())
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()
+
+    def hex_function(self) -> Callable[[str], str]:
+        """``hex_digest`` as a closure over local state: the match-key token fast path."""
+        inner_copy, outer_copy = self._inner.copy, self._outer.copy
+
+        def hex_digest(text: str) -> str:
+            inner = inner_copy()
+            inner.update(text.encode())
+            outer = outer_copy()
+            outer.update(inner.digest())
+            return outer.hexdigest()
+
+        return hex_digest
 
 
 def constant_time_equal(a: bytes, b: bytes) -> bool:

@@ -1,0 +1,372 @@
+"""Name tables for the synthetic linkage benchmark (invented weights, real spellings).
+
+Community shares are shaped on children looked after in England (about three quarters White,
+one in ten Mixed, then Black, Asian and Other groups; unaccompanied asylum-seeking children,
+mostly teenage boys, about 7 %). Listed names carry Zipf-like weights and part of each table's
+mass goes to a generated long tail, so that namesakes are about as common as in a real
+population, neither absent (which would flatter the matcher) nor everywhere. Variant and
+nickname tables deliberately include forms that the connector's forename groups do not know.
+"""
+
+from dataclasses import dataclass
+
+BRITISH_M = (
+    "Oliver Harry Jack Charlie George Noah Leo Alfie Jacob Thomas Oscar James William "
+    "Joshua Riley Archie Freddie Lewis Callum Kyle Connor Tyler Jayden Reece Bailey Kai "
+    "Mason Logan Liam Ethan Daniel Samuel Ryan Dylan Alexander Harvey Max Lucas Theo "
+    "Jake Luke Ben Finley Ronnie Tommy Frankie Corey Brandon Kieran Aaron Nathan Owen"
+)
+BRITISH_F = (
+    "Olivia Amelia Isla Ava Mia Ivy Lily Isabella Sophia Grace Freya Ella Poppy Evie "
+    "Chloe Ellie Jessica Emily Sophie Ruby Lacey Leah Courtney Chelsea Jade Megan Paige "
+    "Bethany Holly Millie Daisy Scarlett Phoebe Erin Molly Amber Lola Harper Layla "
+    "Charlotte Emma Hannah Katie Lauren Abigail Rebecca Shannon Kayleigh Demi Summer"
+)
+BRITISH_S = (
+    "Smith Jones Williams Taylor Brown Davies Evans Wilson Thomas Johnson Roberts "
+    "Robinson Thompson Wright Walker White Edwards Hughes Green Hall Lewis Harris Clarke "
+    "Patel Jackson Wood Turner Martin Cooper Hill Ward Morris Moore Clark Lee King Baker "
+    "Harrison Morgan Allen James Scott Phillips Watson Davis Parker Price Bennett Young "
+    "Griffiths Mitchell Kelly Cook Carter Richardson Bailey Collins Bell Shaw Murphy "
+    "Miller Cox Richards Khan Marshall Anderson Simpson Ellis Adams Singh Begum Wilkinson "
+    "Foster Chapman Powell Webb Rogers Gray Mason Ali Hunt Hussain Campbell Matthews "
+    "Owen Palmer Holmes Mills Barnes Knight Lloyd Butler Russell Barker Fisher Stevens "
+    "Jenkins Murray Dixon Harvey O'Brien O'Connor McDonald McCarthy"
+)
+TRAVELLER_M = "John Patrick Michael Martin James Thomas Tom Billy Johnny Joe Edward"
+TRAVELLER_F = "Mary Margaret Bridget Kathleen Ellen Nora Shannon Chelsea Caitlin"
+TRAVELLER_S = (
+    "Ward McDonagh Joyce Connors O'Brien Maughan Doherty Price Lee Smith Boswell "
+    "Stokes Cash Delaney Quilligan Casey"
+)
+EAST_EU_M = (
+    "Jakub Kacper Szymon Filip Antoni Mateusz Łukasz Michał Wiktor Oskar Andrei "
+    "Alexandru David Ionuț Matas Lukas Dominik Tomasz Bartosz Ştefan"
+)
+EAST_EU_F = (
+    "Zofia Zuzanna Julia Maja Wiktoria Natalia Oliwia Alicja Maria Andreea Ioana "
+    "Elena Gabija Emilija Aleksandra Karolina Daria"
+)
+EAST_EU_S = (
+    "Nowak Kowalski Wiśniewski Wójcik Kowalczyk Kamiński Lewandowski Zieliński "
+    "Szymański Woźniak Dąbrowski Popescu Ionescu Popa Radu Stan Dumitru Kazlauskas "
+    "Jankauskas Petrauskas Horváth Novák Balogh"
+)
+AFRICAN_M = (
+    "Oluwaseun Chinedu Emmanuel Daniel David Samuel Kwame Kofi Tobi Ayomide Abdi "
+    "Mohamed Ahmed Yonas Dawit Michael Joshua Precious Divine Jayden Ibrahim Musa "
+    "Chukwuemeka Tunde Olamide Jermaine"
+)
+AFRICAN_F = (
+    "Blessing Precious Favour Grace Esther Adaeze Chidinma Amara Aisha Hodan Fatima "
+    "Ayan Hana Ruth Deborah Abigail Mercy Ama Akosua Tiwa Temitope Zainab"
+)
+AFRICAN_S = (
+    "Okafor Adeyemi Mensah Osei Boateng Owusu Mohamed Abdi Hassan Ali Ahmed Omar "
+    "Tesfay Haile Berhane Okonkwo Adebayo Olawale Nwosu Eze Asante Kamara Conteh "
+    "Bangura Ogunleye Adewale"
+)
+CARIBBEAN_M = "Jermaine Tyrese Kai Marcus Jaden Isaiah Malachi Josiah Dwayne Leon Andre Reuben"
+CARIBBEAN_F = "Shanice Aaliyah Tia Jade Kayla Naomi Imani Keisha Nia Jada Ebony Amara"
+CARIBBEAN_S = (
+    "Campbell Brown Williams Thomas Francis Edwards Clarke Grant Reid Morgan Bailey "
+    "Henry Lewis Johnson Robinson Walters Samuels Thompson"
+)
+SOUTH_ASIAN_M = (
+    "Muhammad Mohammed Mohammad Ayaan Zain Ibrahim Yusuf Adam Hamza Ali Bilal "
+    "Umar Zakariya Rayyan Haris Arjun Aarav Harjot Gurpreet Rohan Omar Abdullah "
+    "Imran Faisal Hassan"
+)
+SOUTH_ASIAN_F = (
+    "Aisha Maryam Fatima Zara Hafsa Amira Inaya Safa Sana Khadija Ayesha Zainab "
+    "Priya Simran Anaya Jasleen Noor Hira Iqra Amna"
+)
+SOUTH_ASIAN_S = (
+    "Khan Ali Hussain Ahmed Begum Rahman Uddin Miah Islam Akhtar Iqbal Shah "
+    "Mahmood Malik Butt Bibi Patel Singh Kaur Sharma Chowdhury Hossain Mohammed "
+    "Aziz Javed Rashid"
+)
+UASC_M = (
+    "Mohammad Ahmad Abdullah Ali Mustafa Hamid Omid Reza Sardar Karwan Rebwar Hewa "
+    "Yonas Dawit Filmon Robel Samuel Abel Mohamed Osman Adam Minh Duc Hung Anh "
+    "Ardit Klajdi Erion Ahmed Hassan"
+)
+UASC_F = "Samira Helen Senait Lam Linh Hana Zahra Fatima Aziza Ruta"
+UASC_S = (
+    "Ahmadi Rahimi Mohammadi Hussaini Karimi Sultani Noori Hassan Ahmed Omar Osman "
+    "Tesfay Haile Berhane Tekle Ghebremedhin Gebreyesus Nguyen Nguyen Nguyen Tran Tran "
+    "Le Pham Hoang Hoxha Krasniqi Berisha Shehu Gashi Hama Abdullah Rasul Mahmud"
+)
+CHINESE_M = "Jun Hao Wei Ming Yi Chen Hao Yu Zi Xuan Ethan Kevin"
+CHINESE_F = "Xin Yi Mei Ling Yu Xuan Jia Hui Li Na Wen Jing Chloe Grace"
+CHINESE_S = "Wang Li Zhang Chen Liu Yang Huang Zhao Wu Zhou Lin Wong Chan Cheung"
+
+
+@dataclass(frozen=True, slots=True)
+class Community:
+    key: str
+    weight: float
+    male: str
+    female: str
+    surnames: str
+    tail: float  # share of surname mass on the generated long tail
+    uasc: bool = False
+    double_barrel: float = 0.0  # share with a two-part surname
+
+
+COMMUNITIES = (
+    Community("white_british", 62, BRITISH_M, BRITISH_F, BRITISH_S, 0.55, double_barrel=0.05),
+    Community("irish_traveller", 1, TRAVELLER_M, TRAVELLER_F, TRAVELLER_S, 0.05),
+    Community("white_other", 5, EAST_EU_M, EAST_EU_F, EAST_EU_S, 0.4),
+    Community(
+        "mixed",
+        10,
+        BRITISH_M + " " + CARIBBEAN_M,
+        BRITISH_F + " " + CARIBBEAN_F,
+        BRITISH_S + " " + CARIBBEAN_S,
+        0.5,
+        double_barrel=0.15,
+    ),
+    Community("black_african", 4.5, AFRICAN_M, AFRICAN_F, AFRICAN_S, 0.35),
+    Community("black_caribbean", 2, CARIBBEAN_M, CARIBBEAN_F, CARIBBEAN_S, 0.3),
+    Community("south_asian", 3, SOUTH_ASIAN_M, SOUTH_ASIAN_F, SOUTH_ASIAN_S, 0.15),
+    Community("uasc", 6.5, UASC_M, UASC_F, UASC_S, 0.1, uasc=True),
+    Community("chinese", 0.5, CHINESE_M, CHINESE_F, CHINESE_S, 0.2),
+)
+
+# Short forms, known-as names and other spellings councils record for the same child. Some
+# are in the connector's forename groups, some are not (on purpose).
+VARIANTS = {
+    "Oliver": ("Ollie",),
+    "Harry": ("Harrison",),
+    "Charlie": ("Charles",),
+    "Alfie": ("Alfred",),
+    "Jacob": ("Jake", "Jakob"),
+    "Thomas": ("Tom", "Tommy"),
+    "James": ("Jamie", "Jim"),
+    "William": ("Will", "Billy"),
+    "Joshua": ("Josh",),
+    "Freddie": ("Freddy", "Frederick"),
+    "Lewis": ("Louis",),
+    "Callum": ("Calum",),
+    "Jayden": ("Jaydon", "Jaden"),
+    "Reece": ("Rhys", "Reese"),
+    "Kai": ("Kye",),
+    "Daniel": ("Danny", "Dan"),
+    "Samuel": ("Sam", "Sammy"),
+    "Alexander": ("Alex", "Alec"),
+    "Theo": ("Theodore",),
+    "Ben": ("Benjamin",),
+    "Tommy": ("Thomas",),
+    "Frankie": ("Francis",),
+    "Nathan": ("Nate",),
+    "Olivia": ("Liv",),
+    "Isabella": ("Bella", "Izzy"),
+    "Sophia": ("Sophie", "Sofia"),
+    "Ellie": ("Elly", "Eleanor"),
+    "Jessica": ("Jess",),
+    "Katie": ("Katy", "Kate"),
+    "Rebecca": ("Becky",),
+    "Kayleigh": ("Kayley", "Kaylee"),
+    "Abigail": ("Abbie", "Abby"),
+    "Millie": ("Milly",),
+    "Molly": ("Mollie",),
+    "Layla": ("Laila", "Leila"),
+    "Hannah": ("Hanna",),
+    "Lacey": ("Lacie",),
+    "Muhammad": ("Mohammed", "Mohammad"),
+    "Mohammed": ("Muhammad", "Mohamed"),
+    "Mohammad": ("Mohammed", "Mohamad"),
+    "Mohamed": ("Mohammed",),
+    "Ahmad": ("Ahmed",),
+    "Ahmed": ("Ahmad",),
+    "Yusuf": ("Yousef", "Yousuf"),
+    "Aisha": ("Ayesha", "Aysha"),
+    "Fatima": ("Fatimah",),
+    "Zakariya": ("Zakaria", "Zak"),
+    "Abdullah": ("Abdulla",),
+    "Mustafa": ("Mostafa",),
+    "Hamza": ("Hamzah",),
+    "Maryam": ("Mariam",),
+    "Oluwaseun": ("Seun",),
+    "Chinedu": ("Chi",),
+    "Ayomide": ("Ayo",),
+    "Oluwatobi": ("Tobi",),
+    "Chukwuemeka": ("Emeka",),
+    "Temitope": ("Tope",),
+    "Adaeze": ("Ada",),
+    "Kacper": ("Casper",),
+    "Łukasz": ("Lukasz", "Luke"),
+    "Michał": ("Michael",),
+    "Wiktoria": ("Victoria",),
+    "Aleksandra": ("Ola", "Alexandra"),
+    "Jakub": ("Jacob",),
+    "Ionuț": ("Ionut",),
+    "Andreea": ("Andrea",),
+    "Aaliyah": ("Aliyah",),
+    "Tyrese": ("Tyreese",),
+    "Isaiah": ("Isiah",),
+    "Jermaine": ("Jermain",),
+    "Shanice": ("Shaniece",),
+    "Minh": ("Min",),
+    "Omid": ("Omeed",),
+    "Filmon": ("Filimon",),
+    "Dawit": ("David",),
+    "Yonas": ("Jonas", "Yohannes"),
+}
+
+TAIL_PREFIXES = [
+    "Ash",
+    "Brad",
+    "Brook",
+    "Car",
+    "Chad",
+    "Crom",
+    "Dal",
+    "Dun",
+    "Fair",
+    "Fen",
+    "Gar",
+    "Glad",
+    "Hart",
+    "Hay",
+    "Hol",
+    "Kent",
+    "Lang",
+    "Mar",
+    "Mel",
+    "Mor",
+    "Nor",
+    "Pen",
+    "Ross",
+    "Rad",
+    "Sal",
+    "Shel",
+    "Stan",
+    "Stock",
+    "Thorn",
+    "Wal",
+    "War",
+    "Whit",
+    "Win",
+    "Wood",
+    "Ald",
+    "Bur",
+    "Cal",
+    "Dar",
+    "Eld",
+    "Fal",
+    "Gil",
+    "Har",
+    "Kel",
+    "Lin",
+    "Mel",
+]
+TAIL_SUFFIXES = [
+    "ley",
+    "ton",
+    "worth",
+    "by",
+    "ford",
+    "field",
+    "well",
+    "combe",
+    "den",
+    "ham",
+    "wick",
+    "stone",
+    "more",
+    "bury",
+    "ridge",
+    "son",
+    "shaw",
+    "land",
+    "croft",
+    "brook",
+    "dale",
+    "hurst",
+    "mere",
+    "thorpe",
+    "wood",
+]
+FORENAME_TAIL_M = [
+    "Alby",
+    "Arlo",
+    "Axel",
+    "Bodhi",
+    "Caspar",
+    "Cillian",
+    "Dexter",
+    "Eli",
+    "Ezra",
+    "Felix",
+    "Finn",
+    "Hugo",
+    "Ibrahim",
+    "Jago",
+    "Jasper",
+    "Kobe",
+    "Laurie",
+    "Lorcan",
+    "Milo",
+    "Monty",
+    "Nico",
+    "Ollie",
+    "Ralph",
+    "Rory",
+    "Rufus",
+    "Sonny",
+    "Teddie",
+    "Vinnie",
+    "Zack",
+    "Ellis",
+    "Harley",
+    "Jenson",
+    "Kian",
+    "Kobi",
+    "Lennon",
+    "Marley",
+    "Otis",
+    "Rocco",
+    "Tate",
+    "Wilf",
+]
+FORENAME_TAIL_F = [
+    "Ada",
+    "Aria",
+    "Bonnie",
+    "Cora",
+    "Delilah",
+    "Edie",
+    "Elsie",
+    "Esme",
+    "Ffion",
+    "Hallie",
+    "Iris",
+    "Juno",
+    "Kacey",
+    "Lyla",
+    "Maeve",
+    "Margot",
+    "Mabel",
+    "Nancy",
+    "Orla",
+    "Peyton",
+    "Remi",
+    "Rosie",
+    "Sienna",
+    "Skye",
+    "Tilly",
+    "Violet",
+    "Willow",
+    "Wren",
+    "Zara",
+    "Zoë",
+    "Aoife",
+    "Ciara",
+    "Niamh",
+    "Siobhán",
+    "Saoirse",
+    "Sinéad",
+    "Bronwen",
+]

@@ -1,0 +1,187 @@
+"""`homeward linkage evaluate`: exact metrics on a hand-made pair of files, the --links file,
+and a small generated benchmark scored independently of the command."""
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from homeward import cli
+
+HEADER = ("id", "forename", "surname", "dob", "sex", "postcode", "nhs_number", "upn")
+LEFT = [
+    ("L1", "Amelia", "Okafor", "2010-04-17", "F", "B1 1AA", "943 476 5919", ""),
+    ("L2", "Tyler", "Hughes", "2011-03-07", "M", "CF10 1EP", "", ""),
+    ("L3", "Jayden", "Mensah", "2011-05-09", "M", "B1 1AA", "", ""),
+    ("L4", "Jaden", "Mensah", "2011-05-09", "M", "B1 1AA", "", ""),  # twin, same name group
+    ("L5", "Leah", "Turner", "2013-01-25", "F", "LS6 2AB", "", ""),
+    ("L6", "Ava", "Hughes", "2014-02-11", "F", "N1 9GU", "9000000017", ""),
+]
+RIGHT = [
+    ("R1", "AMELIA", "okafor", "2010-04-17", "2", "M1 1AE", "9434765919", ""),  # ID link
+    ("R2", "tyler ", "HUGHES", "2011-03-07", "1", "cf101ep", "", ""),  # names + district
+    ("R3", "Jayden", "Mensah", "2011-05-09", "M", "B1 1AA", "", ""),  # twins: review
+    ("R4", "Leah", "Turner", "2013-01-25", "F", "M1 1AE", "", ""),  # moved: review
+    ("R5", "Noah", "Brown", "2009-03-07", "M", "B1 1AA", "", ""),  # nobody
+    ("R6", "Ava", "Hughes", "2014-02-11", "F", "N1 9GU", "9000000025", ""),  # other NHS
+    ("R7", "Toby", "Hughes", "2011-03-07", "M", "CF10 1EP", "", ""),  # L2's twin, not in care
+]
+TRUTH = [("L1", "R1"), ("L2", "R2"), ("L3", "R3"), ("L5", "R4")]
+
+
+def _write(path: Path, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> tuple[Path, Path, Path]:
+    return (
+        _write(tmp_path / "left.csv", (*HEADER, "extra"), [(*r, "x") for r in LEFT]),
+        _write(tmp_path / "right.csv", HEADER, RIGHT),
+        _write(tmp_path / "truth.csv", ("left_id", "right_id"), TRUTH),
+    )
+
+
+def test_metrics_and_links(
+    files: tuple[Path, Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    left, right, truth = files
+    links = tmp_path / "links.csv"
+    code = cli.main(
+        [
+            "linkage",
+            "evaluate",
+            str(left),
+            str(right),
+            "--truth",
+            str(truth),
+            "--json",
+            "--links",
+            str(links),
+        ]
+    )
+    assert code == 0
+    report = json.loads(capsys.readouterr().out)
+    assert {
+        k: report[k]
+        for k in (
+            "true_pairs",
+            "links",
+            "correct_links",
+            "precision",
+            "recall",
+            "recall_id_pairs",
+            "recall_with_review",
+            "false_alarms",
+            "review_queue",
+            "review_pairs",
+        )
+    } == {
+        "true_pairs": 4,
+        "links": 2,
+        "correct_links": 2,
+        "precision": 1.0,
+        "recall": 0.5,
+        "recall_id_pairs": 1.0,
+        "recall_with_review": 1.0,
+        "false_alarms": 0,
+        "review_queue": 3,
+        "review_pairs": 4,
+    }
+    assert report["recall_other_pairs"] == pytest.approx(1 / 3)
+    assert report["f1"] == pytest.approx(2 / 3)
+    assert report["review_false_alarms_per_1000"] == pytest.approx(1000 / 3)
+    with links.open(encoding="utf-8") as handle:
+        rows = sorted(tuple(r.values()) for r in csv.DictReader(handle))
+    assert rows == [
+        ("L1", "R1", "link"),
+        ("L2", "R2", "link"),
+        ("L3", "R3", "review"),
+        ("L4", "R3", "review"),
+        ("L5", "R4", "review"),
+        ("L6", "R6", "review"),
+    ]
+
+
+def test_text_report(files: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    left, right, truth = files
+    assert cli.main(["linkage", "evaluate", str(left), str(right), "--truth", str(truth)]) == 0
+    out = capsys.readouterr().out
+    assert "precision                                          1.0000" in out
+    assert "false alarms per 1,000 non-matching right records  0.000 (0 of 3)" in out
+    assert "review queue (right records / pairs)               3 / 4" in out
+
+
+def test_missing_file_or_column_is_a_clear_error(
+    files: tuple[Path, Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    left, right, truth = files
+    assert (
+        cli.main(
+            ["linkage", "evaluate", str(tmp_path / "nope.csv"), str(right), "--truth", str(truth)]
+        )
+        == 2
+    )
+    assert "nope.csv: cannot read" in capsys.readouterr().err
+    bad = _write(tmp_path / "bad.csv", ("left", "right"), [("L1", "R1")])
+    assert cli.main(["linkage", "evaluate", str(left), str(right), "--truth", str(bad)]) == 2
+    assert "missing column(s) left_id, right_id" in capsys.readouterr().err
+
+
+def test_generated_benchmark_scored_independently(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bench.linkage import datasets, synth
+
+    files = datasets.synthetic(
+        tmp_path, synth.Spec(left=1500, right=1500, overlap=0.1, seed=5), "small"
+    )
+    links = tmp_path / "links.csv"
+    assert (
+        cli.main(
+            [
+                "linkage",
+                "evaluate",
+                str(files.left),
+                str(files.right),
+                "--truth",
+                str(files.truth),
+                "--json",
+                "--links",
+                str(links),
+            ]
+        )
+        == 0
+    )
+    report = json.loads(capsys.readouterr().out)
+    with files.truth.open(encoding="utf-8") as handle:
+        truth = {(r["left_id"], r["right_id"]) for r in csv.DictReader(handle)}
+    with links.open(encoding="utf-8") as handle:
+        found = {
+            (r["left_id"], r["right_id"]) for r in csv.DictReader(handle) if r["decision"] == "link"
+        }
+    assert report["links"] == len(found)
+    assert report["correct_links"] == len(found & truth)
+    assert report["precision"] == 1.0
+    assert report["recall_id_pairs"] >= 0.95
+    assert report["recall_with_review"] >= 0.9
+
+
+def test_uniqueness_on_the_querying_side_is_available_but_off_like_the_hub() -> None:
+    from homeward.linkage.evaluate import link
+    from homeward.linkage.records import Person
+
+    def person(pid: str, nhs: str = "") -> Person:
+        return Person(pid, "Tyler", "Hughes", "2011-03-07", "M", "CF10 1EP", nhs, "")
+
+    left = [person("L1")]
+    right = [person("R1"), person("R2", nhs="9000000025")]  # a namesake of another identity
+    hub_like = {(d.right_id, d.decision) for d in link(left, right).decisions}
+    assert hub_like == {("R1", "link"), ("R2", "link")}
+    strict = {(d.right_id, d.decision) for d in link(left, right, right_unique=True).decisions}
+    assert strict == {("R1", "review"), ("R2", "review")}

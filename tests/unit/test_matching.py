@@ -1,0 +1,124 @@
+"""The pure link decision: link only on unique, strong, uncontradicted evidence; else review."""
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hub.matching import Candidate, Decision, decide
+
+ALL_NAME = frozenset(
+    {"name_dob", "name_dm", "phon_dob_sex", "fore_dob_district", "name_yob_district"}
+)
+NAMES_NO_LOCATION = frozenset({"name_dob", "name_dm", "phon_dob_sex"})
+EVERYTHING = ALL_NAME | {"nhs", "upn"}
+
+
+def child(
+    child_id: int,
+    agreeing: set[str],
+    held: frozenset[str] = EVERYTHING,
+    crowded: frozenset[str] = frozenset(),
+) -> Candidate:
+    return Candidate(child_id, frozenset(agreeing), held, crowded)
+
+
+def test_no_candidate_is_no_link() -> None:
+    assert decide([], EVERYTHING) == Decision("none")
+
+
+def test_a_unique_nhs_number_links() -> None:
+    no_upn = EVERYTHING - {"upn"}
+    assert decide([child(7, {"nhs"} | ALL_NAME, held=no_upn)], EVERYTHING) == Decision("link", 7)
+    assert decide([child(7, {"nhs"}, held=frozenset({"nhs"}))], EVERYTHING) == Decision("link", 7)
+
+
+def test_a_unique_upn_links_when_the_query_has_no_nhs_number() -> None:
+    query = EVERYTHING - {"nhs"}
+    assert decide([child(3, {"upn", "name_dob"})], query) == Decision("link", 3)
+
+
+def test_an_identifier_shared_by_two_children_goes_to_review() -> None:
+    decision = decide([child(1, {"nhs"}), child(2, {"nhs"})], EVERYTHING)
+    assert decision == Decision("review", review=(1, 2))
+
+
+def test_identifiers_pointing_at_two_children_go_to_review() -> None:
+    decision = decide([child(1, {"nhs"}), child(2, {"upn"})], EVERYTHING)
+    assert decision == Decision("review", review=(1, 2))
+
+
+def test_conflicting_identifiers_never_link() -> None:
+    # NHS numbers agree but both sides hold a UPN and the UPNs differ.
+    assert decide([child(1, {"nhs"} | ALL_NAME)], EVERYTHING).outcome == "review"
+    # Everything agrees but the NHS numbers, which both sides hold and which differ.
+    assert decide([child(1, ALL_NAME | {"upn"})], EVERYTHING).outcome == "review"
+    assert decide([child(1, set(ALL_NAME))], EVERYTHING).outcome == "review"
+
+
+def test_name_date_of_birth_and_district_through_two_keys_link() -> None:
+    query = EVERYTHING - {"nhs", "upn"}
+    assert decide([child(4, {"name_dob", "fore_dob_district"})], query) == Decision("link", 4)
+    assert decide([child(4, {"name_yob_district", "name_dm"})], query) == Decision("link", 4)
+    assert decide([child(4, set(ALL_NAME))], query) == Decision("link", 4)
+
+
+def test_a_location_key_alone_or_names_without_location_go_to_review() -> None:
+    query = EVERYTHING - {"nhs", "upn"}
+    assert decide([child(4, {"fore_dob_district"})], query) == Decision("review", review=(4,))
+    assert decide([child(4, set(NAMES_NO_LOCATION))], query) == Decision("review", review=(4,))
+
+
+def test_twins_or_namesakes_both_looking_like_the_query_go_to_review() -> None:
+    query = EVERYTHING - {"nhs", "upn"}
+    decision = decide([child(1, set(ALL_NAME)), child(2, {"name_dob", "name_dm"})], query)
+    assert decision == Decision("review", review=(1, 2))
+
+
+def test_a_rival_whom_an_identifier_rules_out_does_not_block() -> None:
+    query = EVERYTHING - {"upn"}
+    ruled_out = child(2, {"name_dob", "name_dm"}, held=frozenset({"nhs", "name_dob", "name_dm"}))
+    winner = child(1, ALL_NAME, held=ALL_NAME)
+    assert decide([winner, ruled_out], query) == Decision("link", 1)
+
+
+def test_a_sibling_sharing_only_a_phonetic_key_does_not_block() -> None:
+    query = EVERYTHING - {"nhs", "upn"}
+    decision = decide([child(1, set(ALL_NAME)), child(2, {"phon_dob_sex"})], query)
+    assert decision == Decision("link", 1)
+
+
+def test_a_key_value_several_queries_hold_is_not_unique() -> None:
+    query = EVERYTHING - {"nhs", "upn"}
+    crowded = frozenset({"name_dob", "fore_dob_district", "name_yob_district"})
+    assert decide([child(1, set(ALL_NAME), crowded=crowded)], query).outcome == "review"
+    assert (
+        decide([child(1, {"nhs", "name_dob"}, crowded=frozenset({"nhs"}))], EVERYTHING).outcome
+        == "review"
+    )
+
+
+def test_one_weak_coincidence_is_nothing() -> None:
+    assert decide([child(1, {"name_dm"})], EVERYTHING) == Decision("none")
+
+
+@given(
+    st.lists(st.sets(st.sampled_from(sorted(EVERYTHING)), min_size=1), min_size=1, max_size=5),
+    st.randoms(),
+)
+def test_the_decision_does_not_depend_on_candidate_order(
+    agreeing: list[set[str]], rnd: object
+) -> None:
+    candidates = [child(i, a) for i, a in enumerate(agreeing)]
+    shuffled = list(candidates)
+    rnd.shuffle(shuffled)  # type: ignore[attr-defined]
+    assert decide(candidates, EVERYTHING) == decide(shuffled, EVERYTHING)
+
+
+@given(st.lists(st.sets(st.sampled_from(sorted(EVERYTHING)), min_size=1), min_size=2, max_size=5))
+def test_a_key_type_agreeing_for_two_children_never_links_either_by_it(
+    agreeing: list[set[str]],
+) -> None:
+    shared = set.intersection(*agreeing)
+    decision = decide([child(i, a) for i, a in enumerate(agreeing)], EVERYTHING)
+    if decision.outcome == "link" and shared:
+        winner = agreeing[decision.child_id or 0]
+        assert winner - shared, "linked on evidence another candidate also has"

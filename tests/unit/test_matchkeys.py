@@ -1,0 +1,213 @@
+"""Match keys v1: the published vectors, and invariants of the keys and the link they allow."""
+
+from datetime import date
+from typing import Any
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from connectors import matchkeys, normalise
+from connectors.matchkeys import KEY_TYPES, Tokeniser, key_values, match_keys, normalise_identity
+from homeward.linkage.index import ChildIndex, rekey
+from hub.matching import decide
+from keys import HubKey, SharedKeyring
+from tests.conftest import load_vectors
+
+VECTORS = load_vectors("matchkeys_v1")
+CASES = VECTORS["cases"]
+FIXED_HUB_KEY = HubKey(bytes(range(32)))
+
+
+def _keyring() -> SharedKeyring:
+    return SharedKeyring({int(e): bytes.fromhex(s) for e, s in VECTORS["secrets"].items()})
+
+
+def _normalised(raw: dict[str, str]) -> matchkeys.Identity:
+    return normalise_identity(**raw)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_vectors_normalised_fields(case: dict[str, Any]) -> None:
+    found = _normalised(case["raw"])
+    want = case["normalised"]
+    assert list(found.forenames) == want["forenames"]
+    assert list(found.surnames) == want["surnames"]
+    assert (found.dob, found.sex, found.nhs_number, found.upn) == (
+        want["dob"],
+        want["sex"],
+        want["nhs_number"],
+        want["upn"],
+    )
+    postcode = found.postcode
+    assert (
+        None
+        if postcode is None
+        else {"unit": postcode.unit, "sector": postcode.sector, "district": postcode.district}
+    ) == want["postcode"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_vectors_key_values_and_tokens_bit_for_bit(case: dict[str, Any]) -> None:
+    identity = _normalised(case["raw"])
+    deriver = _keyring().deriver(case["epoch"])
+    assert [{"type": t, "value": v} for t, v in key_values(identity)] == [
+        {"type": k["type"], "value": k["value"]} for k in case["keys"]
+    ]
+    expected = [(k["type"], k["token"]) for k in case["keys"]]
+    assert Tokeniser(deriver)(identity) == expected
+    assert [(t.key_type, t.value) for t in match_keys(identity, deriver)] == expected
+    assert {t.epoch for t in match_keys(identity, deriver)} <= {case["epoch"]}
+
+
+def test_vectors_subkeys() -> None:
+    keyring = _keyring()
+    for epoch, subkeys in VECTORS["subkeys"].items():
+        deriver = keyring.deriver(int(epoch))
+        assert {t: deriver.subkey(t).hex() for t in KEY_TYPES} == subkeys
+
+
+def test_vectors_cover_every_key_type() -> None:
+    assert {k["type"] for c in CASES for k in c["keys"]} == set(KEY_TYPES)
+
+
+def test_day_month_swap_shares_only_the_swap_tolerant_key() -> None:
+    by_name = {c["name"]: {k["type"]: k["token"] for k in c["keys"]} for c in CASES}
+    a = by_name["day and month as recorded"]
+    b = by_name["day and month swapped: same name_dm token"]
+    assert {t for t in a if a[t] == b.get(t)} == {"name_dm", "name_yob_district"}
+
+
+def test_estimated_birthday_keeps_only_year_keys() -> None:
+    identity = normalise_identity(
+        forename="Omid", surname="Ahmadi", dob="2009-01-01", sex="M", postcode="CT1 1AA"
+    )
+    assert [t for t, _ in key_values(identity)] == ["name_yob_district"]
+
+
+# Hypothesis: invariants over generated children.
+
+_name = st.text(alphabet="ABCDEFGHIJKLMNOPRSTUVWYZ", min_size=3, max_size=10)
+_child = st.fixed_dictionaries(
+    {
+        "forename": _name,
+        "surname": _name,
+        "dob": st.dates(date(1990, 1, 1), date(2026, 12, 31)).map(date.isoformat),
+        "sex": st.sampled_from(["M", "F", ""]),
+        "postcode": st.sampled_from(["B1 1AA", "LS6 2AB", "M1 1AE", ""]),
+    }
+)
+
+
+def _restyle(raw: dict[str, str], style: int) -> dict[str, str]:
+    """The same child as another council formats it."""
+    out = dict(raw)
+    out["forename"] = [str.lower, str.title, str.upper][style % 3](raw["forename"]) + " "
+    out["surname"] = " " + [str.upper, str.lower, str.title][style % 3](raw["surname"])
+    out["sex"] = {"M": "1", "F": "2", "": ""}[raw["sex"]] if style % 2 else raw["sex"]
+    out["postcode"] = raw["postcode"].lower().replace(" ", "") if style % 2 else raw["postcode"]
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(_child, st.integers(0, 5))
+def test_same_child_formatted_differently_gets_the_same_tokens(
+    raw: dict[str, str], style: int
+) -> None:
+    tokenise = Tokeniser(SharedKeyring({1: bytes(32)}).deriver())
+    assert tokenise(normalise_identity(**raw)) == tokenise(
+        normalise_identity(**_restyle(raw, style))
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(_child)
+def test_another_epoch_shares_no_token(raw: dict[str, str]) -> None:
+    keyring = SharedKeyring({1: bytes(32), 2: bytes(range(32))})
+    identity = normalise_identity(**raw)
+    one = {v for _, v in Tokeniser(keyring.deriver(1))(identity)}
+    two = {v for _, v in Tokeniser(keyring.deriver(2))(identity)}
+    assert one.isdisjoint(two)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_child, st.sampled_from(["9434765919", ""]))
+def test_tokeniser_equals_token_by_token_derivation(raw: dict[str, str], nhs: str) -> None:
+    deriver = SharedKeyring({1: bytes(32)}).deriver()
+    identity = normalise_identity(**raw, nhs_number=nhs, known_as="Alex", former_surname="Lee")
+    assert Tokeniser(deriver)(identity) == [
+        (t, deriver.token_value(t, v)) for t, v in key_values(identity)
+    ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(_child)
+def test_every_key_holds_a_given_name_and_a_birth_date_or_an_identifier(
+    raw: dict[str, str],
+) -> None:
+    identity = normalise_identity(**raw, nhs_number="9434765919")
+    born = identity.dob or ""
+    for key_type, value in key_values(identity):
+        if key_type in matchkeys.ID_KEY_TYPES:
+            continue
+        fields = value.split("|")
+        if key_type == "phon_dob_sex":
+            assert {normalise.soundex(f) for f in identity.forenames} & set(fields[:2])
+        else:
+            assert fields[0] in identity.forenames
+        assert born in fields or born[:4] in fields or key_type == "name_dm"
+
+
+def _link(children: list[dict[str, str]], query: dict[str, str]) -> str:
+    deriver = SharedKeyring({1: bytes(32)}).deriver()
+    tokenise = Tokeniser(deriver)
+    index = ChildIndex()
+    for child in children:
+        index.add(rekey(FIXED_HUB_KEY, 1, tokenise(normalise_identity(**child))))
+    found = index.candidates(rekey(FIXED_HUB_KEY, 1, tokenise(normalise_identity(**query))))
+    return decide(*found).outcome
+
+
+@settings(max_examples=80, deadline=None)
+@given(_child, _name)
+def test_a_twin_is_never_linked_to_the_other_twin(raw: dict[str, str], other: str) -> None:
+    twin = {**raw, "forename": other}
+    assume(
+        set(normalise_identity(**twin).forenames).isdisjoint(normalise_identity(**raw).forenames)
+    )
+    assert _link([raw], twin) != "link"
+
+
+def test_twins_whose_names_the_keys_cannot_tell_apart_go_to_review() -> None:
+    jayden = {
+        "forename": "Jayden",
+        "surname": "Mensah",
+        "dob": "2011-05-09",
+        "sex": "M",
+        "postcode": "B1 1AA",
+    }
+    jaden = dict(jayden, forename="Jaden")  # one forename group: the keys cannot tell them apart
+    jordan = dict(jayden, forename="Jordan")
+    assert _link([jayden, jaden], jayden) == "review"
+    assert _link([jayden, jordan], jordan) == "link"
+    assert _link([jayden], jordan) == "none"
+
+
+def test_the_child_itself_links_and_a_namesake_elsewhere_does_not() -> None:
+    child = {
+        "forename": "Amelia",
+        "surname": "Okafor",
+        "dob": "2010-04-17",
+        "sex": "F",
+        "postcode": "B1 1AA",
+    }
+    assert _link([child], dict(child, forename="AMELIA ")) == "link"
+    assert _link([child], dict(child, postcode="LS6 2AB")) == "review"
+
+
+def test_the_specification_publishes_the_forename_groups_verbatim() -> None:
+    from connectors.forenames import GROUPS_V1
+    from tests.conftest import REPO
+
+    spec = (REPO / "docs" / "matchkeys.md").read_text(encoding="utf-8")
+    assert all(line in spec.splitlines() for line in GROUPS_V1.strip().splitlines())
