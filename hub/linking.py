@@ -21,7 +21,7 @@ class Link:
     episode: store.Episode
     child: store.Child
     match: store.Match
-    identified_by: str  # own_record | linked
+    identified_by: str  # own_record | linked | possible (a match that needs review)
 
 
 def _episode_tokens(session: Session, episode_id: int) -> list[store.MatchToken]:
@@ -95,40 +95,37 @@ def _own_child(session: Session, episode: store.Episode) -> store.Child | None:
     ).first()
 
 
-def link_episode(session: Session, episode: store.Episode, now: datetime) -> Link | None:
-    """Decide which child, if any, this episode is about; audit the decision."""
+def link_episode(session: Session, episode: store.Episode, now: datetime) -> list[Link]:
+    """Which child this episode is about: one (own record or automatic link), several possible
+    matches that need review, or none. Every decision is audited."""
     if episode.child_ref is not None:
         child = _own_child(session, episode)
         if child is not None:
             match = _record_match(session, _id(episode), _id(child), "own", now)
-            return Link(episode, child, match, "own_record")
+            return [Link(episode, child, match, "own_record")]
     found, episode_types = candidates(session, episode)
     decision = matching.decide(found, episode_types)
     if decision.outcome == "link" and decision.child_id is not None:
-        child = session.get_one(store.Child, decision.child_id)
-        match = _record_match(session, _id(episode), decision.child_id, "link", now)
-        audit.append_at(
-            session,
-            now,
-            actor="hub",
-            action="match.link",
-            subject=match.id,
-            detail={"reporting": episode.authority, "responsible": child.authority},
-        )
-        return Link(episode, child, match, "linked")
+        return [_linked(session, episode, decision.child_id, "link", now)]
     if decision.outcome == "review":
-        refs = [
-            _record_match(session, _id(episode), cid, "review", now).id for cid in decision.review
-        ]
-        audit.append_at(
-            session,
-            now,
-            actor="hub",
-            action="match.review",
-            subject=episode.ref,
-            detail={"reporting": episode.authority, "matches": refs},
-        )
-    return None
+        return [_linked(session, episode, cid, "review", now) for cid in decision.review]
+    return []
+
+
+def _linked(
+    session: Session, episode: store.Episode, child_id: int, decision: str, now: datetime
+) -> Link:
+    child = session.get_one(store.Child, child_id)
+    match = _record_match(session, _id(episode), child_id, decision, now)
+    audit.append_at(
+        session,
+        now,
+        actor="hub",
+        action=f"match.{decision}",
+        subject=match.id,
+        detail={"reporting": episode.authority, "responsible": child.authority},
+    )
+    return Link(episode, child, match, "linked" if decision == "link" else "possible")
 
 
 def episodes_sharing_tokens(

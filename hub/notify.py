@@ -15,13 +15,14 @@ from policies import Grant
 
 
 def store_grants(session: Session, link: Link, grants: Sequence[Grant], now: datetime) -> int:
-    """One notification per grant, at most once per recipient, episode, event and policy."""
+    """One notification per grant, at most once per recipient, case (an episode joined to one
+    child), event and policy."""
     event, created = event_of(link.episode), 0
     for grant in grants:
         exists = session.exec(
             select(store.Notification.seq).where(
                 store.Notification.recipient == grant.recipient,
-                store.Notification.episode_id == link.match.episode_id,
+                store.Notification.case_reference == link.match.id,
                 store.Notification.event == event,
                 store.Notification.policy_id == grant.policy_id,
             )

@@ -52,10 +52,14 @@ def ingest_batch(
 
 
 def share_episode(session: Session, hub: HubServices, episode: store.Episode, now: datetime) -> int:
-    """Link one episode to its child and notify whoever policy allows. Returns how many."""
-    link = linking.link_episode(session, episode, now)
-    if link is None:
-        return 0
+    """Link one episode to its child, or to the children it may be, and notify whoever policy
+    allows. Returns how many notifications were stored."""
+    return sum(
+        share_link(session, hub, link, now) for link in linking.link_episode(session, episode, now)
+    )
+
+
+def share_link(session: Session, hub: HubServices, link: linking.Link, now: datetime) -> int:
     grants = sharing.decide(session, link, hub.policies, now.date())
     if not grants:
         audit.append_at(
@@ -64,7 +68,7 @@ def share_episode(session: Session, hub: HubServices, episode: store.Episode, no
             actor="hub",
             action="policy.deny",
             subject=link.match.id,
-            detail={"event": sharing.event_of(episode), "identified_by": link.identified_by},
+            detail={"event": sharing.event_of(link.episode), "identified_by": link.identified_by},
         )
         return 0
     return notify.store_grants(session, link, grants, now)

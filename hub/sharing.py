@@ -10,6 +10,11 @@ from policies import EventContext, Grant, PolicySet
 from policies.engine import Role
 
 EVENT_BY_KIND = {"M": "missing", "A": "away"}
+MATCH_STATUS = {
+    "own_record": "reported by the responsible authority",
+    "linked": "linked automatically",
+    "possible": "possible match: needs review",
+}
 
 
 def event_of(episode: store.Episode) -> str:
@@ -39,9 +44,11 @@ def registered(session: Session, code: str | None) -> bool:
 def context(session: Session, link: Link, today: date) -> EventContext:
     episode, child = link.episode, link.child
     event = event_of(episode)
-    roles: dict[Role, str] = {"responsible": child.authority, "reporting": episode.authority}
-    if registered(session, child.placement_authority) and child.placement_authority:
-        roles["area"] = child.placement_authority
+    roles: dict[Role, str] = {"responsible": child.authority}
+    if link.identified_by != "possible":  # a possible match is for the responsible eyes only
+        roles["reporting"] = episode.authority
+        if registered(session, child.placement_authority) and child.placement_authority:
+            roles["area"] = child.placement_authority
     facts: dict[str, str | None] = {
         "event": event,
         "episode_kind": episode.kind,
@@ -50,6 +57,7 @@ def context(session: Session, link: Link, today: date) -> EventContext:
         "started_at": _iso(episode.started_at),
         "ended_at": _iso(episode.ended_at),
         "case_reference": link.match.id,
+        "match_status": MATCH_STATUS[link.identified_by],
         "legal_status": child.legal_status,
         "placement_type": child.placement_type,
         "placed_since": _iso(child.placed_since),

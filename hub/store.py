@@ -71,7 +71,7 @@ class Match(SQLModel, table=True):
 
 class Notification(SQLModel, table=True):
     __table_args__ = (
-        UniqueConstraint("recipient", "episode_id", "event", "policy_id"),
+        UniqueConstraint("recipient", "case_reference", "event", "policy_id"),
         Index("ix_notification_inbox", "recipient", "seq"),
     )
     seq: int | None = Field(default=None, primary_key=True)

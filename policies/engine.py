@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 Role = Literal["responsible", "reporting", "area"]
-Identification = Literal["own_record", "linked"]
+Identification = Literal["own_record", "linked", "possible"]
 OWN_REFERENCE = "your_reference"  # resolved per recipient: that recipient's own sealed id
 
 FIELDS = frozenset(
@@ -29,6 +29,7 @@ FIELDS = frozenset(
         "started_at",
         "ended_at",
         "case_reference",
+        "match_status",
         "responsible_authority",
         "responsible_authority_name",
         "responsible_authority_contact",

@@ -78,18 +78,40 @@ def test_episode_elsewhere_notifies_home_whichever_arrives_first(
     assert "your_reference" not in area_note["fields"]  # type: ignore[operator]
 
 
-def test_common_name_and_birthday_at_two_councils_never_auto_notifies(
+def test_common_name_and_birthday_at_two_councils_asks_both_to_review(
     client: TestClient, councils: dict[str, tuple[CouncilSide, str]]
 ) -> None:
     home, home_cred = councils[HOME]
     area, area_cred = councils[AREA]
     reporter, reporter_cred = councils[REPORTER]
     namesake = {"forename": "Mohammed", "surname": "Khan", "sex": "M", "nhs_number": None}
-    send(client, home_cred, children=[home.child(person(**namesake))])
-    send(client, area_cred, children=[area.child(person(**namesake))])
+    children = {HOME: person(**namesake), AREA: person(**namesake)}
+    send(client, home_cred, children=[home.child(children[HOME])])
+    send(client, area_cred, children=[area.child(children[AREA])])
     report(client, reporter_cred, reporter.event(person(**namesake)))
-    assert inbox(client, home_cred) == inbox(client, area_cred) == []
-    assert inbox(client, reporter_cred) == []
+    for side, credential in ((home, home_cred), (area, area_cred)):
+        [note] = inbox(client, credential)
+        fields = note["fields"]
+        assert isinstance(fields, dict)
+        assert note["policy_id"] == "review-possible-match"
+        assert fields["match_status"] == "possible match: needs review"
+        assert fields["reporting_authority"] == REPORTER
+        # Each sees only its own child; nothing about the other candidate.
+        assert side.council_key.open(fields["your_reference"]) == children[side.code].child_id
+        assert set(fields) <= {
+            "match_status",
+            "event",
+            "episode_kind",
+            "start",
+            "end",
+            "started_at",
+            "case_reference",
+            "reporting_authority",
+            "reporting_authority_name",
+            "reporting_authority_contact",
+            "your_reference",
+        }
+    assert inbox(client, reporter_cred) == []  # the reporter learns nothing from a maybe
 
 
 def test_twins_are_told_apart_by_forename(
@@ -109,7 +131,7 @@ def test_twins_are_told_apart_by_forename(
     assert home.council_key.open(note["fields"]["your_reference"]) == twin_b.child_id  # type: ignore[index]
 
 
-def test_shared_nhs_number_held_by_two_children_never_auto_notifies(
+def test_shared_nhs_number_held_by_two_children_never_links_automatically(
     client: TestClient, councils: dict[str, tuple[CouncilSide, str]]
 ) -> None:
     home, home_cred = councils[HOME]
@@ -118,7 +140,10 @@ def test_shared_nhs_number_held_by_two_children_never_auto_notifies(
     send(client, home_cred, children=[home.child(person(forename="Ava", surname="Hughes"))])
     send(client, area_cred, children=[area.child(person(forename="Mia", surname="Kowalska"))])
     report(client, reporter_cred, reporter.event(person(forename="Eve", surname="Lee")))
-    assert inbox(client, home_cred) == inbox(client, area_cred) == []
+    for credential in (home_cred, area_cred):
+        [note] = inbox(client, credential)
+        assert note["policy_id"] == "review-possible-match"
+    assert inbox(client, reporter_cred) == []
 
 
 def test_own_child_missing_in_placement_area_tells_area_only(
