@@ -14,24 +14,27 @@ from datetime import date
 from typing import NamedTuple
 
 from connectors import normalise
+from connectors.namebands import COMMON_FORENAMES, COMMON_SURNAMES
 from keys import MatchKeyDeriver, Token
 
 NHS = "nhs"
 UPN = "upn"
-NAME_DOB = "name_dob"  # forename | surname | YYYYMMDD
-NAME_DAY_MONTH = "name_dm"  # forename | surname | day and month in either order (no year)
+NAME_DOB = "name_dob"  # forename | surname | YYYYMMDD, the name pair not common
+NAME_DOB_COMMON = "name_dob_common"  # the same, both names common (connectors.namebands)
 PHONETIC_DOB_SEX = "phon_dob_sex"  # both names' Soundex in sorted order | YYYYMMDD | sex
 FORENAME_DOB_DISTRICT = "fore_dob_district"  # forename | YYYYMMDD | postcode district
 NAME_YOB_DISTRICT = "name_yob_district"  # forename | surname | YYYY | postcode district
+NAME_YOB_DISTRICT_COMMON = "name_yob_district_common"  # the same, both names common
 
 KEY_TYPES = (
     NHS,
     UPN,
     NAME_DOB,
-    NAME_DAY_MONTH,
+    NAME_DOB_COMMON,
     PHONETIC_DOB_SEX,
     FORENAME_DOB_DISTRICT,
     NAME_YOB_DISTRICT,
+    NAME_YOB_DISTRICT_COMMON,
 )
 ID_KEY_TYPES = frozenset({NHS, UPN})
 
@@ -93,9 +96,9 @@ def key_values(identity: Identity) -> list[tuple[str, str]]:
     """(key type, normalised key string) pairs, in priority order (docs/matchkeys.md).
 
     Name variants fan out over every forename and surname for ``name_dob`` and
-    ``phon_dob_sex``, over every forename (with the first surname) for the two location keys,
-    and not at all for ``name_dm``. A date of birth of 1 January is taken as estimated (the
-    usual convention for asylum-seeking children of unknown birthday): only the year is used.
+    ``phon_dob_sex``, and over every forename (with the first surname) for the two location
+    keys. A date of birth of 1 January is taken as estimated (the usual convention for
+    asylum-seeking children of unknown birthday): only the year is used.
     """
     forenames, surnames, born, sex, nhs, upn, postcode = identity
     out: list[tuple[str, str]] = []
@@ -105,48 +108,63 @@ def key_values(identity: Identity) -> list[tuple[str, str]]:
         out.append((UPN, upn))
     if not born or not forenames:
         return out
-    district = postcode.district if postcode else None
-    year, month, day = born[:4], born[4:6], born[6:]
-    estimated = month == day == "01"
-    single = len(forenames) == 1
-    if surnames:
-        surname = surnames[0]
-        if not estimated:
-            first = f"{forenames[0]}|{surname}"
-            if single and len(surnames) == 1:
-                out.append((NAME_DOB, f"{first}|{born}"))
-            else:
-                out += [(NAME_DOB, f"{fn}|{sn}|{born}") for fn in forenames for sn in surnames]
-            day_month = day + month if day <= month else month + day
-            out.append((NAME_DAY_MONTH, f"{first}|{day_month}"))
-            if sex:
-                for pair in _phonetic_pairs(forenames, surnames):
-                    out.append((PHONETIC_DOB_SEX, f"{pair}|{born}|{sex}"))
-    if district and not estimated:
-        for fn in forenames:
-            out.append((FORENAME_DOB_DISTRICT, f"{fn}|{born}|{district}"))
-    if district and surnames:
-        for fn in forenames:
-            out.append((NAME_YOB_DISTRICT, f"{fn}|{surname}|{year}|{district}"))
+    names, phonetic, given, located = _name_parts(forenames, surnames)
+    district = postcode[2] if postcode else None
+    if born[4:] != "0101":
+        out += [(band, name + born) for band, name in names]
+        if sex:
+            out += [(PHONETIC_DOB_SEX, f"{pair}{born}|{sex}") for pair in phonetic]
+        if district:
+            out += [(FORENAME_DOB_DISTRICT, f"{fn}{born}|{district}") for fn in given]
+    if district:
+        tail = f"{born[:4]}|{district}"
+        out += [(band, name + tail) for band, name in located]
     return out
 
 
-def _phonetic_pairs(forenames: tuple[str, ...], surnames: tuple[str, ...]) -> list[str]:
-    """Distinct Soundex pairs, each in sorted order so that a forename and surname recorded the
-    other way round agree."""
+NamePart = tuple[str, str]  # (key type, key string prefix)
+
+
+def _name_parts(
+    forenames: tuple[str, ...], surnames: tuple[str, ...]
+) -> tuple[tuple[NamePart, ...], tuple[str, ...], tuple[str, ...], tuple[NamePart, ...]]:
+    """The name part of every name key, with its band: ``name_dob``
+    prefixes ``F|S|``, Soundex pairs ``A|B|``, forenames ``F|``, ``name_yob_district``
+    prefixes ``F|S1|``."""
+    names = tuple((_band(NAME_DOB, fn, sn), f"{fn}|{sn}|") for fn in forenames for sn in surnames)
+    given = tuple(f"{fn}|" for fn in forenames)
+    if not surnames:
+        return names, (), given, ()
+    located = tuple(
+        (_band(NAME_YOB_DISTRICT, fn, surnames[0]), f"{fn}|{surnames[0]}|") for fn in forenames
+    )
+    return names, _phonetic_pairs(forenames, surnames), given, located
+
+
+def _band(key_type: str, forename: str, surname: str) -> str:
+    """``key_type``, or its ``_common`` twin when both names are common (namebands)."""
+    common = forename in COMMON_FORENAMES and surname in COMMON_SURNAMES
+    return f"{key_type}_common" if common else key_type
+
+
+def _phonetic_pairs(forenames: tuple[str, ...], surnames: tuple[str, ...]) -> tuple[str, ...]:
+    """Distinct Soundex pairs ``A|B|``, each in sorted order so that a forename and surname
+    recorded the other way round agree."""
     soundex = normalise.soundex
-    if len(forenames) == len(surnames) == 1:
-        a, b = soundex(forenames[0]), soundex(surnames[0])
-        return [f"{a}|{b}" if a <= b else f"{b}|{a}"]
     found: list[str] = []
     for fn in forenames:
         a = soundex(fn)
         for sn in surnames:
             b = soundex(sn)
-            pair = f"{a}|{b}" if a <= b else f"{b}|{a}"
+            pair = f"{a}|{b}|" if a <= b else f"{b}|{a}|"
             if pair not in found:
                 found.append(pair)
-    return found
+    return tuple(found)
+
+
+def clear_caches() -> None:
+    """Empty the name caches of ``normalise`` (cold-cache benchmarks)."""
+    normalise.clear_caches()
 
 
 class Tokeniser:

@@ -6,25 +6,29 @@ that alone it decides (match-key specification v1, docs/matchkeys.md, "Decision 
 
 A key type is *unique* for a candidate when no other candidate agrees on it and no other query
 of a different identity holds the same token (``Candidate.crowded``). A *rival* is another
-candidate that also looks like the query on given name and date of birth (it agrees on
-``name_dob`` or ``fore_dob_district``, or on two key types) and that no identifier rules out.
-A candidate is *contradicted* when both sides hold an identifier of the same type and it differs.
+candidate that also looks like the query on given name and date of birth (it agrees on a
+``name_dob`` type or ``fore_dob_district``, or on two key types) and that no identifier rules
+out. A candidate is *contradicted* when both sides hold an NHS number, or both a UPN, and it
+differs; an identifier without a check digit (``opaque_id``, only ever made by ``homeward
+linkage evaluate --opaque-ids``) that differs contradicts only when no key with the given name
+and full date of birth agrees.
 
 ``link``: exactly one candidate, not contradicted and without rivals, has either
 
 * a unique identifier key (NHS number or UPN); or
-* a unique location key (``fore_dob_district`` or ``name_yob_district``) and a second unique
-  name key of another type: given name, date of birth and postcode district agree through two
-  different keys. Name and date of birth alone, however exact, never link: namesakes born on
-  the same day are common enough (above all among children whose birthday is recorded as
-  1 January) to break the precision target.
+* a unique ``name_dob`` key: forename, surname and date of birth, with a name pair the
+  connector did not file as common (``name_dob_common``: both names on the common-name lists,
+  connectors/namebands.py); or
+* a unique location key (``fore_dob_district``, ``name_yob_district`` or its ``_common`` twin)
+  and a second unique name key of another type: given name, date of birth and postcode district
+  agree through two different keys. A common name with its date of birth and sex, however
+  exact, does not link without the district (Mohammed Khan, Olivia Smith).
 
-``review``: "possible match: needs review", see ``decide``. Every candidate that shares an
-identifier, a key with the full date of birth, ``name_yob_district``, or two key types with the
-query, when the rule above does not single one out (twins and siblings with similar names,
-namesakes, children who moved, identifiers that disagree).
+``review``: "possible match: needs review", see ``decide``. Every candidate sharing any key
+with the query when the rule above does not single one out (twins and siblings with similar
+names, namesakes, children who moved, identifiers that disagree).
 
-``none``: no candidate, or only a single weak coincidence (``name_dm`` alone).
+``none``: no candidate.
 """
 
 from collections import Counter
@@ -32,10 +36,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-ID_KEYS = frozenset({"nhs", "upn"})
-LOCATION_KEYS = frozenset({"fore_dob_district", "name_yob_district"})
-EXACT_DOB_KEYS = frozenset({"name_dob", "fore_dob_district"})
-REVIEW_KEYS = ID_KEYS | EXACT_DOB_KEYS | {"phon_dob_sex", "name_yob_district"}
+CHECKED_ID_KEYS = frozenset({"nhs", "upn"})  # a check digit: a differing value is a contradiction
+OPAQUE_ID = "opaque_id"  # homeward linkage evaluate --opaque-ids only; never sent by connectors
+ID_KEYS = CHECKED_ID_KEYS | {OPAQUE_ID}
+STRONG_NAME_KEY = "name_dob"  # a name pair not filed as common: links alone when unique
+LOCATION_KEYS = frozenset({"fore_dob_district", "name_yob_district", "name_yob_district_common"})
+NAME_DOB_KEYS = frozenset({"name_dob", "name_dob_common"})
+EXACT_DOB_KEYS = NAME_DOB_KEYS | {"fore_dob_district"}
+REVIEW_KEYS = ID_KEYS | EXACT_DOB_KEYS | {"phon_dob_sex"} | LOCATION_KEYS
 
 Outcome = Literal["link", "review", "none"]
 
@@ -89,7 +97,9 @@ def decide(candidates: Sequence[Candidate], episode_types: frozenset[str]) -> De
 
 
 def _strong(unique: frozenset[str]) -> bool:
-    """A unique location key and a second unique name key of another type."""
+    """A unique ``name_dob``, or a unique location key and a second unique name key."""
+    if STRONG_NAME_KEY in unique:
+        return True
     return bool(unique & LOCATION_KEYS) and len(unique - ID_KEYS) >= 2
 
 
@@ -105,8 +115,16 @@ def _looks_alike(c: Candidate) -> bool:
 
 
 def _contradicted(c: Candidate, episode_types: frozenset[str]) -> bool:
-    """Both sides hold an identifier of the same type, and it differs."""
-    return any(t in c.held and t in episode_types and t not in c.agreeing for t in ID_KEYS)
+    """Both sides hold an NHS number, or both a UPN, and it differs (a check digit makes a
+    typo unlikely). An opaque identifier that differs contradicts only when no key with the
+    given name and full date of birth agrees: it has no check digit, and typos are common."""
+    if any(_differs(c, t, episode_types) for t in CHECKED_ID_KEYS):
+        return True
+    return _differs(c, OPAQUE_ID, episode_types) and not c.agreeing & EXACT_DOB_KEYS
+
+
+def _differs(c: Candidate, key_type: str, episode_types: frozenset[str]) -> bool:
+    return key_type in c.held and key_type in episode_types and key_type not in c.agreeing
 
 
 def _review(candidates: Sequence[Candidate]) -> Decision:

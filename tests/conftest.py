@@ -26,8 +26,12 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """One line CI can check: how many PostgreSQL tests ran, and how many were skipped."""
     counts = {"passed": 0, "skipped": 0, "failed": 0}
     for outcome in counts:
-        counts[outcome] = sum(1 for report in terminalreporter.stats.get(outcome, [])
-                              if "postgres" in getattr(report, "keywords", {})
-                              and getattr(report, "when", "call") in ("call", "setup"))
+        counts[outcome] = sum(
+            1
+            for report in terminalreporter.stats.get(outcome, [])
+            if "postgres" in getattr(report, "keywords", {})
+            and getattr(report, "when", "call") in ("call", "setup")
+        )
     terminalreporter.write_line(
-        "postgres tests: {passed} passed, {skipped} skipped, {failed} failed".format(**counts))
+        "postgres tests: {passed} passed, {skipped} skipped, {failed} failed".format(**counts)
+    )

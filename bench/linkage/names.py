@@ -104,34 +104,59 @@ CHINESE_S = "Wang Li Zhang Chen Liu Yang Huang Zhao Wu Zhou Lin Wong Chan Cheung
 
 @dataclass(frozen=True, slots=True)
 class Community:
+    """One naming community. Names are drawn with weight 1 / (rank + k) ** s over the listed names
+    (the head, in rank order) followed by the generated tail: a small ``k`` concentrates the mass
+    on the first names (Muhammad, Khan, Nguyen), a large one spreads it (British forenames)."""
+
     key: str
     weight: float
     male: str
     female: str
     surnames: str
-    tail: float  # share of surname mass on the generated long tail
+    forename_k: float  # rank offset of the forename tables
+    surname_k: float  # rank offset of the surname table
     uasc: bool = False
     double_barrel: float = 0.0  # share with a two-part surname
+    tail_forenames: int = 3000  # generated forenames per sex after the listed ones
+    tail_surnames: int = 40000  # generated surnames after the listed ones
 
 
 COMMUNITIES = (
-    Community("white_british", 62, BRITISH_M, BRITISH_F, BRITISH_S, 0.55, double_barrel=0.05),
-    Community("irish_traveller", 1, TRAVELLER_M, TRAVELLER_F, TRAVELLER_S, 0.05),
-    Community("white_other", 5, EAST_EU_M, EAST_EU_F, EAST_EU_S, 0.4),
+    Community("white_british", 62, BRITISH_M, BRITISH_F, BRITISH_S, 6, 5, double_barrel=0.05),
+    Community(
+        "irish_traveller", 1, TRAVELLER_M, TRAVELLER_F, TRAVELLER_S, 1.5, 1.5, tail_surnames=300
+    ),
+    Community("white_other", 5, EAST_EU_M, EAST_EU_F, EAST_EU_S, 4, 6, tail_surnames=8000),
     Community(
         "mixed",
         10,
         BRITISH_M + " " + CARIBBEAN_M,
         BRITISH_F + " " + CARIBBEAN_F,
         BRITISH_S + " " + CARIBBEAN_S,
-        0.5,
+        6,
+        5,
         double_barrel=0.15,
     ),
-    Community("black_african", 4.5, AFRICAN_M, AFRICAN_F, AFRICAN_S, 0.35),
-    Community("black_caribbean", 2, CARIBBEAN_M, CARIBBEAN_F, CARIBBEAN_S, 0.3),
-    Community("south_asian", 3, SOUTH_ASIAN_M, SOUTH_ASIAN_F, SOUTH_ASIAN_S, 0.15),
-    Community("uasc", 6.5, UASC_M, UASC_F, UASC_S, 0.1, uasc=True),
-    Community("chinese", 0.5, CHINESE_M, CHINESE_F, CHINESE_S, 0.2),
+    Community("black_african", 4.5, AFRICAN_M, AFRICAN_F, AFRICAN_S, 4, 4, tail_surnames=5000),
+    Community(
+        "black_caribbean", 2, CARIBBEAN_M, CARIBBEAN_F, CARIBBEAN_S, 4, 6, tail_surnames=8000
+    ),
+    Community(
+        "south_asian", 3, SOUTH_ASIAN_M, SOUTH_ASIAN_F, SOUTH_ASIAN_S, 1.5, 2, tail_surnames=2000
+    ),
+    Community(
+        "uasc",
+        6.5,
+        UASC_M,
+        UASC_F,
+        UASC_S,
+        1.5,
+        1.5,
+        uasc=True,
+        tail_forenames=500,
+        tail_surnames=500,
+    ),
+    Community("chinese", 0.5, CHINESE_M, CHINESE_F, CHINESE_S, 2, 2, tail_surnames=300),
 )
 
 # Short forms, known-as names and other spellings councils record for the same child. Some
@@ -215,158 +240,41 @@ VARIANTS = {
     "Yonas": ("Jonas", "Yohannes"),
 }
 
-TAIL_PREFIXES = [
-    "Ash",
-    "Brad",
-    "Brook",
-    "Car",
-    "Chad",
-    "Crom",
-    "Dal",
-    "Dun",
-    "Fair",
-    "Fen",
-    "Gar",
-    "Glad",
-    "Hart",
-    "Hay",
-    "Hol",
-    "Kent",
-    "Lang",
-    "Mar",
-    "Mel",
-    "Mor",
-    "Nor",
-    "Pen",
-    "Ross",
-    "Rad",
-    "Sal",
-    "Shel",
-    "Stan",
-    "Stock",
-    "Thorn",
-    "Wal",
-    "War",
-    "Whit",
-    "Win",
-    "Wood",
-    "Ald",
-    "Bur",
-    "Cal",
-    "Dar",
-    "Eld",
-    "Fal",
-    "Gil",
-    "Har",
-    "Kel",
-    "Lin",
-    "Mel",
-]
-TAIL_SUFFIXES = [
-    "ley",
-    "ton",
-    "worth",
-    "by",
-    "ford",
-    "field",
-    "well",
-    "combe",
-    "den",
-    "ham",
-    "wick",
-    "stone",
-    "more",
-    "bury",
-    "ridge",
-    "son",
-    "shaw",
-    "land",
-    "croft",
-    "brook",
-    "dale",
-    "hurst",
-    "mere",
-    "thorpe",
-    "wood",
-]
-FORENAME_TAIL_M = [
-    "Alby",
-    "Arlo",
-    "Axel",
-    "Bodhi",
-    "Caspar",
-    "Cillian",
-    "Dexter",
-    "Eli",
-    "Ezra",
-    "Felix",
-    "Finn",
-    "Hugo",
-    "Ibrahim",
-    "Jago",
-    "Jasper",
-    "Kobe",
-    "Laurie",
-    "Lorcan",
-    "Milo",
-    "Monty",
-    "Nico",
-    "Ollie",
-    "Ralph",
-    "Rory",
-    "Rufus",
-    "Sonny",
-    "Teddie",
-    "Vinnie",
-    "Zack",
-    "Ellis",
-    "Harley",
-    "Jenson",
-    "Kian",
-    "Kobi",
-    "Lennon",
-    "Marley",
-    "Otis",
-    "Rocco",
-    "Tate",
-    "Wilf",
-]
-FORENAME_TAIL_F = [
-    "Ada",
-    "Aria",
-    "Bonnie",
-    "Cora",
-    "Delilah",
-    "Edie",
-    "Elsie",
-    "Esme",
-    "Ffion",
-    "Hallie",
-    "Iris",
-    "Juno",
-    "Kacey",
-    "Lyla",
-    "Maeve",
-    "Margot",
-    "Mabel",
-    "Nancy",
-    "Orla",
-    "Peyton",
-    "Remi",
-    "Rosie",
-    "Sienna",
-    "Skye",
-    "Tilly",
-    "Violet",
-    "Willow",
-    "Wren",
-    "Zara",
-    "Zoë",
-    "Aoife",
-    "Ciara",
-    "Niamh",
-    "Siobhán",
-    "Saoirse",
-    "Sinéad",
-    "Bronwen",
-]
+# Generated long tails: invented, pronounceable names, so that each table has the thousands of
+# rare names a real birth cohort has (the listed names above are its head).
+FORENAME_STARTS = (
+    "Al Ar Bel Bren Cal Cor Dar Del El Em Fin Gal Har Is Jas Jen Kel Kir Lor Lu Mar Mel Nel "
+    "Nor Or Pel Ros Sol Tam Tor Val Wil Zan Ab Ad Am An Ber Bri Car Cas Dan Dor Ed Ev Fal Fen "
+    "Gil Gor Hal Hen Jor Kal Len Lin Mal Mor Nic Ob Per Quin Ray Ren Sam Sel Tal Ter Ul Ven "
+    "Wyn Yas Zor Ced Ari Ori Sev Tob Tris Bas Cam Dex Eb Fab Gid Hug Ig Jud Kas Lev Mil Nat"
+)
+FORENAME_ENDS_M = (
+    "an en on in ric ius o as ek ard ian el ston ley win ton den ver us ix ro der mond bert "
+    "rick lan ias"
+)
+FORENAME_ENDS_F = (
+    "a ah ie ina ette ia elle ene is ara ona ora een ley ith wen yn i anna issa ella ine ise "
+    "lyn ita"
+)
+SURNAME_STARTS = (
+    "Ash Brad Brook Car Chad Crom Dal Dun Fair Fen Gar Glad Hart Hay Hol Kent Lang Mar Mel Mor "
+    "Nor Pen Ross Rad Sal Shel Stan Stock Thorn Wal War Whit Win Wood Ald Bur Cal Dar Eld Fal "
+    "Gil Har Kel Lin Ack Bal Bel Bir Bla Bol Bram Bur Cas Chis Cly Cor Dav Dent Dray Ed Ell Fan "
+    "Farr Fos Gat Gos Hal Ham Hen Hig Hum Ing Jar Kel Kir Lam Lev Mab Mat Mer Mid Nap Nel Oak "
+    "Ost Pad Pel Pick Pol Ram Red Rid Row Sax Sed Sher Skel Som Tad Tem Til Tun Ud Ven Wat Wes"
+)
+SURNAME_MIDDLES = " er in ing el an ow"  # the empty middle first: Ashley, then Asherley
+SURNAME_ENDS = (
+    "ley ton worth by ford field well combe den ham wick stone more bury ridge son shaw land "
+    "croft brook dale hurst mere thorpe wood man er ell ett ington ock ings ings well ward hill"
+)
+FORENAME_TAIL_M = (
+    "Alby Arlo Axel Bodhi Caspar Cillian Dexter Eli Ezra Felix Finn Hugo Ibrahim Jago Jasper "
+    "Kobe Laurie Lorcan Milo Monty Nico Ollie Ralph Rory Rufus Sonny Teddie Vinnie Zack Ellis "
+    "Harley Jenson Kian Kobi Lennon Marley Otis Rocco Tate Wilf"
+)
+FORENAME_TAIL_F = (
+    "Ada Aria Bonnie Cora Delilah Edie Elsie Esme Ffion Hallie Iris Juno Kacey Lyla Maeve "
+    "Margot Mabel Nancy Orla Peyton Remi Rosie Sienna Skye Tilly Violet Willow Wren Zara Zoë "
+    "Aoife Ciara Niamh Siobhán Saoirse Sinéad Bronwen"
+)

@@ -104,15 +104,27 @@ class Benchmark:
 
 
 class _Table:
-    def __init__(self, listed: list[str], tail: list[str], tail_share: float) -> None:
-        weights = [1 / (rank + 1.5) for rank in range(len(listed))]
-        scale = (1 - tail_share) / sum(weights)
-        tail_weight = tail_share / len(tail) if tail else 0.0
-        self.values = listed + tail
-        self.cum = list(accumulate([w * scale for w in weights] + [tail_weight] * len(tail)))
+    """Names drawn with weight ``1 / (rank + k) ** power``: a Zipf-like head and a long tail."""
+
+    def __init__(self, values: list[str], k: float, power: float = 1.0) -> None:
+        self.values = values
+        self.cum = list(accumulate(1 / (rank + k) ** power for rank in range(len(values))))
 
     def __call__(self, rng: random.Random) -> str:
         return rng.choices(self.values, cum_weights=self.cum)[0]
+
+
+def _generated(starts: str, middles: list[str], ends: str, seed: int) -> list[str]:
+    """Invented names (``Ash`` + ``er`` + ``ley``), in a fixed shuffled order."""
+    found = sorted({a + m + e for a in starts.split() for m in middles for e in ends.split()})
+    random.Random(seed).shuffle(found)
+    return found
+
+
+def _listed_then(listed: str, tail: list[str], count: int) -> list[str]:
+    head = list(dict.fromkeys(listed.split()))
+    seen = set(head)
+    return head + [n for n in tail if n not in seen][:count]
 
 
 class _Population:
@@ -122,12 +134,19 @@ class _Population:
         self.rng = rng
         self.communities = list(names.COMMUNITIES)
         self.community_cum = list(accumulate(c.weight for c in self.communities))
-        tail_s = [p + s for p in names.TAIL_PREFIXES for s in names.TAIL_SUFFIXES]
+        tail_m = names.FORENAME_TAIL_M.split() + _generated(
+            names.FORENAME_STARTS, [""], names.FORENAME_ENDS_M, 1
+        )
+        tail_f = names.FORENAME_TAIL_F.split() + _generated(
+            names.FORENAME_STARTS, [""], names.FORENAME_ENDS_F, 2
+        )
+        middles = names.SURNAME_MIDDLES.split(" ")
+        tail_s = _generated(names.SURNAME_STARTS, middles, names.SURNAME_ENDS, 3)
         self.tables = {
             c.key: (
-                _Table(c.male.split(), names.FORENAME_TAIL_M, 0.25),
-                _Table(c.female.split(), names.FORENAME_TAIL_F, 0.25),
-                _Table(c.surnames.split(), tail_s, c.tail),
+                _Table(_listed_then(c.male, tail_m, c.tail_forenames), c.forename_k),
+                _Table(_listed_then(c.female, tail_f, c.tail_forenames), c.forename_k),
+                _Table(_listed_then(c.surnames, tail_s, c.tail_surnames), c.surname_k, 0.9),
             )
             for c in self.communities
         }

@@ -10,7 +10,7 @@ import time
 from collections.abc import Sequence
 
 from bench.linkage import synth
-from connectors import matchkeys, normalise
+from connectors import matchkeys
 from keys import SharedKeyring
 
 Fields = tuple[str, str, str, str, str, str, str, str, str]
@@ -59,7 +59,7 @@ def run(records: int, repeats: int = 5) -> dict[str, float]:
     cold, warm = [], []
     tokens = 0
     for _ in range(repeats):
-        normalise.clear_caches()
+        matchkeys.clear_caches()
         seconds, tokens = _pass(rows, tokenise)
         cold.append(seconds)
         warm.append(_pass(rows, tokenise)[0])

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from connectors import normalise
-from connectors.matchkeys import Identity, Tokeniser, normalise_identity
+from connectors.matchkeys import NHS, UPN, Identity, Tokeniser, normalise_identity
+from hub.matching import OPAQUE_ID
 from keys import MatchKeyDeriver
 
 PEOPLE_COLUMNS = ("id", "forename", "surname", "dob", "sex", "postcode", "nhs_number", "upn")
@@ -109,4 +110,8 @@ def tokens(
 ) -> list[list[tuple[str, str]]]:
     """Each person's (key type, token) pairs, as their council's connector would send them."""
     tokenise = Tokeniser(deriver)
-    return [tokenise(identity(p, schemes)) for p in people]
+    found = [tokenise(identity(p, schemes)) for p in people]
+    if schemes.opaque_ids:  # an identifier without a check digit: its own key type
+        opaque = {NHS: OPAQUE_ID, UPN: OPAQUE_ID}
+        found = [[(opaque.get(t, t), v) for t, v in keys] for keys in found]
+    return found

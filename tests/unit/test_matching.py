@@ -5,10 +5,11 @@ from hypothesis import strategies as st
 
 from hub.matching import Candidate, Decision, decide
 
-ALL_NAME = frozenset(
-    {"name_dob", "name_dm", "phon_dob_sex", "fore_dob_district", "name_yob_district"}
+ALL_NAME = frozenset({"name_dob", "phon_dob_sex", "fore_dob_district", "name_yob_district"})
+COMMON_NAME = frozenset(
+    {"name_dob_common", "phon_dob_sex", "fore_dob_district", "name_yob_district_common"}
 )
-NAMES_NO_LOCATION = frozenset({"name_dob", "name_dm", "phon_dob_sex"})
+COMMON_NO_LOCATION = frozenset({"name_dob_common", "phon_dob_sex"})
 EVERYTHING = ALL_NAME | {"nhs", "upn"}
 
 
@@ -57,25 +58,48 @@ def test_conflicting_identifiers_never_link() -> None:
 def test_name_date_of_birth_and_district_through_two_keys_link() -> None:
     query = EVERYTHING - {"nhs", "upn"}
     assert decide([child(4, {"name_dob", "fore_dob_district"})], query) == Decision("link", 4)
-    assert decide([child(4, {"name_yob_district", "name_dm"})], query) == Decision("link", 4)
+    assert decide([child(4, {"name_yob_district", "phon_dob_sex"})], query) == Decision("link", 4)
     assert decide([child(4, set(ALL_NAME))], query) == Decision("link", 4)
+    common = {"name_dob_common", "name_yob_district_common"}
+    assert decide([child(4, common)], query) == Decision("link", 4)
 
 
-def test_a_location_key_alone_or_names_without_location_go_to_review() -> None:
+def test_a_rare_name_and_date_of_birth_link_alone() -> None:
     query = EVERYTHING - {"nhs", "upn"}
+    assert decide([child(4, {"name_dob"})], query) == Decision("link", 4)
+
+
+def test_a_common_name_and_date_of_birth_without_location_go_to_review() -> None:
+    # Mohammed Khan or Olivia Smith born the same day: sex agreeing too is not enough.
+    query = EVERYTHING - {"nhs", "upn"}
+    assert decide([child(4, set(COMMON_NO_LOCATION))], query) == Decision("review", review=(4,))
     assert decide([child(4, {"fore_dob_district"})], query) == Decision("review", review=(4,))
-    assert decide([child(4, set(NAMES_NO_LOCATION))], query) == Decision("review", review=(4,))
+    assert decide([child(4, {"name_yob_district"})], query) == Decision("review", review=(4,))
+
+
+def test_a_differing_opaque_identifier_does_not_contradict_a_full_name_match() -> None:
+    query = frozenset({"opaque_id", *ALL_NAME})
+    held = query
+    assert decide([child(1, set(ALL_NAME), held=held)], query) == Decision("link", 1)
+    assert decide([child(1, {"name_yob_district", "phon_dob_sex"}, held=held)], query).outcome == (
+        "review"
+    )
+    # An NHS number that differs always contradicts.
+    nhs_query = frozenset({"nhs", *ALL_NAME})
+    assert decide([child(1, set(ALL_NAME), held=nhs_query)], nhs_query).outcome == "review"
 
 
 def test_twins_or_namesakes_both_looking_like_the_query_go_to_review() -> None:
     query = EVERYTHING - {"nhs", "upn"}
-    decision = decide([child(1, set(ALL_NAME)), child(2, {"name_dob", "name_dm"})], query)
+    decision = decide([child(1, set(ALL_NAME)), child(2, {"name_dob"})], query)
+    assert decision == Decision("review", review=(1, 2))
+    decision = decide([child(1, set(COMMON_NAME)), child(2, set(COMMON_NO_LOCATION))], query)
     assert decision == Decision("review", review=(1, 2))
 
 
 def test_a_rival_whom_an_identifier_rules_out_does_not_block() -> None:
     query = EVERYTHING - {"upn"}
-    ruled_out = child(2, {"name_dob", "name_dm"}, held=frozenset({"nhs", "name_dob", "name_dm"}))
+    ruled_out = child(2, {"name_dob"}, held=frozenset({"nhs", "name_dob"}))
     winner = child(1, ALL_NAME, held=ALL_NAME)
     assert decide([winner, ruled_out], query) == Decision("link", 1)
 
@@ -96,8 +120,8 @@ def test_a_key_value_several_queries_hold_is_not_unique() -> None:
     )
 
 
-def test_one_weak_coincidence_is_nothing() -> None:
-    assert decide([child(1, {"name_dm"})], EVERYTHING) == Decision("none")
+def test_one_phonetic_coincidence_is_only_a_review() -> None:
+    assert decide([child(1, {"phon_dob_sex"})], EVERYTHING) == Decision("review", review=(1,))
 
 
 @given(
