@@ -6,7 +6,6 @@ connector, and the story ends with the audit log verified and the hub database s
 every source identifier.
 """
 
-import argparse
 import io
 import random
 import shutil
@@ -118,32 +117,6 @@ def write_connector(
     return config
 
 
-def _connector_args(config: Path, **options: object) -> argparse.Namespace:
-    defaults: dict[str, object] = {
-        "dry_run": False,
-        "allow_mass_removal": False,
-        "quiet": True,
-        "json": False,
-        "no_ack": False,
-        "all": False,
-        "event_id": None,
-        "kind": "M",
-        "at": None,
-        "found": False,
-        "child": None,
-        "forename": None,
-        "known_as": None,
-        "surname": None,
-        "former_surname": None,
-        "sex": None,
-        "nhs_number": None,
-        "upn": None,
-        "postcode": None,
-        "dob": None,
-    }
-    return argparse.Namespace(config=config, **{**defaults, **options})
-
-
 def run_demo(
     *,
     workdir: Path | None = None,
@@ -228,7 +201,7 @@ def _story(demo: Demo, children: int, seed: int) -> int:
         }
         _heading(say, "3. Each council's connector syncs (nothing identifying leaves it)")
         for config in configs.values():
-            connector_cmd.sync_command(_connector_args(config), http)
+            connector_cmd.sync_command(connector_cmd.arguments("sync", config, quiet=True), http)
         _heading(say, "   The nightly sync already tells area councils about recent episodes")
         for code, config in configs.items():
             _acknowledge_all(demo, config, credentials[code], http)
@@ -250,7 +223,8 @@ def _story(demo: Demo, children: int, seed: int) -> int:
         )
         started = time.perf_counter()
         connector_cmd.report_command(
-            _connector_args(
+            connector_cmd.arguments(
+                "report",
                 configs[finder.code],
                 event_id=record["child_id"],
                 at=found_at,
@@ -273,15 +247,15 @@ def _story(demo: Demo, children: int, seed: int) -> int:
 
         _heading(say, f"5. {home.name} (responsible authority) reads its inbox")
         case = _case_reference(http, credentials[home.code])
-        connector_cmd.inbox_command(_connector_args(configs[home.code]), http)
+        connector_cmd.inbox_command(connector_cmd.arguments("inbox", configs[home.code]), http)
         say(
             f"  (the reference is {home.name}'s own child id {child.child_id}, unsealed by its "
             "connector; the hub cannot read it)"
         )
         _heading(say, f"6. What {finder.name} (reporting authority) was told")
-        connector_cmd.inbox_command(_connector_args(configs[finder.code]), http)
+        connector_cmd.inbox_command(connector_cmd.arguments("inbox", configs[finder.code]), http)
         _heading(say, f"7. {placed_in.name} (area authority, where the child is placed)")
-        connector_cmd.inbox_command(_connector_args(configs[placed_in.code]), http)
+        connector_cmd.inbox_command(connector_cmd.arguments("inbox", configs[placed_in.code]), http)
 
         _heading(say, f"8. The auditor's view of case {case}")
         for entry in audit_cmd.fetch_entries(http, auditor, case):

@@ -91,6 +91,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     inbox.set_defaults(handler=inbox_command)
 
 
+def arguments(action: str, config: Path, **options: object) -> argparse.Namespace:
+    """What `homeward connector <action> --config CONFIG` receives, with ``options`` set as
+    already-parsed values: for callers that drive the commands from code (the demo, tests)."""
+    parser = argparse.ArgumentParser(prog="homeward")
+    register(parser.add_subparsers())
+    args = parser.parse_args(["connector", action, "--config", str(config)])
+    unknown = set(options) - set(vars(args))
+    if unknown:
+        raise TypeError(f"connector {action} has no options {sorted(unknown)}")
+    for name, value in options.items():
+        setattr(args, name, value)
+    return args
+
+
 def client_for(config: ConnectorConfig, http: httpx.Client | None = None) -> HubClient:
     return HubClient(
         http or httpx.Client(base_url=config.hub_url, timeout=30.0),

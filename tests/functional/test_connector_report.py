@@ -1,6 +1,5 @@
 """Urgent reports and the inbox through the connector commands, against the real hub."""
 
-import argparse
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -14,23 +13,6 @@ from homeward.commands import connector_cmd
 from keys import SharedKeyring, write_shared_keyring
 from tests.functional.conftest import register_authority
 from tests.functional.test_connector_sync import HOME, REPORTER, sync, write_council
-
-REPORT_DEFAULTS: dict[str, object] = {
-    "event_id": None,
-    "kind": "M",
-    "at": None,
-    "found": False,
-    "child": None,
-    "forename": None,
-    "known_as": None,
-    "surname": None,
-    "former_surname": None,
-    "sex": None,
-    "nhs_number": None,
-    "upn": None,
-    "postcode": None,
-    "dob": None,
-}
 
 
 @pytest.fixture
@@ -46,14 +28,13 @@ def configs(tmp_path: Path, hub_app: FastAPI) -> dict[str, Path]:
 
 
 def report(config: Path, client: TestClient, **options: object) -> int:
-    args = argparse.Namespace(config=config, **{**REPORT_DEFAULTS, **options})
-    return connector_cmd.report_command(args, client)
+    return connector_cmd.report_command(
+        connector_cmd.arguments("report", config, **options), client
+    )
 
 
 def inbox(config: Path, client: TestClient, **options: object) -> int:
-    args = argparse.Namespace(
-        config=config, **{"json": True, "no_ack": False, "all": False, **options}
-    )
+    args = connector_cmd.arguments("inbox", config, **{"json": True, **options})
     return connector_cmd.inbox_command(args, client)
 
 

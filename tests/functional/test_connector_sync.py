@@ -1,7 +1,6 @@
 """The real connector talking to the real hub in-process: sync, changes only, removals,
 the mass-removal guard, dry runs, idempotent retries, urgent reports and the inbox."""
 
-import argparse
 import json
 from pathlib import Path
 
@@ -77,8 +76,7 @@ def home_config(tmp_path: Path, hub_app: FastAPI) -> Path:
 
 
 def sync(config: Path, http: httpx.Client, **flags: bool) -> int:
-    options = {"dry_run": False, "allow_mass_removal": False, "quiet": True, **flags}
-    args = argparse.Namespace(config=config, **options)
+    args = connector_cmd.arguments("sync", config, **{"quiet": True, **flags})
     return connector_cmd.sync_command(args, http)
 
 
@@ -129,10 +127,7 @@ def test_a_truncated_extract_never_mass_deletes(client: TestClient, home_config:
 def test_dry_run_sends_nothing(
     client: TestClient, home_config: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    args = argparse.Namespace(
-        config=home_config, dry_run=True, allow_mass_removal=False, quiet=True
-    )
-    assert connector_cmd.sync_command(args, client) == 0
+    assert sync(home_config, client, dry_run=True) == 0
     assert "to send: 10 children" in capsys.readouterr().out
     assert summary(client, home_config)["children"] == 0
     assert not (home_config.parent / "state.json").exists()
