@@ -47,6 +47,18 @@ def entry_hash(
     return hashlib.sha256(DOMAIN + body.encode("ascii")).hexdigest()
 
 
+def _locked_head(session: Session) -> store.AuditHead:
+    """The chain head, read and locked once per transaction (the lock lasts until commit)."""
+    transaction = session.get_transaction()
+    cached = session.info.get("audit_head")
+    if cached is not None and cached[0] is transaction:
+        head: store.AuditHead = cached[1]
+        return head
+    head = session.exec(select(store.AuditHead).with_for_update()).one()
+    session.info["audit_head"] = (transaction, head)
+    return head
+
+
 def append_at(
     session: Session,
     at: datetime,
@@ -57,7 +69,7 @@ def append_at(
     detail: Mapping[str, object] | None = None,
 ) -> store.AuditRecord:
     """Append one entry at time ``at``. Locks the chain head until commit."""
-    head = session.exec(select(store.AuditHead).with_for_update()).one()
+    head = _locked_head(session)
     encoded = canonical(dict(detail or {}))
     seq = head.seq + 1
     record = store.AuditRecord(

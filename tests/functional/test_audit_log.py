@@ -88,3 +88,33 @@ def test_a_rolled_back_request_leaves_no_audit_entry(busy_hub: FastAPI, client: 
     )
     assert response.status_code == 404
     assert verify(busy_hub).entries == after_register
+
+
+def test_concurrent_appends_keep_one_unbroken_chain(hub_app: FastAPI) -> None:
+    """Several hub workers appending at once: the head lock serialises them."""
+    import threading
+
+    context = hub_app.state.hub
+
+    def worker(name: str) -> None:
+        for n in range(25):
+            with context.transaction() as session:
+                audit.append_at(
+                    session, context.clock(), actor=name, action="test.append", detail={"n": n}
+                )
+                audit.append_at(
+                    session,
+                    context.clock(),
+                    actor=name,
+                    action="test.append",
+                    detail={"n": n, "second": True},
+                )
+
+    threads = [threading.Thread(target=worker, args=(f"worker-{i}",)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    result = verify(hub_app)
+    assert result.ok, result.problem
+    assert result.entries == 200
