@@ -16,7 +16,8 @@ from hub.ingest import CHILD, EPISODE, StoredChild
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """An episode joined to the child it is about (own record, or linked by match keys)."""
+    """An episode joined to a child: the reporter's own record, an automatic link by match
+    keys, or a possible match that the child's responsible authority must review."""
 
     episode: store.Episode
     child: store.Child

@@ -1,6 +1,6 @@
 """Sharing: turns a link into the policy engine's event context and asks for grants."""
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import Session
 
@@ -21,10 +21,8 @@ def event_of(episode: store.Episode) -> str:
     return "found" if episode.end is not None else EVENT_BY_KIND[episode.kind]
 
 
-def _iso(value: object) -> str | None:
-    return (
-        None if value is None else value.isoformat() if hasattr(value, "isoformat") else str(value)
-    )
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
 
 
 def _authority_facts(session: Session, role: str, code: str | None) -> dict[str, str | None]:
