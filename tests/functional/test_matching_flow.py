@@ -206,3 +206,30 @@ def _actions(app: FastAPI) -> list[str]:
 
     with Session(app.state.hub.engine) as session:
         return [r.action for r in session.exec(select(store.AuditRecord))]
+
+
+def test_the_reporter_cannot_tell_from_the_response_whether_a_child_is_known(
+    client: TestClient, councils: dict[str, tuple[CouncilSide, str]]
+) -> None:
+    """No membership oracle: the answer to a report is the same for a known and an unknown
+    child; only policy-granted notifications ever say more."""
+    home, home_cred = councils[HOME]
+    reporter, reporter_cred = councils[REPORTER]
+    known = person()
+    send(client, home_cred, children=[home.child(known)])
+    answers = []
+    for child in (known, person(forename="Nobody", surname="Known", nhs_number=None)):
+        response = client.post(
+            "/v1/events",
+            json=reporter.event(child).model_dump(mode="json"),
+            headers=bearer(reporter_cred),
+        )
+        answers.append((response.status_code, response.json(), sorted(response.headers)))
+    assert answers[0] == answers[1]
+    assert set(answers[0][1]) == {
+        "children",
+        "episodes",
+        "removed_children",
+        "removed_episodes",
+        "replayed",
+    }
