@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import connector_throughput, hub_ingest, notify_latency
-from bench.common import Measurement, machine, table
+from bench.common import Measurement, machine, replace_section, table
 
 HERE = Path(__file__).parent
 RESULTS_DIR = HERE / "results"
@@ -92,18 +92,6 @@ def section_text() -> str:
         READING,
     ]
     return "\n".join(lines)
-
-
-def replace_section(document: str, heading: str, body: str) -> str:
-    """``document`` with the ``## heading`` section replaced by ``body`` (appended if absent)."""
-    lines = document.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines) if line.strip() == heading), None)
-    if start is None:
-        head = document.rstrip("\n") + "\n\n" if document.strip() else "# Benchmark results\n\n"
-        return head + body
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-    rest = "".join(lines[end:])
-    return "".join(lines[:start]) + body + ("\n" + rest if rest else "")
 
 
 def run_linkage(quick: bool) -> None:

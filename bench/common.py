@@ -317,3 +317,15 @@ def table(measurements: Sequence[Measurement]) -> str:
     ]
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
     return "\n".join(lines)
+
+
+def replace_section(document: str, heading: str, body: str) -> str:
+    """``document`` with the ``## heading`` section replaced by ``body`` (appended if absent)."""
+    lines = document.splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if line.strip() == heading), None)
+    if start is None:
+        head = document.rstrip("\n") + "\n\n" if document.strip() else "# Benchmark results\n\n"
+        return head + body
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    rest = "".join(lines[end:])
+    return "".join(lines[:start]) + body + ("\n" + rest if rest else "")

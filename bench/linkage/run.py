@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.common import replace_section
 from bench.linkage import datasets, synth, throughput
 from homeward import cli
 from homeward.linkage import evaluate
@@ -193,18 +194,6 @@ def section(rows: list[Row], speed: dict[str, float], reference: bool, seconds: 
     if not reference:
         lines += ["The clkhash + anonlink reference could not be installed on this run.", ""]
     return "\n".join(lines) + ("\n" + notes if notes else "")
-
-
-def replace_section(document: str, heading: str, body: str) -> str:
-    """``document`` with the ``## heading`` section replaced by ``body`` (appended if absent)."""
-    lines = document.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines) if line.strip() == heading), None)
-    if start is None:
-        head = document.rstrip("\n") + "\n\n" if document.strip() else "# Benchmark results\n\n"
-        return head + body
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-    rest = "".join(lines[end:])
-    return "".join(lines[:start]) + body + ("\n" + rest if rest else "")
 
 
 def _write_json(rows: list[Row], speed: dict[str, float], quick: bool) -> None:
