@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from hub import audit, db
-from hub.errors import ConfigurationError, HubError, NotAuthenticated
+from hub.errors import ConfigurationError, HubError, NotAuthenticated, QuotaExceeded
 from hub.pipeline import HubServices
 from hub.settings import HubSettings
 from keys import KeyFileError, read_hub_key
@@ -48,7 +48,8 @@ def build_context(
     engine = db.make_engine(settings.database_url)
     db.create_schema(engine)
     chosen = policies if policies is not None else load_policies(settings.policies_dir)
-    return HubContext(settings, engine, HubServices(chosen, hub_key), clock)
+    services = HubServices(chosen, hub_key, settings.max_keyed_reports_per_day)
+    return HubContext(settings, engine, services, clock)
 
 
 def create_app(
@@ -103,13 +104,14 @@ def _problem(status: int, code: str, title: str, detail: object) -> JSONResponse
 def _install_error_handlers(app: FastAPI, context: HubContext) -> None:
     @app.exception_handler(HubError)
     async def hub_error(request: Request, exc: HubError) -> JSONResponse:
-        if isinstance(exc, NotAuthenticated):
+        if isinstance(exc, NotAuthenticated | QuotaExceeded):  # refusals worth an audit entry
+            actor = exc.authority if isinstance(exc, QuotaExceeded) else "anonymous"
             with context.transaction() as session:
                 audit.append_at(
                     session,
                     context.clock(),
-                    actor="anonymous",
-                    action="auth.denied",
+                    actor=actor,
+                    action=f"refused.{exc.code}",
                     subject=request.url.path,
                 )
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None

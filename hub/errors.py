@@ -6,6 +6,7 @@ problem responses.
     ├── Forbidden          403
     ├── NotFound           404  also used for "exists but is not yours"
     ├── IdempotencyConflict 409
+    ├── QuotaExceeded      429  an authority sent more keyed reports than its daily quota
     ├── InvalidRequest     422
     └── ConfigurationError      operator-facing, never reaches a client
 """
@@ -38,6 +39,14 @@ class NotFound(HubError):
 
 class IdempotencyConflict(HubError):
     code, status, title = "idempotency_conflict", 409, "Idempotency key reused for another request"
+
+
+class QuotaExceeded(HubError):
+    code, status, title = "quota_exceeded", 429, "Daily quota of reports exceeded"
+
+    def __init__(self, authority: str, detail: str) -> None:
+        super().__init__(detail)
+        self.authority = authority
 
 
 class InvalidRequest(HubError):

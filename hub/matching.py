@@ -43,7 +43,8 @@ STRONG_NAME_KEY = "name_dob"  # a name pair not filed as common: links alone whe
 LOCATION_KEYS = frozenset({"fore_dob_district", "name_yob_district", "name_yob_district_common"})
 NAME_DOB_KEYS = frozenset({"name_dob", "name_dob_common"})
 EXACT_DOB_KEYS = NAME_DOB_KEYS | {"fore_dob_district"}
-REVIEW_KEYS = ID_KEYS | EXACT_DOB_KEYS | {"phon_dob_sex"} | LOCATION_KEYS
+WEAK_KEYS = frozenset({"surname_dob", "name_md", "phon_yob"})  # review only, never link
+REVIEW_KEYS = ID_KEYS | EXACT_DOB_KEYS | {"phon_dob_sex"} | LOCATION_KEYS | WEAK_KEYS
 
 Outcome = Literal["link", "review", "none"]
 
@@ -100,7 +101,7 @@ def _strong(unique: frozenset[str]) -> bool:
     """A unique ``name_dob``, or a unique location key and a second unique name key."""
     if STRONG_NAME_KEY in unique:
         return True
-    return bool(unique & LOCATION_KEYS) and len(unique - ID_KEYS) >= 2
+    return bool(unique & LOCATION_KEYS) and len(unique - ID_KEYS - WEAK_KEYS) >= 2
 
 
 def _clear(c: Candidate, candidates: Sequence[Candidate], episode_types: frozenset[str]) -> bool:
@@ -111,7 +112,7 @@ def _clear(c: Candidate, candidates: Sequence[Candidate], episode_types: frozens
 
 
 def _looks_alike(c: Candidate) -> bool:
-    return bool(c.agreeing & EXACT_DOB_KEYS) or len(c.agreeing) >= 2
+    return bool(c.agreeing & EXACT_DOB_KEYS) or len(c.agreeing - WEAK_KEYS) >= 2
 
 
 def _contradicted(c: Candidate, episode_types: frozenset[str]) -> bool:

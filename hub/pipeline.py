@@ -6,12 +6,12 @@ Every function here runs inside the caller's transaction; nothing commits.
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, col, func, select
 
 from hub import audit, ingest, linking, notify, sharing, store, wire
-from hub.errors import IdempotencyConflict
+from hub.errors import IdempotencyConflict, QuotaExceeded
 from keys import HubKey
 from policies import PolicySet
 
@@ -20,11 +20,13 @@ from policies import PolicySet
 class HubServices:
     policies: PolicySet
     hub_key: HubKey
+    max_keyed_reports_per_day: int = 2000
 
 
 def ingest_batch(
     session: Session, hub: HubServices, authority: str, batch: wire.RecordBatch, now: datetime
 ) -> wire.BatchReceipt:
+    check_report_quota(session, hub, authority, batch, now)
     children = ingest.upsert_children(session, authority, batch.children, hub.hub_key, now)
     episodes = ingest.upsert_episodes(session, authority, batch.episodes, hub.hub_key, now)
     receipt = wire.BatchReceipt(
@@ -49,6 +51,30 @@ def ingest_batch(
     for episode in affected.values():
         share_episode(session, hub, episode, now)
     return receipt
+
+
+def check_report_quota(
+    session: Session, hub: HubServices, authority: str, batch: wire.RecordBatch, now: datetime
+) -> None:
+    """Stop an authority probing "is this child known anywhere?" with a stream of reports."""
+    keyed = sum(1 for e in batch.episodes if e.child_ref is None and e.match_keys)
+    if not keyed:
+        return
+    recent = session.exec(
+        select(func.count())
+        .select_from(store.Episode)
+        .where(
+            store.Episode.authority == authority,
+            col(store.Episode.child_ref).is_(None),
+            col(store.Episode.updated_at) >= now - timedelta(days=1),
+        )
+    ).one()
+    if recent + keyed > hub.max_keyed_reports_per_day:
+        raise QuotaExceeded(
+            authority,
+            f"{recent} reports in the last 24 hours; the limit is "
+            f"{hub.max_keyed_reports_per_day}. Ask the scheme operator if this is genuine.",
+        )
 
 
 def share_episode(session: Session, hub: HubServices, episode: store.Episode, now: datetime) -> int:

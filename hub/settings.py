@@ -17,5 +17,8 @@ class HubSettings(BaseSettings):
     policies_dir: Path = Path(policies.__file__).parent
     max_batch_records: int = 5000
     max_body_bytes: int = 16 * 1024 * 1024
+    # Episodes described by match keys (not the authority's own children) per authority per 24 h:
+    # England sees about 300 missing reports a day in all, so this only stops membership probing.
+    max_keyed_reports_per_day: int = 2000
     host: str = "127.0.0.1"
     port: int = 8700

@@ -158,3 +158,31 @@ def test_an_oversized_request_is_refused_before_it_is_read(
         )
     assert response.status_code == 413
     small.state.hub.engine.dispose()
+
+
+def test_a_stream_of_reports_beyond_the_daily_quota_is_refused_and_audited(
+    hub_settings: object, clock: object
+) -> None:
+    """Per-authority quotas stop membership probing ("is this child known anywhere?")."""
+    from hub.app import create_app
+    from hub.settings import HubSettings
+
+    assert isinstance(hub_settings, HubSettings)
+    app = create_app(hub_settings.model_copy(update={"max_keyed_reports_per_day": 3}))
+    reporter = CouncilSide(REPORTER, SharedKeyring.generate())
+    credential = register_authority(app, REPORTER)
+    with TestClient(app) as client:
+        statuses = [
+            client.post(
+                "/v1/events",
+                headers=bearer(credential),
+                json=reporter.event(person()).model_dump(mode="json"),
+            ).status_code
+            for _ in range(5)
+        ]
+        assert statuses == [200, 200, 200, 429, 429]
+        auditor = register_authority(app, "E99999999", role="auditor")
+        entries = client.get("/v1/audit?limit=1000", headers=bearer(auditor)).json()["entries"]
+    refusals = [e for e in entries if e["action"] == "refused.quota_exceeded"]
+    assert [e["actor"] for e in refusals] == [REPORTER, REPORTER]
+    app.state.hub.engine.dispose()
