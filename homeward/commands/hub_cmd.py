@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from hub import db, store
+from hub import db, retention, store
 from hub.admin import register_authority
 from hub.app import build_context, create_app
 from hub.settings import HubSettings
@@ -49,6 +49,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add.add_argument("--role", choices=["council", "auditor"], default="council")
     add.add_argument("--credential-out", type=Path, help="write the credential to this file")
     add.set_defaults(handler=add_authority)
+    purge = actions.add_parser(
+        "purge", help="delete notifications whose policy retention period has passed (audited)"
+    )
+    add_settings_arguments(purge)
+    purge.set_defaults(handler=purge_hub)
     listing = auth_actions.add_parser("list", help="list registered authorities")
     add_settings_arguments(listing)
     listing.set_defaults(handler=list_authorities)
@@ -103,6 +108,16 @@ def add_authority(args: argparse.Namespace) -> int:
         print(f"registered {args.code}; credential written to {args.credential_out}")
     else:
         print(credential)
+    return 0
+
+
+def purge_hub(args: argparse.Namespace) -> int:
+    context = build_context(settings_from(args))
+    with context.transaction() as session:
+        now = context.clock()
+        purged = retention.purge_expired(session, now.date(), now)
+    context.engine.dispose()
+    print(f"purged {purged} notifications past their retention period")
     return 0
 
 

@@ -1,5 +1,7 @@
 """The audit log on a real database: written with every access, tamper-evident, verifiable."""
 
+import json
+
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -118,3 +120,29 @@ def test_concurrent_appends_keep_one_unbroken_chain(hub_app: FastAPI) -> None:
     result = verify(hub_app)
     assert result.ok, result.problem
     assert result.entries == 200
+
+
+def test_notifications_past_their_retention_are_purged_and_the_purge_audited(
+    busy_hub: FastAPI,
+) -> None:
+    from datetime import timedelta
+
+    from sqlmodel import select
+
+    from hub import retention, store
+
+    context = busy_hub.state.hub
+    with context.transaction() as session:
+        notes = list(session.exec(select(store.Notification)))
+        assert notes
+        keep_until = max(n.retain_until for n in notes)
+        assert retention.purge_expired(session, keep_until, context.clock()) == 0
+    with context.transaction() as session:
+        purged = retention.purge_expired(session, keep_until + timedelta(days=1), context.clock())
+    assert purged == len(notes)
+    with Session(context.engine) as session:
+        assert list(session.exec(select(store.Notification))) == []
+        last = audit.entries(session, after=0, limit=10_000)[-1]
+    assert last.action == "retention.purge"
+    assert sorted(n.id for n in notes) == json.loads(last.detail)["notifications"]
+    assert verify(busy_hub).ok
