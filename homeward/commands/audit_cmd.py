@@ -9,15 +9,21 @@ from pathlib import Path
 import httpx2 as httpx
 from sqlmodel import Session
 
-from hub import audit, db, wire
+from hub import audit, db, store, wire
 from hub.settings import HubSettings
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     group = sub.add_parser("audit", help="verify and query the audit log")
     actions = group.add_subparsers(dest="action", required=True)
-    verify = actions.add_parser("verify", help="recompute the hash chain of a hub database")
+    verify = actions.add_parser(
+        "verify",
+        help="recompute the hash chain: from a copy of the hub database, or, as an auditor, "
+        "from entries fetched through the API",
+    )
     verify.add_argument("--database-url", help="default: HOMEWARD_HUB_DATABASE_URL or SQLite")
+    verify.add_argument("--hub-url", help="verify through the API instead (auditor credential)")
+    verify.add_argument("--credential-file", type=Path, help="with --hub-url")
     verify.set_defaults(handler=verify_command)
     query = actions.add_parser("query", help="read audit entries through the hub API")
     query.add_argument("--hub-url", required=True)
@@ -27,14 +33,54 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     query.set_defaults(handler=query_command)
 
 
-def verify_command(args: argparse.Namespace) -> int:
-    url = args.database_url or HubSettings().database_url
+def verify_command(args: argparse.Namespace, http: httpx.Client | None = None) -> int:
+    if http is not None:
+        result = verify_remote(http, _credential(args))
+    elif args.hub_url:
+        with httpx.Client(base_url=args.hub_url, timeout=30.0) as client:
+            result = verify_remote(client, _credential(args))
+    else:
+        result = verify_database(args.database_url or HubSettings().database_url)
+    return report(result)
+
+
+def _credential(args: argparse.Namespace) -> str:
+    if args.credential_file is None:
+        raise SystemExit("--hub-url needs --credential-file (an auditor credential)")
+    text: str = args.credential_file.read_text(encoding="utf-8").strip()
+    return text
+
+
+def verify_database(url: str) -> audit.Verification:
     engine = db.make_engine(url)
     try:
         with Session(engine) as session:
-            result = audit.verify(session)
+            return audit.verify(session)
     finally:
         engine.dispose()
+
+
+def verify_remote(http: httpx.Client, credential: str) -> audit.Verification:
+    """Recompute the chain here, from genesis, over every entry the hub serves: the auditor
+    trusts its own arithmetic, not the hub's."""
+    records = [
+        store.AuditRecord(
+            seq=e.seq,
+            at=e.at,
+            actor=e.actor,
+            action=e.action,
+            subject=e.subject,
+            detail=audit.canonical(e.detail),
+            prev_hash=e.prev_hash,
+            hash=e.hash,
+        )
+        for e in fetch_entries(http, credential, None)
+    ]
+    tip = store.AuditHead(seq=len(records), hash=records[-1].hash if records else "")
+    return audit.verify_chain(records, tip)
+
+
+def report(result: audit.Verification) -> int:
     if result.ok:
         print(f"audit log verified: {result.entries} entries, head {result.head_hash}")
         return 0

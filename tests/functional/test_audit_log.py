@@ -146,3 +146,37 @@ def test_notifications_past_their_retention_are_purged_and_the_purge_audited(
     assert last.action == "retention.purge"
     assert sorted(n.id for n in notes) == json.loads(last.detail)["notifications"]
     assert verify(busy_hub).ok
+
+
+def test_an_auditor_verifies_through_the_api_with_their_own_arithmetic(
+    busy_hub: FastAPI, client: TestClient, tmp_path: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pathlib import Path
+
+    from homeward.commands import audit_cmd
+
+    assert isinstance(tmp_path, Path)
+    credential_file = tmp_path / "auditor.credential"
+    credential_file.write_text(register_authority(busy_hub, "E99999999", role="auditor"))
+    args = main_args("verify", credential_file)
+    assert audit_cmd.verify_command(args, client) == 0
+    assert "audit log verified" in capsys.readouterr().out
+    execute(busy_hub, "UPDATE auditrecord SET detail = '{}' WHERE seq = 3")
+    assert audit_cmd.verify_command(args, client) == 1
+    assert "FAILED VERIFICATION at entry 3" in capsys.readouterr().out
+
+
+def main_args(action: str, credential_file: object) -> object:
+    from homeward.cli import build_parser
+
+    args = build_parser().parse_args(
+        [
+            "audit",
+            action,
+            "--hub-url",
+            "http://testserver",
+            "--credential-file",
+            str(credential_file),
+        ]
+    )
+    return args
