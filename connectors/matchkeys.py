@@ -25,6 +25,8 @@ PHONETIC_DOB_SEX = "phon_dob_sex"  # both names' Soundex in sorted order | YYYYM
 FORENAME_DOB_DISTRICT = "fore_dob_district"  # forename | YYYYMMDD | postcode district
 NAME_YOB_DISTRICT = "name_yob_district"  # forename | surname | YYYY | postcode district
 NAME_YOB_DISTRICT_COMMON = "name_yob_district_common"  # the same, both names common
+SURNAME_DOB_SEX = "surname_dob_sex"  # surname | YYYYMMDD | sex: review only
+NAME_PARTIAL_DOB = "name_partial_dob"  # forename | surname | --MMDD (or YYYY): review only
 
 KEY_TYPES = (
     NHS,
@@ -35,8 +37,11 @@ KEY_TYPES = (
     FORENAME_DOB_DISTRICT,
     NAME_YOB_DISTRICT,
     NAME_YOB_DISTRICT_COMMON,
+    SURNAME_DOB_SEX,
+    NAME_PARTIAL_DOB,
 )
 ID_KEY_TYPES = frozenset({NHS, UPN})
+REVIEW_ONLY_KEY_TYPES = frozenset({SURNAME_DOB_SEX, NAME_PARTIAL_DOB})  # never link alone
 
 
 class Identity(NamedTuple):
@@ -99,6 +104,11 @@ def key_values(identity: Identity) -> list[tuple[str, str]]:
     ``phon_dob_sex``, and over every forename (with the first surname) for the two location
     keys. A date of birth of 1 January is taken as estimated (the usual convention for
     asylum-seeking children of unknown birthday): only the year is used.
+
+    The two review-only keys come last: ``surname_dob_sex`` over every surname (a forename
+    typo or a forename left blank), and ``name_partial_dob`` over every forename and surname
+    with the month and day (a year typo), or with the year for an estimated 1 January (no
+    postcode district needed).
     """
     forenames, surnames, born, sex, nhs, upn, postcode = identity
     out: list[tuple[str, str]] = []
@@ -106,11 +116,16 @@ def key_values(identity: Identity) -> list[tuple[str, str]]:
         out.append((NHS, nhs))
     if upn:
         out.append((UPN, upn))
-    if not born or not forenames:
+    if not born:
+        return out
+    if not forenames:
+        if sex and born[4:] != "0101":
+            out += [(SURNAME_DOB_SEX, f"{sn}|{born}|{sex}") for sn in surnames]
         return out
     names, phonetic, given, located = _name_parts(forenames, surnames)
     district = postcode[2] if postcode else None
-    if born[4:] != "0101":
+    estimated = born[4:] == "0101"
+    if not estimated:
         out += [(band, name + born) for band, name in names]
         if sex:
             out += [(PHONETIC_DOB_SEX, f"{pair}{born}|{sex}") for pair in phonetic]
@@ -119,6 +134,12 @@ def key_values(identity: Identity) -> list[tuple[str, str]]:
     if district:
         tail = f"{born[:4]}|{district}"
         out += [(band, name + tail) for band, name in located]
+    if estimated:
+        out += [(NAME_PARTIAL_DOB, name + born[:4]) for _, name in names]
+    else:
+        if sex:
+            out += [(SURNAME_DOB_SEX, f"{sn}|{born}|{sex}") for sn in surnames]
+        out += [(NAME_PARTIAL_DOB, f"{name}--{born[4:]}") for _, name in names]
     return out
 
 

@@ -7,11 +7,11 @@ that alone it decides (match-key specification v1, docs/matchkeys.md, "Decision 
 A key type is *unique* for a candidate when no other candidate agrees on it and no other query
 of a different identity holds the same token (``Candidate.crowded``). A *rival* is another
 candidate that also looks like the query on given name and date of birth (it agrees on a
-``name_dob`` type or ``fore_dob_district``, or on two key types) and that no identifier rules
-out. A candidate is *contradicted* when both sides hold an NHS number, or both a UPN, and it
-differs; an identifier without a check digit (``opaque_id``, only ever made by ``homeward
-linkage evaluate --opaque-ids``) that differs contradicts only when no key with the given name
-and full date of birth agrees.
+``name_dob`` type or ``fore_dob_district``, or on two key types other than the review-only
+ones) and that no identifier rules out. A candidate is *contradicted* when both sides hold an
+NHS number, or both a UPN, and it differs; an identifier without a check digit (``opaque_id``,
+only ever made by ``homeward linkage evaluate --opaque-ids``) that differs contradicts only
+when no key with the given name and full date of birth agrees.
 
 ``link``: exactly one candidate, not contradicted and without rivals, has either
 
@@ -20,9 +20,17 @@ and full date of birth agrees.
   connector did not file as common (``name_dob_common``: both names on the common-name lists,
   connectors/namebands.py); or
 * a unique location key (``fore_dob_district``, ``name_yob_district`` or its ``_common`` twin)
-  and a second unique name key of another type: given name, date of birth and postcode district
-  agree through two different keys. A common name with its date of birth and sex, however
-  exact, does not link without the district (Mohammed Khan, Olivia Smith).
+  and a second unique name key of another type, not a review-only one: given name, date of
+  birth and postcode district agree through two different keys. A common name with its date
+  of birth and sex, however exact, does not link without the district (Mohammed Khan, Olivia
+  Smith).
+
+Two key types are *review only* (``WEAK_KEYS``): ``surname_dob_sex`` (surname, date of birth
+and sex: a forename typo or a blank forename) and ``name_partial_dob`` (forename and surname
+with the month and day, or the year of an estimated 1 January birthday: a year typo, an
+asylum-seeking child recorded without a postcode). They never count towards a link, neither as
+the second name key above nor to make a candidate a rival, so automatic links are exactly those
+the other keys make; a candidate agreeing only on them goes to review.
 
 ``review``: "possible match: needs review", see ``decide``. Every candidate sharing any key
 with the query when the rule above does not single one out (twins and siblings with similar
@@ -43,7 +51,7 @@ STRONG_NAME_KEY = "name_dob"  # a name pair not filed as common: links alone whe
 LOCATION_KEYS = frozenset({"fore_dob_district", "name_yob_district", "name_yob_district_common"})
 NAME_DOB_KEYS = frozenset({"name_dob", "name_dob_common"})
 EXACT_DOB_KEYS = NAME_DOB_KEYS | {"fore_dob_district"}
-WEAK_KEYS = frozenset({"surname_dob", "name_md", "phon_yob"})  # review only, never link
+WEAK_KEYS = frozenset({"surname_dob_sex", "name_partial_dob"})  # review only, never link
 REVIEW_KEYS = ID_KEYS | EXACT_DOB_KEYS | {"phon_dob_sex"} | LOCATION_KEYS | WEAK_KEYS
 
 Outcome = Literal["link", "review", "none"]

@@ -90,17 +90,19 @@ def test_metrics_and_links(
         "recall_id_pairs": 1.0,
         "recall_with_review": 1.0,
         "false_alarms": 0,
-        "review_queue": 3,
-        "review_pairs": 4,
+        "review_queue": 4,
+        "review_pairs": 5,
     }
     assert report["recall_other_pairs"] == pytest.approx(1 / 3)
     assert report["f1"] == pytest.approx(2 / 3)
-    assert report["review_false_alarms_per_1000"] == pytest.approx(1000 / 3)
+    # R6 (another NHS number) and R7 (a twin of one sex: surname_dob_sex, review only)
+    assert report["review_false_alarms_per_1000"] == pytest.approx(2000 / 3)
     with links.open(encoding="utf-8") as handle:
         rows = sorted(tuple(r.values()) for r in csv.DictReader(handle))
     assert rows == [
         ("L1", "R1", "link"),
         ("L2", "R2", "link"),
+        ("L2", "R7", "review"),
         ("L3", "R3", "review"),
         ("L4", "R3", "review"),
         ("L5", "R4", "review"),
@@ -114,7 +116,7 @@ def test_text_report(files: tuple[Path, Path, Path], capsys: pytest.CaptureFixtu
     out = capsys.readouterr().out
     assert "precision                                          1.0000" in out
     assert "false alarms per 1,000 non-matching right records  0.000 (0 of 3)" in out
-    assert "review queue (right records / pairs)               3 / 4" in out
+    assert "review queue (right records / pairs)               4 / 5" in out
 
 
 def test_missing_file_or_column_is_a_clear_error(

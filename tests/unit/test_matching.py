@@ -10,7 +10,7 @@ COMMON_NAME = frozenset(
     {"name_dob_common", "phon_dob_sex", "fore_dob_district", "name_yob_district_common"}
 )
 COMMON_NO_LOCATION = frozenset({"name_dob_common", "phon_dob_sex"})
-EVERYTHING = ALL_NAME | {"nhs", "upn"}
+EVERYTHING = ALL_NAME | {"nhs", "upn", "surname_dob_sex", "name_partial_dob"}
 
 
 def child(
@@ -122,6 +122,26 @@ def test_a_key_value_several_queries_hold_is_not_unique() -> None:
 
 def test_one_phonetic_coincidence_is_only_a_review() -> None:
     assert decide([child(1, {"phon_dob_sex"})], EVERYTHING) == Decision("review", review=(1,))
+
+
+WEAK = frozenset({"surname_dob_sex", "name_partial_dob"})
+
+
+def test_review_only_keys_never_link_and_never_make_a_link() -> None:
+    query = EVERYTHING - {"nhs", "upn"}
+    for key in WEAK:
+        assert decide([child(1, {key})], query) == Decision("review", review=(1,))
+    # a location key plus review-only keys is not two name keys
+    assert decide([child(1, {"name_yob_district", *WEAK})], query).outcome == "review"
+    assert decide([child(1, {"name_dob_common", *WEAK})], query).outcome == "review"
+
+
+def test_a_twin_sharing_only_review_only_keys_does_not_block() -> None:
+    query = EVERYTHING - {"nhs", "upn"}
+    twin = child(2, {"surname_dob_sex", "phon_dob_sex"})
+    assert decide([child(1, set(ALL_NAME)), twin], query) == Decision("link", 1)
+    alone = decide([twin], query)
+    assert alone == Decision("review", review=(2,))
 
 
 @given(

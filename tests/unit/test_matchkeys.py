@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from connectors import matchkeys, normalise
 from connectors.matchkeys import KEY_TYPES, Tokeniser, key_values, match_keys, normalise_identity
 from homeward.linkage.index import ChildIndex, rekey
-from hub.matching import decide
+from hub.matching import WEAK_KEYS, decide
 from keys import HubKey, SharedKeyring
 from tests.conftest import load_vectors
 
@@ -86,14 +86,27 @@ def test_common_forename_and_surname_get_the_weak_key_types() -> None:
     assert "name_dob" not in types and "name_yob_district" not in types
     assert {"name_dob_common", "name_yob_district_common"} <= set(types)
     rare = normalise_identity(forename="Mohammed", surname="Okafor", dob="2012-03-04")
-    assert {t for t, _ in key_values(rare)} == {"name_dob"}
+    assert {t for t, _ in key_values(rare)} == {"name_dob", "name_partial_dob"}
 
 
 def test_estimated_birthday_keeps_only_year_keys() -> None:
     identity = normalise_identity(
         forename="Omid", surname="Ahmadi", dob="2009-01-01", sex="M", postcode="CT1 1AA"
     )
-    assert [t for t, _ in key_values(identity)] == ["name_yob_district"]
+    assert [(t, v) for t, v in key_values(identity)] == [
+        ("name_yob_district", "OMID|AHMADI|2009|CT1"),
+        ("name_partial_dob", "OMID|AHMADI|2009"),  # review only: no district needed
+    ]
+
+
+def test_review_only_keys_catch_a_forename_typo_and_a_year_typo() -> None:
+    child = {"forename": "Delilah", "surname": "Ostelbury", "dob": "2009-06-23", "sex": "F"}
+    typo = normalise_identity(**dict(child, forename="Delilab"))
+    year = normalise_identity(**dict(child, dob="2010-06-23"))
+    keys = dict(key_values(normalise_identity(**child)))
+    assert dict(key_values(typo))["surname_dob_sex"] == keys["surname_dob_sex"]
+    assert dict(key_values(year))["name_partial_dob"] == keys["name_partial_dob"]
+    assert set(matchkeys.REVIEW_ONLY_KEY_TYPES) == set(WEAK_KEYS)  # the hub never links on them
 
 
 # Hypothesis: invariants over generated children.
@@ -156,12 +169,21 @@ def test_tokeniser_equals_token_by_token_derivation(raw: dict[str, str], nhs: st
 def test_every_key_holds_a_given_name_and_a_birth_date_or_an_identifier(
     raw: dict[str, str],
 ) -> None:
+    """Except the review-only keys: a surname with the full date and sex, or a name pair with
+    the month and day (or the year of an estimated birthday)."""
     identity = normalise_identity(**raw, nhs_number="9434765919")
     born = identity.dob or ""
     for key_type, value in key_values(identity):
         if key_type in matchkeys.ID_KEY_TYPES:
             continue
         fields = value.split("|")
+        if key_type == "surname_dob_sex":
+            assert fields == [fields[0], born, identity.sex] and fields[0] in identity.surnames
+            continue
+        if key_type == "name_partial_dob":
+            assert fields[0] in identity.forenames and fields[1] in identity.surnames
+            assert fields[2] in (f"--{born[4:]}", born[:4])
+            continue
         if key_type == "phon_dob_sex":
             assert {normalise.soundex(f) for f in identity.forenames} & set(fields[:2])
         else:
@@ -201,7 +223,9 @@ def test_twins_whose_names_the_keys_cannot_tell_apart_go_to_review() -> None:
     jordan = dict(jayden, forename="Jordan")
     assert _link([jayden, jaden], jayden) == "review"
     assert _link([jayden, jordan], jordan) == "link"
-    assert _link([jayden], jordan) == "none"
+    # alone, a twin of the same sex shares only surname_dob_sex: review, never a link
+    assert _link([jayden], jordan) == "review"
+    assert _link([jayden], dict(jordan, sex="F")) == "none"
 
 
 def test_the_child_itself_links_and_a_namesake_elsewhere_does_not() -> None:
