@@ -1,5 +1,6 @@
 """Database engine and schema. SQLite file by default, PostgreSQL by URL."""
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
@@ -8,6 +9,7 @@ from sqlmodel import Session, SQLModel, create_engine, select
 
 from hub import store
 from hub.audit import GENESIS_HASH
+from hub.errors import ConfigurationError
 
 
 def make_engine(url: str) -> Engine:
@@ -31,6 +33,15 @@ def _sqlite_immediate_transactions(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def require_existing(url: str) -> None:
+    """A read-only command on a SQLite file that is not there gets a remedy, not a traceback."""
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        raise ConfigurationError(
+            f"no hub database at {url.removeprefix('sqlite:///')}: pass --database-url or set "
+            "HOMEWARD_HUB_DATABASE_URL (run `homeward hub init` to create one)"
+        )
 
 
 def create_schema(engine: Engine) -> None:

@@ -52,6 +52,7 @@ def _credential(args: argparse.Namespace) -> str:
 
 
 def verify_database(url: str) -> audit.Verification:
+    db.require_existing(url)
     engine = db.make_engine(url)
     try:
         with Session(engine) as session:

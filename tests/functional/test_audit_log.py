@@ -180,3 +180,10 @@ def main_args(action: str, credential_file: object) -> object:
         ]
     )
     return args
+
+
+def test_verifying_a_missing_database_says_what_to_do(
+    tmp_path: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["audit", "verify", "--database-url", f"sqlite:///{tmp_path}/absent.db"]) == 2
+    assert "no hub database at" in capsys.readouterr().err
