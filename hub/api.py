@@ -5,6 +5,7 @@ access it describes.
 """
 
 import json
+import time
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -87,11 +88,17 @@ def post_records(
 
 @router.post(f"{wire.API_PREFIX}/events")
 def post_event(request: Request, caller: Council, episode: wire.EpisodeRecord) -> wire.BatchReceipt:
-    """An urgent missing/found event, processed at once."""
+    """An urgent missing/found event, processed at once. The answer is held back to a fixed
+    minimum time, so how long it took does not tell the reporter whether the child was known."""
     hub = _hub(request)
+    started = time.perf_counter()
     with hub.transaction() as session:
         batch = wire.RecordBatch(episodes=[episode])
-        return pipeline.ingest_batch(session, hub.services, caller.code, batch, hub.clock())
+        receipt = pipeline.ingest_batch(session, hub.services, caller.code, batch, hub.clock())
+    time.sleep(
+        max(0.0, hub.settings.event_response_floor_ms / 1000 - (time.perf_counter() - started))
+    )
+    return receipt
 
 
 @router.get(f"{wire.API_PREFIX}/records/summary")

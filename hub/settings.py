@@ -20,5 +20,8 @@ class HubSettings(BaseSettings):
     # Episodes described by match keys (not the authority's own children) per authority per 24 h:
     # England sees about 300 missing reports a day in all, so this only stops membership probing.
     max_keyed_reports_per_day: int = 2000
+    # An urgent report is answered no sooner than this, after its notifications are committed:
+    # the time taken must not reveal whether the child is known (a linked report does more work).
+    event_response_floor_ms: int = 250
     host: str = "127.0.0.1"
     port: int = 8700

@@ -75,7 +75,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 def hub_settings(tmp_path: Path, database_url: str) -> HubSettings:
     key_file = tmp_path / "hub.key"
     write_hub_key(key_file, new_secret())
-    return HubSettings(database_url=database_url, key_file=key_file)
+    # No response floor: the floor only pads answers, and tests/functional/test_matching_flow.py
+    # checks it separately.
+    return HubSettings(database_url=database_url, key_file=key_file, event_response_floor_ms=0)
 
 
 @pytest.fixture

@@ -233,3 +233,28 @@ def test_the_reporter_cannot_tell_from_the_response_whether_a_child_is_known(
         "removed_episodes",
         "replayed",
     }
+
+
+def test_answers_to_reports_take_the_same_time_known_or_not(
+    hub_settings: object, clock: object
+) -> None:
+    """The response floor hides the extra work a linked report does."""
+    import time
+
+    from hub.app import create_app
+    from hub.settings import HubSettings
+
+    assert isinstance(hub_settings, HubSettings)
+    app = create_app(hub_settings.model_copy(update={"event_response_floor_ms": 150}))
+    keyring = SharedKeyring.generate()
+    home, reporter = CouncilSide(HOME, keyring), CouncilSide(REPORTER, keyring)
+    home_cred, reporter_cred = register_authority(app, HOME), register_authority(app, REPORTER)
+    known = person()
+    with TestClient(app) as client:
+        send(client, home_cred, children=[home.child(known)])
+        for child in (known, person(forename="Nobody", surname="Known", nhs_number=None)):
+            started = time.perf_counter()
+            report(client, reporter_cred, reporter.event(child))
+            assert 0.150 <= time.perf_counter() - started < 0.5
+        assert len(inbox(client, home_cred)) == 1
+    app.state.hub.engine.dispose()
