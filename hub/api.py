@@ -77,7 +77,7 @@ def post_records(
                 hub.clock(),
                 actor=caller.code,
                 action="records.replay",
-                detail={"idempotency_key_digest": digest[:16]},
+                detail={"request_digest": digest[:16]},
             )
             return replay
         now = hub.clock()
