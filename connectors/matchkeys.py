@@ -201,11 +201,7 @@ class Tokeniser:
 
     def __call__(self, identity: Identity) -> list[tuple[str, str]]:
         functions = self._functions
-        out: list[tuple[str, str]] = []
-        append = out.append
-        for key_type, value in key_values(identity):
-            append((key_type, functions[key_type](value)))
-        return out
+        return [(key_type, functions[key_type](value)) for key_type, value in key_values(identity)]
 
 
 def match_keys(identity: Identity, deriver: MatchKeyDeriver) -> list[Token]:
