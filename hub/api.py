@@ -38,7 +38,9 @@ def authenticated(
     hub = _hub(request)
     with Session(hub.engine) as session:
         found = authenticate(session, hub.services.hub_key, authorization)
-        return Caller(found.code, found.role)
+    request.state.caller = Caller(found.code, found.role)  # for the audit of a refusal
+    caller: Caller = request.state.caller
+    return caller
 
 
 def council(caller: Annotated[Caller, Depends(authenticated)]) -> Caller:

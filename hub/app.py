@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from hub import audit, db
-from hub.errors import ConfigurationError, HubError, NotAuthenticated, QuotaExceeded
+from hub.errors import ConfigurationError, HubError
 from hub.pipeline import HubServices
 from hub.settings import HubSettings
 from keys import KeyFileError, read_hub_key
@@ -101,26 +101,32 @@ def _problem(status: int, code: str, title: str, detail: object) -> JSONResponse
     )
 
 
+def _audit_refusal(context: HubContext, request: Request, code: str) -> None:
+    """A refused request is itself an access attempt: record it (in its own transaction, as the
+    request's own was rolled back). The caller is known once authentication has run."""
+    caller = getattr(request.state, "caller", None)
+    with context.transaction() as session:
+        audit.append_at(
+            session,
+            context.clock(),
+            actor=caller.code if caller is not None else "anonymous",
+            action=f"refused.{code}",
+            subject=request.url.path,
+        )
+
+
 def _install_error_handlers(app: FastAPI, context: HubContext) -> None:
     @app.exception_handler(HubError)
-    async def hub_error(request: Request, exc: HubError) -> JSONResponse:
-        if isinstance(exc, NotAuthenticated | QuotaExceeded):  # refusals worth an audit entry
-            actor = exc.authority if isinstance(exc, QuotaExceeded) else "anonymous"
-            with context.transaction() as session:
-                audit.append_at(
-                    session,
-                    context.clock(),
-                    actor=actor,
-                    action=f"refused.{exc.code}",
-                    subject=request.url.path,
-                )
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    def hub_error(request: Request, exc: HubError) -> JSONResponse:
+        if 400 <= exc.status < 500:
+            _audit_refusal(context, request, exc.code)
         response = _problem(exc.status, exc.code, exc.title, exc.detail)
-        if headers:
-            response.headers.update(headers)
+        if exc.status == 401:
+            response.headers["WWW-Authenticate"] = "Bearer"
         return response
 
     @app.exception_handler(RequestValidationError)
-    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        _audit_refusal(context, request, "invalid_request")
         problems = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
         return _problem(422, "invalid_request", "The request is not valid", problems)

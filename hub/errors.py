@@ -44,10 +44,6 @@ class IdempotencyConflict(HubError):
 class QuotaExceeded(HubError):
     code, status, title = "quota_exceeded", 429, "Daily quota of reports exceeded"
 
-    def __init__(self, authority: str, detail: str) -> None:
-        super().__init__(detail)
-        self.authority = authority
-
 
 class InvalidRequest(HubError):
     code, status, title = "invalid_request", 422, "The request is not valid"

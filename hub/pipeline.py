@@ -71,7 +71,6 @@ def check_report_quota(
     ).one()
     if recent + keyed > hub.max_keyed_reports_per_day:
         raise QuotaExceeded(
-            authority,
             f"{recent} reports in the last 24 hours; the limit is "
             f"{hub.max_keyed_reports_per_day}. Ask the scheme operator if this is genuine.",
         )

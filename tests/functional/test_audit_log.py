@@ -80,16 +80,24 @@ def test_audit_verify_command(busy_hub: FastAPI, capsys: pytest.CaptureFixture[s
     assert "FAILED VERIFICATION at entry 2" in capsys.readouterr().out
 
 
-def test_a_rolled_back_request_leaves_no_audit_entry(busy_hub: FastAPI, client: TestClient) -> None:
-    before = verify(busy_hub).entries
+def test_a_refused_request_is_audited_as_a_refusal_and_nothing_else(
+    busy_hub: FastAPI, client: TestClient
+) -> None:
     cred = register_authority(busy_hub, "E09000002")
-    after_register = verify(busy_hub).entries
-    assert after_register == before + 1
+    before = verify(busy_hub).entries
     response = client.post(
         "/v1/notifications/ack", json={"ids": ["not-mine"]}, headers=bearer(cred)
     )
     assert response.status_code == 404
-    assert verify(busy_hub).entries == after_register
+    with Session(busy_hub.state.hub.engine) as session:
+        added = audit.entries(session, after=before, limit=10)
+    assert [(e.actor, e.action) for e in added] == [("E09000002", "refused.not_found")]
+    invalid = client.post("/v1/events", json={"kind": "X"}, headers=bearer(cred))
+    assert invalid.status_code == 422
+    with Session(busy_hub.state.hub.engine) as session:
+        last = audit.entries(session, after=before + 1, limit=10)
+    assert [(e.actor, e.action) for e in last] == [("E09000002", "refused.invalid_request")]
+    assert verify(busy_hub).ok
 
 
 def test_concurrent_appends_keep_one_unbroken_chain(hub_app: FastAPI) -> None:
