@@ -82,10 +82,6 @@ def constant_time_equal(a: bytes, b: bytes) -> bool:
     return hmac.compare_digest(a, b)
 
 
-def sha256(data: bytes) -> bytes:
-    return hashlib.sha256(data).digest()
-
-
 def aead_seal(key: bytes, plaintext: bytes, associated: bytes, nonce: bytes | None = None) -> bytes:
     nonce = nonce if nonce is not None else os.urandom(NONCE_BYTES)
     return nonce + AESGCM(key).encrypt(nonce, plaintext, associated)
