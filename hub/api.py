@@ -4,7 +4,6 @@ Every route except ``/healthz`` is authenticated and audited in the same transac
 access it describes.
 """
 
-import json
 import time
 from dataclasses import dataclass
 from typing import Annotated
@@ -191,7 +190,7 @@ def read_audit(
             detail={"after": after, "returned": len(page), "subject": subject},
         )
         return wire.AuditPage(
-            entries=[_entry(r) for r in page],
+            entries=[audit.public(r) for r in page],
             next_cursor=str(page[-1].seq) if more and page else None,
         )
 
@@ -217,16 +216,3 @@ def verify_audit(request: Request, caller: AnyCaller) -> dict[str, object]:
             "problem": result.problem,
             "at_seq": result.at_seq,
         }
-
-
-def _entry(r: store.AuditRecord) -> wire.AuditEntry:
-    return wire.AuditEntry(
-        seq=r.seq,
-        at=r.at,
-        actor=r.actor,
-        action=r.action,
-        subject=r.subject,
-        detail=json.loads(r.detail),
-        prev_hash=r.prev_hash,
-        hash=r.hash,
-    )

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, col, select
 
-from hub import store
+from hub import store, wire
 
 GENESIS_HASH = "0" * 64
 DOMAIN = b"homeward-audit-v1\n"
@@ -94,6 +94,33 @@ def append_at(
     session.add(record)
     session.add(head)
     return record
+
+
+def public(record: store.AuditRecord) -> wire.AuditEntry:
+    return wire.AuditEntry(
+        seq=record.seq,
+        at=record.at,
+        actor=record.actor,
+        action=record.action,
+        subject=record.subject,
+        detail=json.loads(record.detail),
+        prev_hash=record.prev_hash,
+        hash=record.hash,
+    )
+
+
+def from_public(entry: wire.AuditEntry) -> store.AuditRecord:
+    """The stored form of a served entry, so a third party can recompute its hash."""
+    return store.AuditRecord(
+        seq=entry.seq,
+        at=entry.at,
+        actor=entry.actor,
+        action=entry.action,
+        subject=entry.subject,
+        detail=canonical(entry.detail),
+        prev_hash=entry.prev_hash,
+        hash=entry.hash,
+    )
 
 
 @dataclass(frozen=True, slots=True)

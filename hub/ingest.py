@@ -145,13 +145,13 @@ def upsert_episodes(
         changed.append((row, record))
     session.add_all([row for row, _ in changed])
     session.flush()
-    _replace_tokens(session, EPISODE, [_id(row) for row, _ in changed])
+    _replace_tokens(session, EPISODE, [row_id(row) for row, _ in changed])
     _insert_tokens(
         session,
         [
             t
             for row, record in changed
-            for t in _token_rows(hub_key, EPISODE, _id(row), authority, record.match_keys)
+            for t in _token_rows(hub_key, EPISODE, row_id(row), authority, record.match_keys)
         ],
     )
     return [row for row, _ in changed]
@@ -198,6 +198,6 @@ def remove_episodes(session: Session, authority: str, refs: Sequence[str]) -> in
     return len(ids)
 
 
-def _id(row: store.Episode) -> int:
+def row_id(row: store.Child | store.Episode) -> int:
     assert row.id is not None, "flushed rows have ids"
     return row.id

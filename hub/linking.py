@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from hub import audit, matching, store
-from hub.ingest import CHILD, EPISODE, StoredChild
+from hub.ingest import CHILD, EPISODE, StoredChild, row_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +38,7 @@ def _episode_tokens(session: Session, episode_id: int) -> list[store.MatchToken]
 def candidates(
     session: Session, episode: store.Episode
 ) -> tuple[list[matching.Candidate], frozenset[str]]:
-    tokens = _episode_tokens(session, _id(episode))
+    tokens = _episode_tokens(session, row_id(episode))
     episode_types = frozenset(t.key_type for t in tokens)
     hits = session.exec(
         select(store.MatchToken).where(
@@ -102,7 +102,7 @@ def link_episode(session: Session, episode: store.Episode, now: datetime) -> lis
     if episode.child_ref is not None:
         child = _own_child(session, episode)
         if child is not None:
-            match = _record_match(session, _id(episode), _id(child), "own", now)
+            match = _record_match(session, row_id(episode), row_id(child), "own", now)
             return [Link(episode, child, match, "own_record")]
     found, episode_types = candidates(session, episode)
     decision = matching.decide(found, episode_types)
@@ -117,7 +117,7 @@ def _linked(
     session: Session, episode: store.Episode, child_id: int, decision: str, now: datetime
 ) -> Link:
     child = session.get_one(store.Child, child_id)
-    match = _record_match(session, _id(episode), child_id, decision, now)
+    match = _record_match(session, row_id(episode), child_id, decision, now)
     audit.append_at(
         session,
         now,
@@ -159,11 +159,6 @@ def episodes_sharing_tokens(
             .order_by(col(store.Episode.id))
         )
     )
-
-
-def _id(row: store.Child | store.Episode) -> int:
-    assert row.id is not None, "flushed rows have ids"
-    return row.id
 
 
 def own_episodes(session: Session, children: Iterable[StoredChild]) -> list[store.Episode]:

@@ -85,30 +85,33 @@ class Row:
             raise _blank(column)
         return value
 
-    def get_date(self, column: str) -> date | None:
-        """An optional date; a value that is not a real date skips the row."""
+    def _date(self, column: str) -> tuple[date | None, bool]:
+        """(the date, whether the value was valid); a blank is a valid absence."""
         text = self.get(column)
         if text is None:
-            return None
+            return None, True
         try:
-            return parse_date(text)
+            return parse_date(text), True
         except ValueError:
+            return None, False
+
+    def get_date(self, column: str) -> date | None:
+        """An optional date; a value that is not a real date skips the row."""
+        value, valid = self._date(column)
+        if not valid:
             raise RowSkipped(
                 column,
                 f"{column} is not a real date in dd/mm/YYYY or YYYY-MM-DD form; row skipped",
                 f"correct {column}",
-            ) from None
+            )
+        return value
 
     def loose_date(self, column: str) -> date | None:
         """An optional date whose invalid value is reported and dropped, keeping the row."""
-        text = self.get(column)
-        if text is None:
-            return None
-        try:
-            return parse_date(text)
-        except ValueError:
+        value, valid = self._date(column)
+        if not valid:
             self.drop(column, f"{column} is not a real date", f"correct {column}")
-            return None
+        return value
 
     def need_date(self, column: str) -> date:
         """A required date: blank or invalid skips the row."""

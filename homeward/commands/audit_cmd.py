@@ -64,19 +64,7 @@ def verify_database(url: str) -> audit.Verification:
 def verify_remote(http: httpx.Client, credential: str) -> audit.Verification:
     """Recompute the chain here, from genesis, over every entry the hub serves: the auditor
     trusts its own arithmetic, not the hub's."""
-    records = [
-        store.AuditRecord(
-            seq=e.seq,
-            at=e.at,
-            actor=e.actor,
-            action=e.action,
-            subject=e.subject,
-            detail=audit.canonical(e.detail),
-            prev_hash=e.prev_hash,
-            hash=e.hash,
-        )
-        for e in fetch_entries(http, credential, None)
-    ]
+    records = [audit.from_public(e) for e in fetch_entries(http, credential, None)]
     tip = store.AuditHead(seq=len(records), hash=records[-1].hash if records else "")
     return audit.verify_chain(records, tip)
 
