@@ -101,3 +101,26 @@ def test_workdir_keeps_hub_and_council_files(demo_run: tuple[Path, list[bytes], 
         folder = workdir / "councils" / council.code
         for name in ("connector.toml", "identities.csv", "903/episodes.csv", "state.json"):
             assert (folder / name).exists(), folder / name
+
+
+def test_the_hub_stores_no_token_as_the_connectors_sent_it(
+    demo_run: tuple[Path, list[bytes], list[str]],
+) -> None:
+    """Tokens are re-keyed with the hub's own secret: the shared secret alone maps nothing."""
+    import json
+
+    workdir, wire_log, _ = demo_run
+    documents = [json.loads(body) for body in wire_log if body.startswith(b"{")]
+    records = [
+        record
+        for doc in documents
+        for record in (doc.get("children", []) + doc.get("episodes", []) or [doc])
+    ]
+    sent = {key["token"] for record in records for key in record.get("match_keys", [])}
+    assert len(sent) > 1000
+    stored = (workdir / "hub" / "hub.db").read_bytes()
+    for suffix in ("-wal",):
+        extra = workdir / "hub" / f"hub.db{suffix}"
+        if extra.exists():
+            stored += extra.read_bytes()
+    assert not any(t.encode() in stored or bytes.fromhex(t)[:16] in stored for t in sent)
