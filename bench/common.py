@@ -29,8 +29,9 @@ from connectors.sources import read_903, read_identity, read_postcode_lookup
 from connectors.upload import batches
 from homeward.synthetic import COUNCILS, CouncilExtract, generate_extracts, write_council_files
 from hub import pipeline, wire
-from hub.admin import register_authority
 from hub.app import create_app
+from hub.db.migrate import upgrade_database
+from hub.operator import register_authority
 from hub.settings import HubSettings
 from keys import CouncilKey, SharedKeyring, new_secret, write_hub_key
 
@@ -243,6 +244,7 @@ def hub_app(backend: str) -> Iterator[FastAPI]:
         # Without the response floor: the benchmark times the work up to the committed
         # notification, not the deliberate padding of the answer.
         settings = HubSettings(database_url=url, key_file=key_file, event_response_floor_ms=0)
+        upgrade_database(url)
         app = create_app(settings, clock=lambda: NOW)
         try:
             yield app

@@ -52,8 +52,12 @@ from homeward.synthetic import (
     found_person_record,
     generate_council_extract,
 )
-from hub import store, wire
+from hub import wire
+from hub.delivery.models import Notification
+from hub.linking.models import Match
+from hub.records.models import Episode
 from keys import CouncilKey
+from policies import Identification
 
 NAME = "latency"
 TARGET_P99_MS = 50.0
@@ -119,24 +123,20 @@ def _outcome(app: FastAPI, event: Event) -> str:
         return "nobody"
     with Session(app.state.hub.engine) as session:
         episode = session.exec(
-            select(store.Episode.id).where(
-                store.Episode.authority == REPORTER.code, store.Episode.ref == event.ref
-            )
+            select(Episode.id).where(Episode.authority == REPORTER.code, Episode.ref == event.ref)
         ).one()
         notified = session.exec(
             select(func.count())
-            .select_from(store.Notification)
+            .select_from(Notification)
             .where(
-                store.Notification.episode_id == episode,
-                store.Notification.recipient == event.responsible,
+                Notification.episode_id == episode,
+                Notification.recipient == event.responsible,
             )
         ).one()
-        decisions = set(
-            session.exec(select(store.Match.decision).where(store.Match.episode_id == episode))
-        )
+        decisions = set(session.exec(select(Match.outcome).where(Match.episode_id == episode)))
     if not notified:
         return "none"
-    return "link" if "link" in decisions else "review"
+    return "link" if Identification.LINKED in decisions else "review"
 
 
 def _measure(backend: str, data: Corpus, events: list[Event]) -> list[Measurement]:

@@ -28,8 +28,9 @@ from connectors.config import load_config
 from homeward import synthetic
 from homeward.commands import audit_cmd, connector_cmd
 from homeward.privacy_scan import Scanner, identifiers_from
-from hub import admin, audit
+from hub import audit, operator
 from hub.app import create_app
+from hub.db.migrate import upgrade_database
 from hub.settings import HubSettings
 from keys import SharedKeyring, new_secret, write_council_key, write_hub_key, write_shared_keyring
 
@@ -176,12 +177,15 @@ def _story(demo: Demo, children: int, seed: int) -> int:
     settings = HubSettings(
         database_url=f"sqlite:///{hub_dir / 'hub.db'}", key_file=hub_dir / "hub.key"
     )
+    upgrade_database(settings.database_url)
     app = create_app(settings)
     credentials = {
-        c.code: admin.register_authority(app.state.hub, code=c.code, name=c.name, contact=c.contact)
+        c.code: operator.register_authority(
+            app.state.hub, code=c.code, name=c.name, contact=c.contact
+        )
         for c in councils
     }
-    auditor = admin.register_authority(
+    auditor = operator.register_authority(
         app.state.hub,
         code=AUDITOR,
         name="Scheme auditor",

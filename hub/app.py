@@ -1,55 +1,17 @@
 """``create_app(settings)``: the hub as a FastAPI application. No import-time singletons."""
 
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime
+from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
-from hub import audit, db
-from hub.errors import ConfigurationError, HubError
-from hub.pipeline import HubServices
+from hub.api import router
+from hub.audit import AuditAction
+from hub.context import Clock, HubContext, build_context, utc_now
+from hub.errors import HubError
 from hub.settings import HubSettings
-from keys import KeyFileError, read_hub_key
-from policies import PolicySet, load_policies
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-class HubContext:
-    """What every request needs: database, keys, policies, clock."""
-
-    def __init__(
-        self, settings: HubSettings, engine: Engine, services: HubServices, clock: Clock
-    ) -> None:
-        self.settings, self.engine, self.services, self.clock = settings, engine, services, clock
-
-    @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
-            yield session
-
-
-def build_context(
-    settings: HubSettings, *, clock: Clock = utc_now, policies: PolicySet | None = None
-) -> HubContext:
-    try:
-        hub_key = read_hub_key(settings.key_file)
-    except KeyFileError as exc:
-        raise ConfigurationError(f"{exc}; run `homeward hub init` first") from exc
-    engine = db.make_engine(settings.database_url)
-    db.create_schema(engine)
-    chosen = policies if policies is not None else load_policies(settings.policies_dir)
-    services = HubServices(chosen, hub_key, settings.max_keyed_reports_per_day)
-    return HubContext(settings, engine, services, clock)
+from policies import PolicySet
 
 
 def create_app(
@@ -58,12 +20,10 @@ def create_app(
     clock: Clock = utc_now,
     policies: PolicySet | None = None,
 ) -> FastAPI:
-    from hub import api  # routes import HubContext from here
-
     context = build_context(settings or HubSettings(), clock=clock, policies=policies)
     app = FastAPI(title="Homeward hub", version="1", docs_url="/docs", redoc_url=None)
     app.state.hub = context
-    app.include_router(api.router)
+    app.include_router(router)
     _install_error_handlers(app, context)
     _limit_body_size(app, context.settings.max_body_bytes)
     return app
@@ -106,11 +66,11 @@ def _audit_refusal(context: HubContext, request: Request, code: str) -> None:
     request's own was rolled back). The caller is known once authentication has run."""
     caller = getattr(request.state, "caller", None)
     with context.transaction() as session:
-        audit.append_at(
+        context.services.audit.append(
             session,
             context.clock(),
             actor=caller.code if caller is not None else "anonymous",
-            action=f"refused.{code}",
+            action=AuditAction.refused(code),
             subject=request.url.path,
         )
 

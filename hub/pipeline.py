@@ -1,48 +1,71 @@
-"""The hub's whole path in one place: ingest -> matching -> sharing -> notify -> audit.
+"""The hub's whole path in one place, in the order a report travels:
+
+    records (idempotency, quota, ingest)  ->  linking (candidates, decide, match)
+      ->  sharing (policies)  ->  delivery (notifications)  ->  audit (every step)
 
 Every function here runs inside the caller's transaction; nothing commits.
 """
 
-import hashlib
-import json
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session
 
-from hub import audit, ingest, linking, notify, sharing, store, wire
-from hub.errors import IdempotencyConflict, QuotaExceeded
-from keys import HubKey
-from policies import PolicySet
+from hub import wire
+from hub.audit import AuditAction
+from hub.linking import service as linking
+from hub.records import idempotency, quota
+from hub.records import service as records
+from hub.records.values import EpisodeFacts
+from hub.services import HubServices
+from hub.sharing.service import grants_for
 
 
-@dataclass(frozen=True)
-class HubServices:
-    policies: PolicySet
-    hub_key: HubKey
-    max_keyed_reports_per_day: int = 2000
+def receive_batch(
+    session: Session,
+    hub: HubServices,
+    authority: str,
+    batch: wire.RecordBatch,
+    idempotency_key: str,
+    now: datetime,
+) -> wire.BatchReceipt:
+    """A connector's batch, exactly once: a retry gets the stored receipt."""
+    digest = idempotency.request_digest(batch)
+    replay = idempotency.replayed_receipt(session, authority, idempotency_key, digest)
+    if replay is not None:
+        hub.audit.append(
+            session,
+            now,
+            actor=authority,
+            action=AuditAction.RECORDS_REPLAY,
+            detail={"request_digest": digest[:16]},
+        )
+        return replay
+    receipt = ingest_batch(session, hub, authority, batch, now)
+    idempotency.remember_receipt(session, authority, idempotency_key, digest, receipt, now)
+    return receipt
 
 
 def ingest_batch(
     session: Session, hub: HubServices, authority: str, batch: wire.RecordBatch, now: datetime
 ) -> wire.BatchReceipt:
-    check_report_quota(session, hub, authority, batch, now)
-    children = ingest.upsert_children(session, authority, batch.children, hub.hub_key, now)
-    episodes = ingest.upsert_episodes(session, authority, batch.episodes, hub.hub_key, now)
+    """Store the batch, then link and share every episode it may have changed."""
+    quota.check_report_quota(session, authority, batch, hub.max_keyed_reports_per_day, now)
+    children = records.upsert_children(session, authority, batch.children, hub.hub_keys, now)
+    episodes = records.upsert_episodes(session, authority, batch.episodes, hub.hub_keys, now)
     receipt = wire.BatchReceipt(
         children=len(batch.children),
         episodes=len(batch.episodes),
-        removed_children=ingest.remove_children(session, authority, batch.removed_children),
-        removed_episodes=ingest.remove_episodes(session, authority, batch.removed_episodes),
+        removed_children=records.remove_children(session, authority, batch.removed_children),
+        removed_episodes=records.remove_episodes(session, authority, batch.removed_episodes),
     )
-    audit.append_at(
+    hub.audit.append(
         session,
         now,
         actor=authority,
-        action="records.ingest",
+        action=AuditAction.RECORDS_INGEST,
         detail=receipt.model_dump(exclude={"replayed"}),
     )
-    affected = {e.id: e for e in episodes}
+    affected = {e.id: e for e in map(EpisodeFacts.of, episodes)}
     for episode in (
         *linking.episodes_sharing_tokens(session, children),
         *linking.own_episodes(session, children),
@@ -53,82 +76,25 @@ def ingest_batch(
     return receipt
 
 
-def check_report_quota(
-    session: Session, hub: HubServices, authority: str, batch: wire.RecordBatch, now: datetime
-) -> None:
-    """Stop an authority probing "is this child known anywhere?" with a stream of reports."""
-    keyed = sum(1 for e in batch.episodes if e.child_ref is None and e.match_keys)
-    if not keyed:
-        return
-    recent = session.exec(
-        select(func.count())
-        .select_from(store.Episode)
-        .where(
-            store.Episode.authority == authority,
-            col(store.Episode.child_ref).is_(None),
-            col(store.Episode.updated_at) >= now - timedelta(days=1),
-        )
-    ).one()
-    if recent + keyed > hub.max_keyed_reports_per_day:
-        raise QuotaExceeded(
-            f"{recent} reports in the last 24 hours; the limit is "
-            f"{hub.max_keyed_reports_per_day}. Ask the scheme operator if this is genuine.",
-        )
-
-
-def share_episode(session: Session, hub: HubServices, episode: store.Episode, now: datetime) -> int:
-    """Link one episode to its child, or to the children it may be, and notify whoever policy
-    allows. Returns how many notifications were stored."""
+def share_episode(session: Session, hub: HubServices, episode: EpisodeFacts, now: datetime) -> int:
+    """Link one episode to its child, or to the children it may be, and deliver whatever the
+    policies grant. Returns how many notifications were new."""
     return sum(
-        share_link(session, hub, link, now) for link in linking.link_episode(session, episode, now)
+        share_link(session, hub, link, now)
+        for link in linking.link_episode(session, hub.audit, episode, now)
     )
 
 
 def share_link(session: Session, hub: HubServices, link: linking.Link, now: datetime) -> int:
-    grants = sharing.decide(session, link, hub.policies, now.date())
+    grants = grants_for(session, link, hub.policies, now.date())
     if not grants:
-        audit.append_at(
+        hub.audit.append(
             session,
             now,
             actor="hub",
-            action="policy.deny",
-            subject=link.match.id,
-            detail={"event": sharing.event_of(link.episode), "identified_by": link.identified_by},
+            action=AuditAction.POLICY_DENY,
+            subject=link.case_reference,
+            detail={"event": link.episode.event, "identified_by": link.identified_by},
         )
         return 0
-    return notify.store_grants(session, link, grants, now)
-
-
-def request_digest(batch: wire.RecordBatch) -> str:
-    return hashlib.sha256(batch.model_dump_json().encode()).hexdigest()
-
-
-def replayed_receipt(
-    session: Session, authority: str, key: str, digest: str
-) -> wire.BatchReceipt | None:
-    """The stored receipt for a retried request; a key reused for other content is refused."""
-    seen = session.get(store.IdempotentRequest, (authority, key))
-    if seen is None:
-        return None
-    if seen.request_digest != digest:
-        raise IdempotencyConflict(f"idempotency key {key!r} was used for a different request")
-    return wire.BatchReceipt.model_validate({**json.loads(seen.response), "replayed": True})
-
-
-def remember_receipt(
-    session: Session,
-    authority: str,
-    key: str,
-    digest: str,
-    receipt: wire.BatchReceipt,
-    now: datetime,
-) -> None:
-    session.add(
-        store.IdempotentRequest(
-            authority=authority,
-            key=key,
-            request_digest=digest,
-            response=receipt.model_dump_json(),
-            created_at=now,
-        )
-    )
+    return hub.deliverer.deliver(session, link, grants, now)

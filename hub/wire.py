@@ -9,10 +9,17 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from policies import EventType
+
 API_PREFIX = "/v1"
 MAX_BATCH_RECORDS = 5000
 EpisodeKind = Literal["M", "A"]
-EventType = Literal["missing", "away", "found"]
+EVENT_OF_KIND: dict[str, EventType] = {"M": EventType.MISSING, "A": EventType.AWAY}
+
+
+def event_of(kind: str, ended: bool) -> EventType:
+    """What an episode of this kind tells a recipient: found once it has ended."""
+    return EventType.FOUND if ended else EVENT_OF_KIND[kind]
 
 
 class WireModel(BaseModel):
@@ -129,3 +136,13 @@ class AuditEntry(WireModel):
 class AuditPage(WireModel):
     entries: list[AuditEntry]
     next_cursor: str | None
+
+
+class AuditVerification(WireModel):
+    """The hub's own check of its log: an auditor should also verify independently."""
+
+    ok: bool
+    entries: int
+    head_hash: str
+    problem: str | None = None
+    at_seq: int | None = None

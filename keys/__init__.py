@@ -6,12 +6,12 @@ Pure: no I/O beyond reading and writing key files, no web or database code.
   derives per-key-type subkeys with HKDF and turns normalised identifiers into match-key tokens.
 - ``CouncilKey``: a council's own secret; seals its child ids so only it can read them back,
   and derives stable opaque record references.
-- ``HubKey``: the hub's own secret; re-keys incoming tokens so a stolen hub database cannot be
-  mapped with the shared secret alone.
+- ``HubKeyring``: versions of the hub's own secret (``HubKey``); re-keys incoming tokens so a
+  stolen hub database cannot be mapped with the shared secret alone.
 """
 
 from keys.council import CouncilKey, SealedIdError
-from keys.hub import HubKey
+from keys.hub import HubKey, HubKeyring
 from keys.keyfiles import (
     KeyFileError,
     new_secret,
@@ -28,6 +28,7 @@ __all__ = [
     "CouncilKey",
     "EmptyKeyringError",
     "HubKey",
+    "HubKeyring",
     "KeyFileError",
     "MatchKeyDeriver",
     "SealedIdError",

@@ -3,6 +3,8 @@
 A stolen hub database then needs both the shared secret and the hub key to map tokens to people.
 """
 
+from collections.abc import Mapping
+
 from keys import _primitives
 from keys.keyring import Token
 
@@ -35,3 +37,39 @@ class HubKey:
     @staticmethod
     def same_digest(a: bytes, b: bytes) -> bool:
         return _primitives.constant_time_equal(a, b)
+
+
+class HubKeyring:
+    """Ordered versions of the hub key, like the councils' shared keyring: the newest version
+    re-keys and issues, every version still verifies a credential it issued. An empty keyring
+    is a constructor error."""
+
+    def __init__(self, versions: Mapping[int, bytes]) -> None:
+        if not versions:
+            raise ValueError("a hub keyring needs at least one version")
+        if min(versions) < 1:
+            raise ValueError("hub key versions start at 1")
+        self._keys = {v: HubKey(secret) for v, secret in sorted(versions.items())}
+        self.version = max(self._keys)
+        self.current = self._keys[self.version]
+
+    @property
+    def versions(self) -> list[int]:
+        return list(self._keys)
+
+    def rekey(self, token: Token) -> bytes:
+        """The token under the newest version (stored beside ``self.version``)."""
+        return self.current.rekey(token)
+
+    def credential_digest(self, credential: str) -> bytes:
+        return self.current.credential_digest(credential)
+
+    def verifies(self, credential: str, digest: bytes) -> bool:
+        return any(
+            HubKey.same_digest(digest, key.credential_digest(credential))
+            for key in self._keys.values()
+        )
+
+    @staticmethod
+    def new_credential_secret() -> str:
+        return HubKey.new_credential_secret()

@@ -7,7 +7,7 @@ from typing import Any
 
 from keys import _primitives
 from keys.council import CouncilKey
-from keys.hub import HubKey
+from keys.hub import HubKeyring
 from keys.keyring import SharedKeyring
 
 SHARED_KIND = "homeward-shared-keyring"
@@ -83,13 +83,22 @@ def new_secret() -> bytes:
     return _primitives.random_secret()
 
 
-def write_hub_key(path: Path, secret: bytes) -> None:
-    _write_private(path, {"kind": HUB_KIND, "secret": _primitives.b64encode(secret)})
+def write_hub_key(path: Path, secret: bytes, version: int = 1) -> None:
+    """A new hub key file holding one version."""
+    _write_private(
+        path, {"kind": HUB_KIND, "versions": {str(version): _primitives.b64encode(secret)}}
+    )
 
 
-def read_hub_key(path: Path) -> HubKey:
+def read_hub_key(path: Path) -> HubKeyring:
+    """Every version in the file; a file from before versions (one ``secret``) is version 1."""
     document = _read(path, HUB_KIND)
+    versions = document.get("versions")
+    if versions is None and "secret" in document:
+        versions = {"1": document["secret"]}
+    if not isinstance(versions, dict):
+        raise KeyFileError(f"{path}: no key versions")
     try:
-        return HubKey(_secret(document.get("secret"), path))
+        return HubKeyring({int(v): _secret(s, path) for v, s in versions.items()})
     except ValueError as exc:
         raise KeyFileError(f"{path}: {exc}") from exc

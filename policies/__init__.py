@@ -2,7 +2,9 @@
 
 from policies.engine import (
     EventContext,
+    EventType,
     Grant,
+    Identification,
     Policy,
     PolicyError,
     PolicySet,
@@ -12,7 +14,9 @@ from policies.engine import (
 
 __all__ = [
     "EventContext",
+    "EventType",
     "Grant",
+    "Identification",
     "Policy",
     "PolicyError",
     "PolicySet",

@@ -6,10 +6,13 @@ role, the allow-listed fields it may receive, for a purpose, under a lawful basi
 retention period.
 """
 
+import hashlib
+import json
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from enum import StrEnum
 from pathlib import Path
 from typing import Literal
 
@@ -17,7 +20,24 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 Role = Literal["responsible", "reporting", "area"]
-Identification = Literal["own_record", "linked", "possible"]
+
+
+class EventType(StrEnum):
+    """What happened to the child: the one vocabulary for events, from wire to notification."""
+
+    MISSING = "missing"
+    AWAY = "away"
+    FOUND = "found"
+
+
+class Identification(StrEnum):
+    """How an episode was joined to a child: the one vocabulary for a match's outcome."""
+
+    OWN_RECORD = "own_record"  # the reporter looks after the child itself
+    LINKED = "linked"  # linked automatically through match keys
+    POSSIBLE = "possible"  # a possible match that the responsible authority must review
+
+
 OWN_REFERENCE = "your_reference"  # resolved per recipient: that recipient's own sealed id
 
 FIELDS = frozenset(
@@ -55,7 +75,7 @@ class _Strict(BaseModel):
 
 
 class Conditions(_Strict):
-    events: list[Literal["missing", "away", "found"]] = Field(min_length=1)
+    events: list[EventType] = Field(min_length=1)
     identified_by: list[Identification] = Field(min_length=1)
     different: list[tuple[Role, Role]] = Field(default_factory=list)
     within_days: int = Field(ge=1)
@@ -82,12 +102,19 @@ class Policy(_Strict):
             if unknown:
                 raise ValueError(f"unknown fields {sorted(unknown)}; known: {sorted(FIELDS)}")
 
+    @property
+    def content_hash(self) -> str:
+        """SHA-256 of the policy's canonical JSON: what a notification records it was granted
+        under, so a later edit that keeps the version number still shows."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
 
 @dataclass(frozen=True, slots=True)
 class EventContext:
     """Everything a decision may look at. ``roles`` maps role -> authority code."""
 
-    event: Literal["missing", "away", "found"]
+    event: EventType
     identified_by: Identification
     event_date: date
     today: date
@@ -106,6 +133,7 @@ class Grant:
     lawful_basis: str
     retain_until: date
     fields: dict[str, str | None]
+    policy_hash: str
 
 
 def _applies(policy: Policy, ctx: EventContext) -> bool:
@@ -140,6 +168,7 @@ def _grant(policy: Policy, role_grant: RoleGrant, ctx: EventContext) -> Grant | 
         lawful_basis=policy.lawful_basis,
         retain_until=ctx.today + timedelta(days=policy.retention_days),
         fields=fields,
+        policy_hash=policy.content_hash,
     )
 
 
@@ -173,7 +202,7 @@ class UnsafeAllowAllPolicy(PolicySet):
     def decide(self, ctx: EventContext) -> list[Grant]:
         warnings.warn("UnsafeAllowAllPolicy shares everything", UserWarning, stacklevel=2)
         return [
-            Grant("unsafe-allow-all", 1, role, code, "test", "none", ctx.today, dict(ctx.facts))
+            Grant("unsafe-allow-all", 1, role, code, "test", "none", ctx.today, dict(ctx.facts), "")
             for role, code in ctx.roles.items()
         ]
 

@@ -9,7 +9,9 @@ from pathlib import Path
 import httpx2 as httpx
 from sqlmodel import Session
 
-from hub import audit, db, store, wire
+from hub import audit, wire
+from hub.audit.models import AuditHead
+from hub.db import engine as db
 from hub.settings import HubSettings
 
 
@@ -65,7 +67,7 @@ def verify_remote(http: httpx.Client, credential: str) -> audit.Verification:
     """Recompute the chain here, from genesis, over every entry the hub serves: the auditor
     trusts its own arithmetic, not the hub's."""
     records = [audit.from_public(e) for e in fetch_entries(http, credential, None)]
-    tip = store.AuditHead(seq=len(records), hash=records[-1].hash if records else "")
+    tip = AuditHead(seq=len(records), hash=records[-1].hash if records else "")
     return audit.verify_chain(records, tip)
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sqlmodel import Session, select
-
-from hub import db, retention, store
-from hub.admin import register_authority
-from hub.app import build_context, create_app
+from hub import operator
+from hub.app import create_app
+from hub.context import build_context
+from hub.db import engine as db
+from hub.db.migrate import upgrade_database
 from hub.settings import HubSettings
 from keys import new_secret, write_hub_key
 
@@ -34,6 +34,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     init = actions.add_parser("init", help="create the hub key and database schema")
     add_settings_arguments(init)
     init.set_defaults(handler=init_hub)
+    migrate = actions.add_parser(
+        "migrate", help="upgrade the database schema to this release (back it up first)"
+    )
+    add_settings_arguments(migrate)
+    migrate.set_defaults(handler=migrate_hub)
     serve = actions.add_parser("serve", help="serve the hub API")
     add_settings_arguments(serve)
     serve.add_argument("--host", default=None)
@@ -67,10 +72,17 @@ def init_hub(args: argparse.Namespace) -> int:
         write_hub_key(settings.key_file, new_secret())
         print(f"wrote hub key to {settings.key_file}")
     _ensure_sqlite_folder(settings.database_url)
-    engine = db.make_engine(settings.database_url)
-    db.create_schema(engine)
-    engine.dispose()
+    upgrade_database(settings.database_url)
     print(f"database ready: {_redacted(settings.database_url)}")
+    return 0
+
+
+def migrate_hub(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    db.require_existing(settings.database_url)
+    done = upgrade_database(settings.database_url)
+    before = "an empty database" if done.before is None else f"revision {done.before}"
+    print(f"schema of {_redacted(settings.database_url)}: {before} -> revision {done.after}")
     return 0
 
 
@@ -97,7 +109,7 @@ def serve_hub(args: argparse.Namespace) -> int:
 
 def add_authority(args: argparse.Namespace) -> int:
     context = build_context(settings_from(args))
-    credential = register_authority(
+    credential = operator.register_authority(
         context, code=args.code, name=args.name, contact=args.contact, role=args.role
     )
     context.engine.dispose()
@@ -113,9 +125,7 @@ def add_authority(args: argparse.Namespace) -> int:
 
 def purge_hub(args: argparse.Namespace) -> int:
     context = build_context(settings_from(args))
-    with context.transaction() as session:
-        now = context.clock()
-        purged = retention.purge_expired(session, now.date(), now)
+    purged = operator.purge(context)
     context.engine.dispose()
     print(f"purged {purged} notifications past their retention period")
     return 0
@@ -123,9 +133,8 @@ def purge_hub(args: argparse.Namespace) -> int:
 
 def list_authorities(args: argparse.Namespace) -> int:
     context = build_context(settings_from(args))
-    with Session(context.engine) as session:
-        for a in session.exec(select(store.Authority).order_by(store.Authority.code)):
-            state = "revoked" if a.revoked_at else "active"
-            print(f"{a.code}\t{a.role}\t{state}\t{a.name}\t{a.contact}")
+    for a in operator.list_authorities(context):
+        state = "revoked" if a.revoked_at else "active"
+        print(f"{a.code}\t{a.role}\t{state}\t{a.name}\t{a.contact}")
     context.engine.dispose()
     return 0

@@ -3,7 +3,8 @@
 Left: the responsible authority's looked-after children (the hub's children). Right: another
 authority's records (the hub's episodes, the queries). Both sides are pseudonymised under one
 fresh shared secret, as two councils would; the hub re-keys every token under a fresh hub key
-and links each right-hand record on its own through ``ChildIndex`` and ``hub.matching.decide``.
+and links each right-hand record on its own through the hub's own ``MemoryCandidateIndex`` and
+``hub.linking.decide``.
 The truth is read only by ``score``, after every decision has been made.
 """
 
@@ -14,10 +15,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
 
-from homeward.linkage.index import ChildIndex, crowded_digests, rekey
 from homeward.linkage.records import UK_SCHEMES, Person, Schemes, identity, tokens
-from hub.matching import decide
-from keys import HubKey, SharedKeyring
+from hub.linking.candidates import Digests, MemoryCandidateIndex
+from hub.linking.decide import decide
+from keys import HubKey, SharedKeyring, Token
+from policies import Identification
+
+LEFT, RIGHT = "LEFT", "RIGHT"  # the two authorities: the left side's children, right's reports
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,30 +69,29 @@ def link(
     left: Sequence[Person],
     right: Sequence[Person],
     schemes: Schemes = UK_SCHEMES,
-    *,
-    right_unique: bool = False,
 ) -> Linkage:
-    """Every link and review decision for the right-hand records, as the hub makes them.
-
-    ``right_unique`` adds what the hub does not do yet: a token that another right-hand record
-    of a different identity also holds is not unique (``index.crowded_digests``). Off by
-    default, so that the result is the hub's; on the benchmark it changes nothing.
-    """
+    """Every link and review decision for the right-hand records, as the hub makes them: the
+    hub's re-keying, its candidate search (in memory) and its decision rule."""
     deriver = SharedKeyring.generate().deriver()
     hub_key = HubKey.generate()
     started = time.perf_counter()
-    index = ChildIndex()
-    for child in tokens(left, deriver, schemes):
-        index.add(rekey(hub_key, deriver.epoch, child))
+    index = MemoryCandidateIndex()
+    for child_id, child in enumerate(tokens(left, deriver, schemes)):
+        index.add(child_id, LEFT, rekey(hub_key, deriver.epoch, child))
     queries = [rekey(hub_key, deriver.epoch, q) for q in tokens(right, deriver, schemes)]
-    crowds = crowded_digests(queries) if right_unique else [frozenset()] * len(queries)
     decisions: list[LinkDecision] = []
-    for person, query, crowd in zip(right, queries, crowds, strict=True):
-        decision = decide(*index.candidates(query, crowd))
-        if decision.outcome == "link" and decision.child_id is not None:
+    for person, query in zip(right, queries, strict=True):
+        found = index.candidates(query, exclude_authority=RIGHT)
+        decision = decide(found, frozenset(t for t, _ in query))
+        if decision.outcome is Identification.LINKED and decision.child_id is not None:
             decisions.append(LinkDecision(left[decision.child_id].id, person.id, "link"))
         decisions.extend(LinkDecision(left[c].id, person.id, "review") for c in decision.review)
     return Linkage(decisions, time.perf_counter() - started, len(left) + len(right))
+
+
+def rekey(hub_key: HubKey, epoch: int, tokens: Iterable[tuple[str, str]]) -> Digests:
+    """What the hub's ingest stores for a record's match keys (duplicates dropped)."""
+    return sorted({(t, hub_key.rekey(Token(t, epoch, v))) for t, v in tokens})
 
 
 def id_pairs(

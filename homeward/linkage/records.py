@@ -14,7 +14,7 @@ from pathlib import Path
 
 from connectors import normalise
 from connectors.matchkeys import NHS, UPN, Identity, Tokeniser, normalise_identity
-from hub.matching import OPAQUE_ID
+from hub.linking.decide import OPAQUE_ID
 from keys import MatchKeyDeriver
 
 PEOPLE_COLUMNS = ("id", "forename", "surname", "dob", "sex", "postcode", "nhs_number", "upn")

@@ -3,6 +3,7 @@ PostgreSQL when HOMEWARD_TEST_POSTGRES_URL is set. With HOMEWARD_REQUIRE_POSTGRE
 unreachable PostgreSQL fails the run instead of skipping."""
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -14,8 +15,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from hub import admin
+from hub import operator
 from hub.app import create_app
+from hub.db.migrate import upgrade_database
 from hub.settings import HubSettings
 from keys import new_secret, write_hub_key
 
@@ -56,23 +58,33 @@ def postgres_server_url() -> Iterator[str]:
     admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One empty SQLite hub database at the newest schema, copied for each test."""
+    template = tmp_path_factory.mktemp("template") / "hub.db"
+    upgrade_database(f"sqlite:///{template}")
+    return template
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'hub.db'}"
+        database = tmp_path / "hub.db"
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite_template"), database)
+        return f"sqlite:///{database}"
     url: str = request.getfixturevalue("postgres_server_url")
-    from sqlmodel import SQLModel
-
-    import hub.store  # noqa: F401  (registers the tables)
-
     engine = create_engine(url)
-    SQLModel.metadata.drop_all(engine)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
     return url
 
 
 @pytest.fixture
 def hub_settings(tmp_path: Path, database_url: str) -> HubSettings:
+    if not database_url.startswith("sqlite"):
+        upgrade_database(database_url)
     key_file = tmp_path / "hub.key"
     write_hub_key(key_file, new_secret())
     # No response floor: the floor only pads answers, and tests/functional/test_matching_flow.py
@@ -101,7 +113,7 @@ def client(hub_app: FastAPI) -> Iterator[TestClient]:
 def register_authority(
     app: FastAPI, code: str, name: str | None = None, role: str = "council"
 ) -> str:
-    return admin.register_authority(
+    return operator.register_authority(
         app.state.hub,
         code=code,
         name=name or f"Council {code}",

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from homeward.cli import main
 from hub import audit
+from hub.delivery.models import Notification
 from keys import SharedKeyring
 from tests.factories import CouncilSide, batch, person
 from tests.functional.conftest import bearer, register_authority
@@ -137,19 +138,21 @@ def test_notifications_past_their_retention_are_purged_and_the_purge_audited(
 
     from sqlmodel import select
 
-    from hub import retention, store
+    from hub.delivery.retention import purge_expired
 
     context = busy_hub.state.hub
     with context.transaction() as session:
-        notes = list(session.exec(select(store.Notification)))
+        notes = list(session.exec(select(Notification)))
         assert notes
         keep_until = max(n.retain_until for n in notes)
-        assert retention.purge_expired(session, keep_until, context.clock()) == 0
+        assert purge_expired(session, context.services.audit, keep_until, context.clock()) == 0
     with context.transaction() as session:
-        purged = retention.purge_expired(session, keep_until + timedelta(days=1), context.clock())
+        purged = purge_expired(
+            session, context.services.audit, keep_until + timedelta(days=1), context.clock()
+        )
     assert purged == len(notes)
     with Session(context.engine) as session:
-        assert list(session.exec(select(store.Notification))) == []
+        assert list(session.exec(select(Notification))) == []
         last = audit.entries(session, after=0, limit=10_000)[-1]
     assert last.action == "retention.purge"
     assert sorted(n.id for n in notes) == json.loads(last.detail)["notifications"]

@@ -155,10 +155,10 @@ def test_a_retried_batch_is_applied_once(
     assert summary(client, home_config)["children"] == 10
     from sqlmodel import Session, select
 
-    from hub import store
+    from hub.audit.models import AuditRecord
 
     with Session(hub_app.state.hub.engine) as session:
-        actions = [r.action for r in session.exec(select(store.AuditRecord))]
+        actions = [r.action for r in session.exec(select(AuditRecord))]
     assert actions.count("records.replay") == 1
 
 

@@ -106,10 +106,10 @@ def test_a_council_cannot_remove_another_councils_records(
 ) -> None:
     from sqlmodel import Session, select
 
-    from hub import store
+    from hub.records.models import Child
 
     with Session(hub_app.state.hub.engine) as session:
-        refs = [c.ref for c in session.exec(select(store.Child))]
+        refs = [c.ref for c in session.exec(select(Child))]
     client.post(
         "/v1/records",
         json=batch(removed_children=refs),

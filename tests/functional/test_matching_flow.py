@@ -182,11 +182,11 @@ def test_found_report_sends_a_second_notification(
 def test_no_policy_means_no_notification(
     hub_settings: object, councils: dict[str, tuple[CouncilSide, str]], hub_app: FastAPI
 ) -> None:
+    from dataclasses import replace
+
     from policies import PolicySet
 
-    hub_app.state.hub.services = type(hub_app.state.hub.services)(
-        PolicySet([]), hub_app.state.hub.services.hub_key
-    )
+    hub_app.state.hub.services = replace(hub_app.state.hub.services, policies=PolicySet([]))
     with TestClient(hub_app) as client:
         home, home_cred = councils[HOME]
         reporter, reporter_cred = councils[REPORTER]
@@ -202,10 +202,10 @@ def test_no_policy_means_no_notification(
 def _actions(app: FastAPI) -> list[str]:
     from sqlmodel import Session, select
 
-    from hub import store
+    from hub.audit.models import AuditRecord
 
     with Session(app.state.hub.engine) as session:
-        return [r.action for r in session.exec(select(store.AuditRecord))]
+        return [r.action for r in session.exec(select(AuditRecord))]
 
 
 def test_the_reporter_cannot_tell_from_the_response_whether_a_child_is_known(

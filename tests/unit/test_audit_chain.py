@@ -6,10 +6,11 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hub import audit, store
+from hub import audit
+from hub.audit.models import AuditHead, AuditRecord
 
 
-def chain(n: int) -> tuple[list[store.AuditRecord], store.AuditHead]:
+def chain(n: int) -> tuple[list[AuditRecord], AuditHead]:
     records, prev = [], audit.GENESIS_HASH
     start = datetime(2026, 11, 25, tzinfo=UTC)
     for seq in range(1, n + 1):
@@ -25,7 +26,7 @@ def chain(n: int) -> tuple[list[store.AuditRecord], store.AuditHead]:
             prev_hash=prev,
         )
         records.append(
-            store.AuditRecord(
+            AuditRecord(
                 seq=seq,
                 at=at,
                 actor="hub",
@@ -37,7 +38,7 @@ def chain(n: int) -> tuple[list[store.AuditRecord], store.AuditHead]:
             )
         )
         prev = h
-    return records, store.AuditHead(id=1, seq=n, hash=prev)
+    return records, AuditHead(id=1, seq=n, hash=prev)
 
 
 def test_an_untouched_chain_verifies() -> None:

@@ -172,18 +172,3 @@ def test_generated_benchmark_scored_independently(
     assert report["precision"] == 1.0
     assert report["recall_id_pairs"] >= 0.95
     assert report["recall_with_review"] >= 0.9
-
-
-def test_uniqueness_on_the_querying_side_is_available_but_off_like_the_hub() -> None:
-    from homeward.linkage.evaluate import link
-    from homeward.linkage.records import Person
-
-    def person(pid: str, nhs: str = "") -> Person:
-        return Person(pid, "Tyler", "Hughes", "2011-03-07", "M", "CF10 1EP", nhs, "")
-
-    left = [person("L1")]
-    right = [person("R1"), person("R2", nhs="9000000025")]  # a namesake of another identity
-    hub_like = {(d.right_id, d.decision) for d in link(left, right).decisions}
-    assert hub_like == {("R1", "link"), ("R2", "link")}
-    strict = {(d.right_id, d.decision) for d in link(left, right, right_unique=True).decisions}
-    assert strict == {("R1", "review"), ("R2", "review")}

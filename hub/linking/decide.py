@@ -4,8 +4,7 @@ For one episode (the query) the hub sees the children of other authorities that 
 one match-key token with it, which key types agree, and which key types each side holds. From
 that alone it decides (match-key specification v1, docs/matchkeys.md, "Decision rule").
 
-A key type is *unique* for a candidate when no other candidate agrees on it and no other query
-of a different identity holds the same token (``Candidate.crowded``). A *rival* is another
+A key type is *unique* for a candidate when no other candidate agrees on it. A *rival* is another
 candidate that also looks like the query on given name and date of birth (it agrees on a
 ``name_dob`` type or ``fore_dob_district``, or on two key types other than the review-only
 ones) and that no identifier rules out. A candidate is *contradicted* when both sides hold an
@@ -42,7 +41,8 @@ names, namesakes, children who moved, identifiers that disagree).
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+
+from policies import Identification
 
 CHECKED_ID_KEYS = frozenset({"nhs", "upn"})  # a check digit: a differing value is a contradiction
 OPAQUE_ID = "opaque_id"  # homeward linkage evaluate --opaque-ids only; never sent by connectors
@@ -54,7 +54,7 @@ EXACT_DOB_KEYS = NAME_DOB_KEYS | {"fore_dob_district"}
 WEAK_KEYS = frozenset({"surname_dob_sex", "name_partial_dob"})  # review only, never link
 REVIEW_KEYS = ID_KEYS | EXACT_DOB_KEYS | {"phon_dob_sex"} | LOCATION_KEYS | WEAK_KEYS
 
-Outcome = Literal["link", "review", "none"]
+LINK, REVIEW = Identification.LINKED, Identification.POSSIBLE
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,32 +64,31 @@ class Candidate:
     child_id: int
     agreeing: frozenset[str]  # key types with a shared token
     held: frozenset[str]  # key types the child has any token for
-    crowded: frozenset[str] = frozenset()  # agreeing types whose token other queries also hold
 
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    outcome: Outcome
+    """``outcome`` None: no candidate worth anyone's time."""
+
+    outcome: Identification | None
     child_id: int | None = None
     review: tuple[int, ...] = ()
 
 
 def decide(candidates: Sequence[Candidate], episode_types: frozenset[str]) -> Decision:
-    """Link, review or none for one episode (rule in the module docstring).
+    """Link (``LINKED``), review (``POSSIBLE``) or none for one episode (rule in the module
+    docstring).
 
-    ``review`` means "possible match: needs review": each child in ``Decision.review`` may be the
+    ``POSSIBLE`` means "possible match: needs review": each child in ``Decision.review`` may be the
     episode's child, but the evidence does not single one out. The hub must not notify anyone of
     a match automatically; it may tell each listed child's responsible authority that a possible
     match needs review by a person there, without any detail of the other candidates or their
     authorities, and nothing is shared until someone confirms.
     """
     if not candidates:
-        return Decision("none")
+        return Decision(None)
     counts = Counter(t for c in candidates for t in c.agreeing)
-    unique = {
-        c.child_id: frozenset(t for t in c.agreeing if counts[t] == 1) - c.crowded
-        for c in candidates
-    }
+    unique = {c.child_id: frozenset(t for t in c.agreeing if counts[t] == 1) for c in candidates}
     by_id = [c for c in candidates if c.agreeing & ID_KEYS]
     if by_id:
         if (
@@ -97,11 +96,11 @@ def decide(candidates: Sequence[Candidate], episode_types: frozenset[str]) -> De
             and unique[by_id[0].child_id] & ID_KEYS
             and _clear(by_id[0], candidates, episode_types)
         ):
-            return Decision("link", by_id[0].child_id)
+            return Decision(LINK, by_id[0].child_id)
         return _review([*by_id, *candidates])
     strong = [c for c in candidates if _strong(unique[c.child_id])]
     if len(strong) == 1 and _clear(strong[0], candidates, episode_types):
-        return Decision("link", strong[0].child_id)
+        return Decision(LINK, strong[0].child_id)
     return _review(candidates)
 
 
@@ -140,4 +139,4 @@ def _review(candidates: Sequence[Candidate]) -> Decision:
     worth = sorted(
         {c.child_id for c in candidates if c.agreeing & REVIEW_KEYS or len(c.agreeing) >= 2}
     )
-    return Decision("review", review=tuple(worth)) if worth else Decision("none")
+    return Decision(REVIEW, review=tuple(worth)) if worth else Decision(None)

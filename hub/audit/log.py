@@ -8,13 +8,14 @@ authority codes, opaque references and counts.
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from sqlmodel import Session, col, select
 
-from hub import store, wire
+from hub import wire
+from hub.audit.actions import AuditAction
+from hub.audit.models import AuditHead, AuditRecord
 
 GENESIS_HASH = "0" * 64
 DOMAIN = b"homeward-audit-v1\n"
@@ -47,14 +48,14 @@ def entry_hash(
     return hashlib.sha256(DOMAIN + body.encode("ascii")).hexdigest()
 
 
-def _locked_head(session: Session) -> store.AuditHead:
+def _locked_head(session: Session) -> AuditHead:
     """The chain head, read and locked once per transaction (the lock lasts until commit)."""
     transaction = session.get_transaction()
     cached = session.info.get("audit_head")
     if cached is not None and cached[0] is transaction:
-        head: store.AuditHead = cached[1]
+        head: AuditHead = cached[1]
         return head
-    head = session.exec(select(store.AuditHead).with_for_update()).one()
+    head = session.exec(select(AuditHead).with_for_update()).one()
     session.info["audit_head"] = (transaction, head)
     return head
 
@@ -64,19 +65,19 @@ def append_at(
     at: datetime,
     *,
     actor: str,
-    action: str,
+    action: AuditAction,
     subject: str = "",
     detail: Mapping[str, object] | None = None,
-) -> store.AuditRecord:
+) -> AuditRecord:
     """Append one entry at time ``at``. Locks the chain head until commit."""
     head = _locked_head(session)
     encoded = canonical(dict(detail or {}))
     seq = head.seq + 1
-    record = store.AuditRecord(
+    record = AuditRecord(
         seq=seq,
         at=at,
         actor=actor,
-        action=action,
+        action=str(action),
         subject=subject,
         detail=encoded,
         prev_hash=head.hash,
@@ -84,7 +85,7 @@ def append_at(
             seq=seq,
             at=at,
             actor=actor,
-            action=action,
+            action=str(action),
             subject=subject,
             detail=encoded,
             prev_hash=head.hash,
@@ -96,7 +97,7 @@ def append_at(
     return record
 
 
-def public(record: store.AuditRecord) -> wire.AuditEntry:
+def public(record: AuditRecord) -> wire.AuditEntry:
     return wire.AuditEntry(
         seq=record.seq,
         at=record.at,
@@ -109,9 +110,9 @@ def public(record: store.AuditRecord) -> wire.AuditEntry:
     )
 
 
-def from_public(entry: wire.AuditEntry) -> store.AuditRecord:
+def from_public(entry: wire.AuditEntry) -> AuditRecord:
     """The stored form of a served entry, so a third party can recompute its hash."""
-    return store.AuditRecord(
+    return AuditRecord(
         seq=entry.seq,
         at=entry.at,
         actor=entry.actor,
@@ -123,54 +124,6 @@ def from_public(entry: wire.AuditEntry) -> store.AuditRecord:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Verification:
-    ok: bool
-    entries: int
-    head_hash: str
-    problem: str | None = None
-    at_seq: int | None = None
-
-
-def verify_chain(records: Iterable[store.AuditRecord], head: store.AuditHead) -> Verification:
-    """Recompute the chain from genesis; report the first entry that does not fit."""
-    prev_hash, expected_seq, count = GENESIS_HASH, 1, 0
-    for r in records:
-        if r.seq != expected_seq:
-            return Verification(False, count, prev_hash, f"entry {expected_seq} is missing", r.seq)
-        if r.prev_hash != prev_hash:
-            return Verification(
-                False, count, prev_hash, "entry does not follow its predecessor", r.seq
-            )
-        recomputed = entry_hash(
-            seq=r.seq,
-            at=r.at,
-            actor=r.actor,
-            action=r.action,
-            subject=r.subject,
-            detail=r.detail,
-            prev_hash=r.prev_hash,
-        )
-        if recomputed != r.hash:
-            return Verification(False, count, prev_hash, "entry content was altered", r.seq)
-        prev_hash, expected_seq, count = r.hash, expected_seq + 1, count + 1
-    if head.seq != count or head.hash != prev_hash:
-        return Verification(
-            False,
-            count,
-            prev_hash,
-            f"chain ends at entry {count} but the head records {head.seq}",
-            count,
-        )
-    return Verification(True, count, prev_hash)
-
-
-def verify(session: Session) -> Verification:
-    head = session.exec(select(store.AuditHead)).one()
-    records = session.exec(select(store.AuditRecord).order_by(col(store.AuditRecord.seq)))
-    return verify_chain(records, head)
-
-
 def entries(
     session: Session,
     *,
@@ -178,10 +131,26 @@ def entries(
     limit: int = 100,
     actor: str | None = None,
     subject: str | None = None,
-) -> list[store.AuditRecord]:
-    query = select(store.AuditRecord).where(col(store.AuditRecord.seq) > after)
+) -> list[AuditRecord]:
+    query = select(AuditRecord).where(col(AuditRecord.seq) > after)
     if actor is not None:
-        query = query.where(store.AuditRecord.actor == actor)
+        query = query.where(AuditRecord.actor == actor)
     if subject is not None:
-        query = query.where(store.AuditRecord.subject == subject)
-    return list(session.exec(query.order_by(col(store.AuditRecord.seq)).limit(limit)))
+        query = query.where(AuditRecord.subject == subject)
+    return list(session.exec(query.order_by(col(AuditRecord.seq)).limit(limit)))
+
+
+class HashChainLog:
+    """The ``AuditLog`` of today: a SHA-256 hash chain with a locked head row."""
+
+    def append(
+        self,
+        session: Session,
+        at: datetime,
+        *,
+        actor: str,
+        action: AuditAction,
+        subject: str = "",
+        detail: Mapping[str, object] | None = None,
+    ) -> None:
+        append_at(session, at, actor=actor, action=action, subject=subject, detail=detail)

@@ -1,14 +1,15 @@
-"""Database engine and schema. SQLite file by default, PostgreSQL by URL."""
+"""Database engine. SQLite file by default, PostgreSQL by URL; the schema comes from
+migrations (hub/db/migrate.py)."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, create_engine, select
+from sqlmodel import Session, create_engine
 
-from hub import store
-from hub.audit import GENESIS_HASH
 from hub.errors import ConfigurationError
 
 
@@ -44,9 +45,8 @@ def require_existing(url: str) -> None:
         )
 
 
-def create_schema(engine: Engine) -> None:
-    SQLModel.metadata.create_all(engine)
-    with Session(engine) as session:
-        if session.exec(select(store.AuditHead)).first() is None:
-            session.add(store.AuditHead(id=1, seq=0, hash=GENESIS_HASH))
-            session.commit()
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Session]:
+    """One unit of work: commits when the block ends, rolls back if it raises."""
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        yield session

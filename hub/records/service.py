@@ -1,46 +1,51 @@
-"""Ingest: upsert and remove one authority's records, re-keying every token with the hub key."""
+"""Ingest: upsert and remove one authority's records, re-keying every token with the hub key.
+
+Every stored token records the shared-key epoch it came under and the hub-key version that
+re-keyed it.
+"""
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import NamedTuple
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, func, insert, update
 from sqlmodel import Session, SQLModel, col, select
 
-from hub import store, wire
-from keys import HubKey, Token
+from hub import wire
+from hub.records.models import Child, Episode, MatchToken
+from hub.records.values import StoredChild
+from keys import HubKeyring, Token
 
 CHILD, EPISODE = "C", "E"
 
 
-class StoredChild(NamedTuple):
-    id: int
-    authority: str
-    ref: str
-
-
 def _token_rows(
-    hub_key: HubKey, owner_kind: str, owner_id: int, authority: str, keys: Sequence[wire.MatchKey]
+    hub_keys: HubKeyring,
+    owner_kind: str,
+    owner_id: int,
+    authority: str,
+    keys: Sequence[wire.MatchKey],
 ) -> list[dict[str, object]]:
-    unique = {(k.type, hub_key.rekey(Token(k.type, k.epoch, k.token))) for k in keys}
+    unique = {(k.type, k.epoch, hub_keys.rekey(Token(k.type, k.epoch, k.token))) for k in keys}
     return [
         {
             "digest": digest,
             "key_type": key_type,
+            "epoch": epoch,
+            "hub_key_version": hub_keys.version,
             "owner_kind": owner_kind,
             "owner_id": owner_id,
             "authority": authority,
         }
-        for key_type, digest in sorted(unique)
+        for key_type, epoch, digest in sorted(unique)
     ]
 
 
 def _replace_tokens(session: Session, owner_kind: str, owner_ids: list[int]) -> None:
     if owner_ids:
         session.execute(
-            delete(store.MatchToken).where(
-                col(store.MatchToken.owner_kind) == owner_kind,
-                col(store.MatchToken.owner_id).in_(owner_ids),
+            delete(MatchToken).where(
+                col(MatchToken.owner_kind) == owner_kind,
+                col(MatchToken.owner_id).in_(owner_ids),
             )
         )
 
@@ -71,14 +76,14 @@ def upsert_children(
     session: Session,
     authority: str,
     records: Sequence[wire.ChildRecord],
-    hub_key: HubKey,
+    hub_keys: HubKeyring,
     now: datetime,
 ) -> list[StoredChild]:
     """Bulk upsert (a nightly sync sends thousands at once); tokens are replaced wholesale."""
     latest = {r.ref: r for r in records}  # a ref sent twice in one batch: the last one wins
     rows = session.execute(
-        select(store.Child.ref, store.Child.id).where(
-            store.Child.authority == authority, col(store.Child.ref).in_(list(latest))
+        select(Child.ref, Child.id).where(
+            Child.authority == authority, col(Child.ref).in_(list(latest))
         )
     )
     existing: dict[str, int] = {ref: child_id for ref, child_id in rows}
@@ -89,13 +94,11 @@ def upsert_children(
     ]
     fresh = [_child_values(authority, r, now) for ref, r in latest.items() if ref not in existing]
     if changed:
-        session.execute(update(store.Child), changed)
+        session.execute(update(Child), changed)
         _replace_tokens(session, CHILD, [existing[ref] for ref in latest if ref in existing])
     if fresh:
         inserted = session.execute(
-            insert(store.Child).returning(
-                col(store.Child.ref), col(store.Child.id), sort_by_parameter_order=True
-            ),
+            insert(Child).returning(col(Child.ref), col(Child.id), sort_by_parameter_order=True),
             fresh,
         )
         existing.update((ref, child_id) for ref, child_id in inserted)
@@ -104,7 +107,7 @@ def upsert_children(
         [
             t
             for ref, r in latest.items()
-            for t in _token_rows(hub_key, CHILD, existing[ref], authority, r.match_keys)
+            for t in _token_rows(hub_keys, CHILD, existing[ref], authority, r.match_keys)
         ],
     )
     return [StoredChild(existing[ref], authority, ref) for ref in latest]
@@ -114,25 +117,25 @@ def upsert_episodes(
     session: Session,
     authority: str,
     records: Sequence[wire.EpisodeRecord],
-    hub_key: HubKey,
+    hub_keys: HubKeyring,
     now: datetime,
-) -> list[store.Episode]:
+) -> list[Episode]:
     """Returns the episodes that are new or whose status changed (the ones to match again)."""
     existing = {
         e.ref: e
         for e in session.exec(
-            select(store.Episode).where(
-                store.Episode.authority == authority,
-                col(store.Episode.ref).in_([r.ref for r in records]),
+            select(Episode).where(
+                Episode.authority == authority,
+                col(Episode.ref).in_([r.ref for r in records]),
             )
         )
     }
-    changed: list[tuple[store.Episode, wire.EpisodeRecord]] = []
+    changed: list[tuple[Episode, wire.EpisodeRecord]] = []
     for record in records:
         row = existing.get(record.ref)
         if row is not None and _same_episode(row, record):
             continue
-        row = row or store.Episode(
+        row = row or Episode(
             authority=authority,
             ref=record.ref,
             kind=record.kind,
@@ -151,13 +154,13 @@ def upsert_episodes(
         [
             t
             for row, record in changed
-            for t in _token_rows(hub_key, EPISODE, row_id(row), authority, record.match_keys)
+            for t in _token_rows(hub_keys, EPISODE, row_id(row), authority, record.match_keys)
         ],
     )
     return [row for row, _ in changed]
 
 
-def _same_episode(row: store.Episode, record: wire.EpisodeRecord) -> bool:
+def _same_episode(row: Episode, record: wire.EpisodeRecord) -> bool:
     return (row.kind, row.start, row.end, row.child_ref, row.started_at, row.ended_at) == (
         record.kind,
         record.start,
@@ -172,14 +175,10 @@ def remove_children(session: Session, authority: str, refs: Sequence[str]) -> in
     if not refs:
         return 0
     ids = list(
-        session.exec(
-            select(store.Child.id).where(
-                store.Child.authority == authority, col(store.Child.ref).in_(refs)
-            )
-        )
+        session.exec(select(Child.id).where(Child.authority == authority, col(Child.ref).in_(refs)))
     )
     _replace_tokens(session, CHILD, [i for i in ids if i is not None])
-    session.execute(delete(store.Child).where(col(store.Child.id).in_(ids)))
+    session.execute(delete(Child).where(col(Child.id).in_(ids)))
     return len(ids)
 
 
@@ -188,16 +187,25 @@ def remove_episodes(session: Session, authority: str, refs: Sequence[str]) -> in
         return 0
     ids = list(
         session.exec(
-            select(store.Episode.id).where(
-                store.Episode.authority == authority, col(store.Episode.ref).in_(refs)
-            )
+            select(Episode.id).where(Episode.authority == authority, col(Episode.ref).in_(refs))
         )
     )
     _replace_tokens(session, EPISODE, [i for i in ids if i is not None])
-    session.execute(delete(store.Episode).where(col(store.Episode.id).in_(ids)))
+    session.execute(delete(Episode).where(col(Episode.id).in_(ids)))
     return len(ids)
 
 
-def row_id(row: store.Child | store.Episode) -> int:
+def row_id(row: Child | Episode) -> int:
     assert row.id is not None, "flushed rows have ids"
     return row.id
+
+
+def count_records(session: Session, authority: str) -> tuple[int, int]:
+    """How many children and episodes the hub holds for this authority."""
+    children = session.exec(
+        select(func.count()).select_from(Child).where(Child.authority == authority)
+    ).one()
+    episodes = session.exec(
+        select(func.count()).select_from(Episode).where(Episode.authority == authority)
+    ).one()
+    return children, episodes

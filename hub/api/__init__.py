@@ -1,0 +1,10 @@
+"""HTTP routes: parse, call one service, return a wire model. The session and the caller come
+from ``deps``; services never commit, the edge does."""
+
+from fastapi import APIRouter
+
+from hub.api.routes import audit, events, health, notifications, records
+
+router = APIRouter()
+for routes in (health, records, events, notifications, audit):
+    router.include_router(routes.router)

@@ -1,0 +1,39 @@
+"""A recipient's inbox: read with a cursor, acknowledge explicitly."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from hub import wire
+from hub.api.deps import HubDep, InboxReader, NowDep, SessionDep
+from hub.delivery import inbox
+
+router = APIRouter()
+
+
+@router.get(f"{wire.API_PREFIX}/notifications")
+def list_notifications(
+    hub: HubDep,
+    db: SessionDep,
+    now: NowDep,
+    caller: InboxReader,
+    cursor: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    include_acknowledged: bool = False,
+) -> wire.NotificationPage:
+    return inbox.read_inbox(
+        db,
+        hub.services.audit,
+        caller.code,
+        now,
+        cursor=cursor,
+        limit=limit,
+        include_acknowledged=include_acknowledged,
+    )
+
+
+@router.post(f"{wire.API_PREFIX}/notifications/ack")
+def acknowledge(
+    hub: HubDep, db: SessionDep, now: NowDep, caller: InboxReader, body: wire.Acknowledgement
+) -> wire.AcknowledgementReceipt:
+    return inbox.acknowledge(db, hub.services.audit, caller.code, body.ids, now)

@@ -1,0 +1,38 @@
+"""A connector's nightly batches and the summary of what the hub holds for it."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header
+
+from hub import pipeline, wire
+from hub.api.deps import HubDep, NowDep, RecordsWriter, SessionDep
+from hub.audit import AuditAction
+from hub.errors import InvalidRequest
+from hub.records.service import count_records
+
+router = APIRouter()
+
+
+@router.post(f"{wire.API_PREFIX}/records")
+def post_records(
+    hub: HubDep,
+    db: SessionDep,
+    now: NowDep,
+    caller: RecordsWriter,
+    batch: wire.RecordBatch,
+    idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
+) -> wire.BatchReceipt:
+    if not idempotency_key:
+        raise InvalidRequest("an Idempotency-Key header is required")
+    if batch.size() > hub.settings.max_batch_records:
+        raise InvalidRequest(f"at most {hub.settings.max_batch_records} records per batch")
+    return pipeline.receive_batch(db, hub.services, caller.code, batch, idempotency_key, now)
+
+
+@router.get(f"{wire.API_PREFIX}/records/summary")
+def records_summary(
+    hub: HubDep, db: SessionDep, now: NowDep, caller: RecordsWriter
+) -> wire.RecordSummary:
+    children, episodes = count_records(db, caller.code)
+    hub.services.audit.append(db, now, actor=caller.code, action=AuditAction.RECORDS_SUMMARY)
+    return wire.RecordSummary(authority=caller.code, children=children, episodes=episodes)

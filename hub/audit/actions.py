@@ -1,0 +1,31 @@
+"""Every action the audit log records, in one place. The strings are part of the log's content
+(and so of its hashes): never rename one, add a new one."""
+
+from enum import StrEnum
+
+
+class AuditAction(StrEnum):
+    AUTHORITY_REGISTER = "authority.register"
+    RECORDS_INGEST = "records.ingest"
+    RECORDS_REPLAY = "records.replay"
+    RECORDS_SUMMARY = "records.summary"
+    MATCH_LINK = "match.link"
+    MATCH_REVIEW = "match.review"
+    POLICY_DENY = "policy.deny"
+    NOTIFICATION_CREATE = "notification.create"
+    NOTIFICATIONS_READ = "notifications.read"
+    NOTIFICATIONS_ACK = "notifications.ack"
+    AUDIT_READ = "audit.read"
+    AUDIT_VERIFY = "audit.verify"
+    RETENTION_PURGE = "retention.purge"
+    REFUSED_NOT_AUTHENTICATED = "refused.not_authenticated"
+    REFUSED_FORBIDDEN = "refused.forbidden"
+    REFUSED_NOT_FOUND = "refused.not_found"
+    REFUSED_IDEMPOTENCY_CONFLICT = "refused.idempotency_conflict"
+    REFUSED_QUOTA_EXCEEDED = "refused.quota_exceeded"
+    REFUSED_INVALID_REQUEST = "refused.invalid_request"
+
+    @classmethod
+    def refused(cls, problem_code: str) -> "AuditAction":
+        """The refusal of a request answered with this problem code."""
+        return cls(f"refused.{problem_code}")

@@ -1,0 +1,57 @@
+"""What every request and command needs: settings, database, services, clock."""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from hub.db import engine as db
+from hub.db.migrate import require_current
+from hub.errors import ConfigurationError
+from hub.services import HubServices, build_services
+from hub.settings import HubSettings
+from keys import KeyFileError, read_hub_key
+from policies import PolicySet, load_policies
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class HubContext:
+    """What every request needs: settings, database, services, clock."""
+
+    def __init__(
+        self, settings: HubSettings, engine: Engine, services: HubServices, clock: Clock
+    ) -> None:
+        self.settings, self.engine, self.services, self.clock = settings, engine, services, clock
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with db.transaction(self.engine) as session:
+            yield session
+
+
+def build_context(
+    settings: HubSettings, *, clock: Clock = utc_now, policies: PolicySet | None = None
+) -> HubContext:
+    """Keys, policies and a database whose schema is current; else a clear remedy."""
+    try:
+        hub_keys = read_hub_key(settings.key_file)
+    except KeyFileError as exc:
+        raise ConfigurationError(f"{exc}; run `homeward hub init` first") from exc
+    engine = db.make_engine(settings.database_url)
+    try:
+        require_current(engine)
+    except ConfigurationError:
+        engine.dispose()
+        raise
+    chosen = policies if policies is not None else load_policies(settings.policies_dir)
+    services = build_services(
+        chosen, hub_keys, max_keyed_reports_per_day=settings.max_keyed_reports_per_day
+    )
+    return HubContext(settings, engine, services, clock)

@@ -1,0 +1,2 @@
+"""Linking: candidates through shared tokens (``candidates``), the pure rule (``decide``), and
+the recorded match (``service``)."""

@@ -1,0 +1,91 @@
+"""The candidate search: which children of other authorities share a token with an episode.
+
+``CandidateIndex`` is the seam. ``SqlCandidateIndex`` reads the hub's ``MatchToken`` rows;
+``MemoryCandidateIndex`` holds the same thing in a dict, for ``homeward linkage evaluate`` and
+tests. One contract test runs the same cases through both (tests/functional/
+test_candidate_index.py), so accuracy measured in memory is the hub's accuracy.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+from sqlmodel import Session, col, select
+
+from hub.linking.decide import Candidate
+from hub.records.models import MatchToken
+from hub.records.service import CHILD
+
+Digests = Sequence[tuple[str, bytes]]  # (key type, re-keyed digest)
+
+
+class CandidateIndex(Protocol):
+    def candidates(self, digests: Digests, *, exclude_authority: str) -> list[Candidate]:
+        """Children, not of ``exclude_authority``, holding any of ``digests``; sorted by id."""
+        ...
+
+
+def _candidates(
+    hits: Iterable[tuple[int, str]], held: dict[int, set[str]] | dict[int, frozenset[str]]
+) -> list[Candidate]:
+    agreeing: dict[int, set[str]] = defaultdict(set)
+    for child_id, key_type in hits:
+        agreeing[child_id].add(key_type)
+    return [
+        Candidate(child_id, frozenset(types), frozenset(held[child_id]))
+        for child_id, types in sorted(agreeing.items())
+    ]
+
+
+class SqlCandidateIndex:
+    """Candidates from the ``MatchToken`` table, in the caller's session."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def candidates(self, digests: Digests, *, exclude_authority: str) -> list[Candidate]:
+        wanted = sorted({digest for _, digest in digests})
+        if not wanted:
+            return []
+        hits = list(
+            self.session.exec(
+                select(MatchToken.owner_id, MatchToken.key_type).where(
+                    col(MatchToken.digest).in_(wanted),
+                    MatchToken.owner_kind == CHILD,
+                    MatchToken.authority != exclude_authority,
+                )
+            )
+        )
+        held: dict[int, set[str]] = defaultdict(set)
+        for owner_id, key_type in self.session.exec(
+            select(MatchToken.owner_id, MatchToken.key_type).where(
+                MatchToken.owner_kind == CHILD,
+                col(MatchToken.owner_id).in_({owner_id for owner_id, _ in hits}),
+            )
+        ):
+            held[owner_id].add(key_type)
+        return _candidates(hits, held)
+
+
+class MemoryCandidateIndex:
+    """The same look-up over a dict from digest to children."""
+
+    def __init__(self) -> None:
+        self._holders: dict[bytes, list[int]] = defaultdict(list)
+        self._held: dict[int, frozenset[str]] = {}
+        self._authority: dict[int, str] = {}
+
+    def add(self, child_id: int, authority: str, digests: Digests) -> None:
+        self._held[child_id] = frozenset(t for t, _ in digests)
+        self._authority[child_id] = authority
+        for _, digest in set(digests):
+            self._holders[digest].append(child_id)
+
+    def candidates(self, digests: Digests, *, exclude_authority: str) -> list[Candidate]:
+        hits = [
+            (child_id, key_type)
+            for key_type, digest in digests
+            for child_id in self._holders.get(digest, ())
+            if self._authority[child_id] != exclude_authority
+        ]
+        return _candidates(hits, self._held)

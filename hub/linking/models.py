@@ -1,0 +1,15 @@
+"""Matches: an episode joined to a child, with how it was identified."""
+
+from datetime import datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Match(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("episode_id", "child_id"),)
+    id: str = Field(primary_key=True, max_length=32)  # the case reference
+    episode_id: int = Field(index=True)
+    child_id: int = Field(index=True)
+    outcome: str  # policies.Identification
+    created_at: datetime

@@ -1,0 +1,58 @@
+"""Idempotent uploads: a retried batch gets the stored receipt, a reused key for other content
+is refused, and remembered keys are forgotten after a week (a connector retries in minutes)."""
+
+import hashlib
+import json
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from hub import wire
+from hub.errors import IdempotencyConflict
+from hub.records.models import IdempotentRequest
+
+IDEMPOTENCY_WINDOW = timedelta(days=7)
+
+
+def request_digest(batch: wire.RecordBatch) -> str:
+    return hashlib.sha256(batch.model_dump_json().encode()).hexdigest()
+
+
+def replayed_receipt(
+    session: Session, authority: str, key: str, digest: str
+) -> wire.BatchReceipt | None:
+    """The stored receipt for a retried request; a key reused for other content is refused."""
+    seen = session.get(IdempotentRequest, (authority, key))
+    if seen is None:
+        return None
+    if seen.request_digest != digest:
+        raise IdempotencyConflict(f"idempotency key {key!r} was used for a different request")
+    return wire.BatchReceipt.model_validate({**json.loads(seen.response), "replayed": True})
+
+
+def remember_receipt(
+    session: Session,
+    authority: str,
+    key: str,
+    digest: str,
+    receipt: wire.BatchReceipt,
+    now: datetime,
+) -> None:
+    session.add(
+        IdempotentRequest(
+            authority=authority,
+            key=key,
+            request_digest=digest,
+            response=receipt.model_dump_json(),
+            created_at=now,
+        )
+    )
+
+
+def forget_stale(session: Session, now: datetime) -> int:
+    """Forget keys older than the window; returns how many."""
+    stale = col(IdempotentRequest.created_at) < now - IDEMPOTENCY_WINDOW
+    forgotten = len(list(session.exec(select(IdempotentRequest.key).where(stale))))
+    session.execute(delete(IdempotentRequest).where(stale))
+    return forgotten

@@ -1,0 +1,61 @@
+"""Stored records of each authority. Nothing here holds an identifier in clear: tokens are
+re-keyed digests, child ids are sealed by their council, references are opaque."""
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Child(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("authority", "ref"),)
+    id: int | None = Field(default=None, primary_key=True)
+    authority: str = Field(foreign_key="authority.code", max_length=16)
+    ref: str = Field(max_length=64)
+    sealed_id: str
+    legal_status: str | None = None
+    placement_type: str | None = None
+    placement_authority: str | None = None
+    placed_since: date | None = None
+    updated_at: datetime
+
+
+class Episode(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("authority", "ref"),)
+    id: int | None = Field(default=None, primary_key=True)
+    authority: str = Field(foreign_key="authority.code", max_length=16)
+    ref: str = Field(max_length=64)
+    child_ref: str | None = None
+    sealed_id: str | None = None
+    kind: str = Field(max_length=1)
+    start: date
+    end: date | None = None
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    updated_at: datetime
+
+
+class MatchToken(SQLModel, table=True):
+    """A re-keyed match-key digest held by one child (owner_kind 'C') or episode ('E'), with
+    the shared-key epoch it was derived under and the hub-key version that re-keyed it."""
+
+    __table_args__ = (
+        Index("ix_matchtoken_digest", "digest", "owner_kind"),
+        Index("ix_matchtoken_owner", "owner_kind", "owner_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    digest: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    key_type: str = Field(max_length=32)
+    epoch: int
+    hub_key_version: int
+    owner_kind: str = Field(max_length=1)
+    owner_id: int
+    authority: str = Field(max_length=16)
+
+
+class IdempotentRequest(SQLModel, table=True):
+    authority: str = Field(primary_key=True, max_length=16)
+    key: str = Field(primary_key=True, max_length=128)
+    request_digest: str
+    response: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime

@@ -1,0 +1,36 @@
+"""The hub's services and the backends chosen for them: what every request and batch needs."""
+
+from dataclasses import dataclass
+
+from hub.audit import HashChainLog
+from hub.audit.interfaces import AuditLog
+from hub.delivery.inbox import InboxDeliverer
+from hub.delivery.interfaces import Deliverer
+from hub.identity.bearer import BearerAuthenticator
+from hub.identity.interfaces import Authenticator
+from keys import HubKeyring
+from policies import PolicySet
+
+
+@dataclass(frozen=True)
+class HubServices:
+    policies: PolicySet
+    hub_keys: HubKeyring
+    audit: AuditLog
+    authenticator: Authenticator
+    deliverer: Deliverer
+    max_keyed_reports_per_day: int = 2000
+
+
+def build_services(
+    policies: PolicySet, hub_keys: HubKeyring, *, max_keyed_reports_per_day: int = 2000
+) -> HubServices:
+    audit = HashChainLog()
+    return HubServices(
+        policies=policies,
+        hub_keys=hub_keys,
+        audit=audit,
+        authenticator=BearerAuthenticator(hub_keys),
+        deliverer=InboxDeliverer(audit),
+        max_keyed_reports_per_day=max_keyed_reports_per_day,
+    )

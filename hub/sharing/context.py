@@ -1,0 +1,78 @@
+"""The policy engine's view of a link: pure, from plain values.
+
+Which authorities play which role, and every fact a policy may grant, in the words a duty team
+reads (the only place a match outcome becomes prose).
+"""
+
+from collections.abc import Mapping
+from datetime import date, datetime
+
+from hub.identity.service import AuthorityFacts
+from hub.linking.service import Link
+from policies import EventContext, Identification
+from policies.engine import Role
+
+MATCH_STATUS = {
+    Identification.OWN_RECORD: "reported by the responsible authority",
+    Identification.LINKED: "linked automatically",
+    Identification.POSSIBLE: "possible match: needs review",
+}
+
+Authorities = Mapping[str, AuthorityFacts]
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _authority_facts(
+    authorities: Authorities, role: str, code: str | None
+) -> dict[str, str | None]:
+    found = authorities.get(code) if code else None
+    return {
+        f"{role}_authority": code,
+        f"{role}_authority_name": found.name if found else None,
+        f"{role}_authority_contact": found.contact if found else None,
+    }
+
+
+def roles(link: Link, authorities: Authorities) -> dict[Role, str]:
+    """A possible match is for the responsible authority's eyes only; the area authority is
+    told only when it is a registered, active council."""
+    found: dict[Role, str] = {"responsible": link.child.authority}
+    if link.identified_by is Identification.POSSIBLE:
+        return found
+    found["reporting"] = link.episode.authority
+    area = link.child.placement_authority
+    if area and (facts := authorities.get(area)) is not None and facts.active_council:
+        found["area"] = area
+    return found
+
+
+def event_context(link: Link, authorities: Authorities, today: date) -> EventContext:
+    episode, child = link.episode, link.child
+    facts: dict[str, str | None] = {
+        "event": episode.event,
+        "episode_kind": episode.kind,
+        "start": _iso(episode.start),
+        "end": _iso(episode.end),
+        "started_at": _iso(episode.started_at),
+        "ended_at": _iso(episode.ended_at),
+        "case_reference": link.case_reference,
+        "match_status": MATCH_STATUS[link.identified_by],
+        "legal_status": child.legal_status,
+        "placement_type": child.placement_type,
+        "placed_since": _iso(child.placed_since),
+        **_authority_facts(authorities, "responsible", child.authority),
+        **_authority_facts(authorities, "reporting", episode.authority),
+        **_authority_facts(authorities, "area", child.placement_authority),
+    }
+    return EventContext(
+        event=episode.event,
+        identified_by=link.identified_by,
+        event_date=episode.end or episode.start,
+        today=today,
+        roles=roles(link, authorities),
+        facts=facts,
+        own_references={"responsible": child.sealed_id, "reporting": episode.sealed_id},
+    )
