@@ -13,6 +13,7 @@ from keys.keyring import SharedKeyring
 SHARED_KIND = "homeward-shared-keyring"
 COUNCIL_KIND = "homeward-council-key"
 HUB_KIND = "homeward-hub-key"
+KEY_FILE_MODE = 0o600  # owner read/write only
 
 
 class KeyFileError(ValueError):
@@ -21,8 +22,9 @@ class KeyFileError(ValueError):
 
 def _write_private(path: Path, document: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, KEY_FILE_MODE)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        os.fchmod(fd, KEY_FILE_MODE)  # an existing file keeps its mode on open: tighten it first
         json.dump(document, handle, indent=2)
         handle.write("\n")
 
@@ -39,13 +41,14 @@ def _read(path: Path, kind: str) -> dict[str, Any]:
     return document
 
 
-def _secret(text: object, path: Path) -> bytes:
+def _secret(text: object) -> bytes:
+    """The decoded secret; a plain ValueError that each reader prefixes with the file path."""
     if not isinstance(text, str):
-        raise KeyFileError(f"{path}: secret must be a base64url string")
+        raise ValueError("secret must be a base64url string")
     try:
         return _primitives.b64decode(text)
     except ValueError as exc:
-        raise KeyFileError(f"{path}: secret is not base64url") from exc
+        raise ValueError("secret is not base64url") from exc
 
 
 def write_shared_keyring(path: Path, keyring: SharedKeyring) -> None:
@@ -59,7 +62,7 @@ def read_shared_keyring(path: Path) -> SharedKeyring:
     if not isinstance(epochs, dict):
         raise KeyFileError(f"{path}: no epochs")
     try:
-        return SharedKeyring({int(e): _secret(s, path) for e, s in epochs.items()})
+        return SharedKeyring({int(e): _secret(s) for e, s in epochs.items()})
     except ValueError as exc:
         raise KeyFileError(f"{path}: {exc}") from exc
 
@@ -74,7 +77,7 @@ def write_council_key(path: Path, secret: bytes, authority: str) -> None:
 def read_council_key(path: Path) -> CouncilKey:
     document = _read(path, COUNCIL_KIND)
     try:
-        return CouncilKey(_secret(document.get("secret"), path), str(document["authority"]))
+        return CouncilKey(_secret(document.get("secret")), str(document["authority"]))
     except (KeyError, ValueError) as exc:
         raise KeyFileError(f"{path}: {exc}") from exc
 
@@ -99,6 +102,6 @@ def read_hub_key(path: Path) -> HubKeyring:
     if not isinstance(versions, dict):
         raise KeyFileError(f"{path}: no key versions")
     try:
-        return HubKeyring({int(v): _secret(s, path) for v, s in versions.items()})
+        return HubKeyring({int(v): _secret(s) for v, s in versions.items()})
     except ValueError as exc:
         raise KeyFileError(f"{path}: {exc}") from exc
