@@ -25,6 +25,7 @@ from fastapi import FastAPI
 from sqlmodel import Session
 
 from connectors.config import load_config
+from connectors.upload import HubClient
 from homeward import synthetic
 from homeward.commands import audit_cmd, connector_cmd
 from homeward.privacy_scan import Scanner, identifiers_from
@@ -259,7 +260,7 @@ def _story(demo: Demo, children: int, seed: int) -> int:
         connector_cmd.inbox_command(connector_cmd.arguments("inbox", configs[placed_in.code]), http)
 
         _heading(say, f"8. The auditor's view of case {case}")
-        for entry in audit_cmd.fetch_entries(http, auditor, case):
+        for entry in HubClient(http, auditor).audit_entries(case):
             say("  " + audit_cmd.format_entry(entry))
     return _closing_checks(demo, app, extracts, record)
 

@@ -27,7 +27,8 @@ SYNC_EXIT_CODES = """exit codes:
   1  synced, but some input rows were rejected (listed on stderr with file, line and column)
   2  configuration, key file or state file unusable
   3  refused: the sync would remove more than max_removal_share of the records last sent
-  4  the hub refused the upload or could not be reached after retries (safe to re-run)"""
+  4  the hub refused the upload or could not be reached after retries (safe to re-run)
+  5  the hub refused the connector's credential (re-running will not help until it is fixed)"""
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
