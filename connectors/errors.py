@@ -4,7 +4,11 @@
     ConnectorError
     ├── ConfigError            exit 2  config file or key file unusable
     ├── MassRemovalRefused     exit 3  the sync would remove too many records
-    └── HubUnavailable         exit 4  the hub refused or could not be reached after retries
+    ├── RequestRefused         exit 4  the hub answered that the request itself is wrong (4xx)
+    ├── HubUnavailable         exit 4  the hub could not be reached, or kept failing, after retries
+    └── CredentialRefused      exit 5  the hub did not accept the connector's credential (401)
+
+Which one a failed request becomes is decided by ``connectors.retry.failure``.
 """
 
 
@@ -37,9 +41,22 @@ class MassRemovalRefused(ConnectorError):
     )
 
 
+class RequestRefused(ConnectorError):
+    code, exit_code = "request_refused", 4
+    remedy = "the hub's answer says why; the next run resumes safely once that is fixed"
+
+
 class HubUnavailable(ConnectorError):
     code, exit_code = "hub_unavailable", 4
-    remedy = "check hub_url, the credential and network access; the next run resumes safely"
+    remedy = "check hub_url and network access; the next run resumes safely"
+
+
+class CredentialRefused(ConnectorError):
+    code, exit_code = "credential_refused", 5
+    remedy = (
+        "check credential_file (or HOMEWARD_CONNECTOR_CREDENTIAL) holds the credential the hub "
+        "operator issued to this authority; retrying will not help"
+    )
 
 
 EXIT_OK = 0

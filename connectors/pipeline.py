@@ -7,8 +7,9 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 
+from connectors.clock import Clock, utc_now
 from connectors.config import ConnectorConfig
 from connectors.errors import MassRemovalRefused
 from connectors.pseudonymise import Outgoing, Pseudonymiser
@@ -111,6 +112,7 @@ def run_sync(
     state: SyncState,
     config: ConnectorConfig,
     progress: Progress | None = None,
+    clock: Clock = utc_now,
 ) -> int:
     """Upload the plan in batches; the state file is updated after each acknowledged batch, so
     an interrupted run resumes where it stopped. Returns the number of records sent."""
@@ -155,7 +157,7 @@ def run_sync(
         sent += batch.size()
         if progress:
             progress(sent, total)
-    state.last_sync = datetime.now(UTC).isoformat(timespec="seconds")
+    state.last_sync = clock().isoformat(timespec="seconds")
     save_state(config.state_file, state)
     return sent
 

@@ -1,32 +1,25 @@
-"""The connector's one I/O seam: a hub client over an ``httpx.Client``.
+"""The one I/O seam to the hub: a client over an ``httpx.Client``, used by the connector, the
+auditor's commands and the demo alike.
 
 Tests pass FastAPI's TestClient (an httpx client) or a MockTransport; production passes a real
-client. Retry decisions are pure functions below.
+client. Retry decisions are pure functions in retry.py; the sleep and the clock are injected.
 """
 
 import time
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 import httpx2 as httpx
 from pydantic import BaseModel
 
-from connectors.errors import HubUnavailable
+from connectors.clock import Clock, utc_now
+from connectors.retry import backoff_delays, failure, next_delay, retry_after_seconds
 from hub import wire
 
-RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
-
-
-def backoff_delays(retries: int, base: float = 0.5, cap: float = 30.0) -> list[float]:
-    """Exponential backoff schedule: 0.5, 1, 2, 4 ... seconds, capped."""
-    return [min(cap, base * 2**attempt) for attempt in range(retries)]
-
-
-def should_retry(status: int | None) -> bool:
-    """None means the request never got an answer (connection refused, timeout)."""
-    return status is None or status in RETRYABLE_STATUS
+Params = dict[str, str | int | bool]
 
 
 def batches(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
@@ -34,7 +27,27 @@ def batches(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
         yield items[start : start + size]
 
 
+def open_http(hub_url: str) -> httpx.Client:
+    """The production transport: a real HTTP client for the hub at ``hub_url``."""
+    return httpx.Client(base_url=hub_url, timeout=30.0)
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    """One attempt that did not succeed: the status (None: no answer), what the hub said, and
+    how long it asked us to wait."""
+
+    status: int | None
+    problem: str
+    retry_after: float | None = None
+
+
 class HubClient:
+    """Every request a council or an auditor makes to the hub, with retries and backoff.
+
+    Failures end as ``CredentialRefused`` (401), ``RequestRefused`` (any other 4xx, never
+    retried) or ``HubUnavailable`` (no answer, throttled or 5xx after the retries)."""
+
     def __init__(
         self,
         http: httpx.Client,
@@ -42,11 +55,13 @@ class HubClient:
         *,
         retries: int = 5,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Clock = utc_now,
     ) -> None:
         self._http = http
         self._headers = {"Authorization": f"Bearer {credential}"}
         self._delays = backoff_delays(retries)
         self._sleep = sleep
+        self._clock = clock
 
     def _send(
         self,
@@ -54,29 +69,31 @@ class HubClient:
         path: str,
         *,
         json: object = None,
-        params: dict[str, str | int | bool] | None = None,
+        params: Params | None = None,
         headers: dict[str, str] | None = None,
     ) -> httpx.Response:
-        last_error = "no attempt made"
-        for delay in [*self._delays, None]:
-            try:
-                response = self._http.request(
-                    method,
-                    path,
-                    json=json,
-                    params=params,
-                    headers={**self._headers, **(headers or {})},
-                )
-            except httpx.TransportError as exc:
-                status, last_error = None, f"{type(exc).__name__}: {exc}"
-            else:
-                if response.is_success:
-                    return response
-                status, last_error = response.status_code, _problem_text(response)
-            if not should_retry(status) or delay is None:
-                break
+        request = self._http.build_request(
+            method, path, json=json, params=params, headers={**self._headers, **(headers or {})}
+        )
+        schedule = iter(self._delays)
+        while True:
+            outcome = self._attempt(request)
+            if isinstance(outcome, httpx.Response):
+                return outcome
+            delay = next_delay(outcome.status, next(schedule, None), outcome.retry_after)
+            if delay is None:
+                raise failure(outcome.status, f"{method} {path}", outcome.problem)
             self._sleep(delay)
-        raise HubUnavailable(f"{method} {path} failed: {last_error}")
+
+    def _attempt(self, request: httpx.Request) -> httpx.Response | Unanswered:
+        try:
+            response = self._http.send(request)
+        except httpx.TransportError as exc:
+            return Unanswered(None, f"{type(exc).__name__}: {exc}")
+        if response.is_success:
+            return response
+        retry_after = retry_after_seconds(response.headers.get("Retry-After"), self._clock())
+        return Unanswered(response.status_code, _problem_text(response), retry_after)
 
     def _parse(self, model: type[M], response: httpx.Response) -> M:
         return model.model_validate_json(response.content)
@@ -127,6 +144,20 @@ class HubClient:
         return self._parse(
             wire.RecordSummary, self._send("GET", f"{wire.API_PREFIX}/records/summary")
         )
+
+    def audit_entries(self, subject: str | None = None) -> list[wire.AuditEntry]:
+        """Every audit entry the credential may read (an auditor's: all), oldest first."""
+        entries: list[wire.AuditEntry] = []
+        after: str | None = "0"
+        while after is not None:
+            params: Params = {"after": after, "limit": 1000}
+            if subject:
+                params["subject"] = subject
+            response = self._send("GET", f"{wire.API_PREFIX}/audit", params=params)
+            page = self._parse(wire.AuditPage, response)
+            entries.extend(page.entries)
+            after = page.next_cursor
+        return entries
 
 
 def _problem_text(response: httpx.Response) -> str:

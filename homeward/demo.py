@@ -6,7 +6,6 @@ connector, and the story ends with the audit log verified and the hub database s
 every source identifier.
 """
 
-import io
 import random
 import shutil
 import socket
@@ -14,7 +13,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, redirect_stdout
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -24,7 +23,9 @@ import uvicorn
 from fastapi import FastAPI
 from sqlmodel import Session
 
+from connectors.app import Connector, Person
 from connectors.config import load_config
+from connectors.upload import HubClient
 from homeward import synthetic
 from homeward.commands import audit_cmd, connector_cmd
 from homeward.privacy_scan import Scanner, identifiers_from
@@ -126,35 +127,14 @@ def run_demo(
     say: Say = print,
     wire_log: list[bytes] | None = None,
 ) -> int:
-    """Returns 0 when the story completes and every check passes. Output goes to ``say``
-    (the connector commands' own output included)."""
-    with _workspace(workdir) as root, _output_to(say):
+    """Returns 0 when the story completes and every check passes. Output goes to ``say``."""
+    with _workspace(workdir) as root:
         demo = Demo(root, say, wire_log if wire_log is not None else [])
         try:
             return _story(demo, children, seed)
         except DemoFailed as exc:
             say(f"\nDemo FAILED: {exc}")
             return 1
-
-
-class _Lines(io.TextIOBase):
-    def __init__(self, say: Say) -> None:
-        self.say, self.pending = say, ""
-
-    def write(self, text: str) -> int:
-        *complete, self.pending = (self.pending + text).split("\n")
-        for line in complete:
-            self.say(line)
-        return len(text)
-
-
-@contextmanager
-def _output_to(say: Say) -> Iterator[None]:
-    if say is print:
-        yield
-        return
-    with redirect_stdout(_Lines(say)):
-        yield
 
 
 def _story(demo: Demo, children: int, seed: int) -> int:
@@ -197,18 +177,23 @@ def _story(demo: Demo, children: int, seed: int) -> int:
     say(f"  hub database {hub_dir / 'hub.db'}; the shared key went to the councils only")
 
     with serving(app) as hub_url, demo.http(hub_url) as http:
-        configs = {
-            e.council.code: write_connector(
-                demo, e.council, e, keyring, credentials[e.council.code], hub_url
+        connectors = {
+            e.council.code: Connector.from_config(
+                load_config(
+                    write_connector(
+                        demo, e.council, e, keyring, credentials[e.council.code], hub_url
+                    )
+                ),
+                http,
             )
             for e in extracts
         }
         _heading(say, "3. Each council's connector syncs (nothing identifying leaves it)")
-        for config in configs.values():
-            connector_cmd.sync_command(connector_cmd.arguments("sync", config, quiet=True), http)
+        for connector in connectors.values():
+            _sync(demo, connector)
         _heading(say, "   The nightly sync already tells area councils about recent episodes")
-        for code, config in configs.items():
-            _acknowledge_all(demo, config, credentials[code], http)
+        for connector in connectors.values():
+            _acknowledge_all(demo, connector)
 
         rng = random.Random(seed)  # noqa: S311 - a reproducible story, not a secret
         home_extract, child, placed_in = synthetic.pick_runaway(extracts, rng)
@@ -226,24 +211,10 @@ def _story(demo: Demo, children: int, seed: int) -> int:
             f"born {record['dob']}  -- sent only as match keys"
         )
         started = time.perf_counter()
-        connector_cmd.report_command(
-            connector_cmd.arguments(
-                "report",
-                configs[finder.code],
-                event_id=record["child_id"],
-                at=found_at,
-                forename=record["forename"],
-                surname=record["surname"],
-                dob=date.fromisoformat(record["dob"])
-                if "-" in record["dob"]
-                else datetime.strptime(record["dob"], "%d/%m/%Y").date(),
-                sex=record["sex"] or None,
-                nhs_number=record["nhs_number"] or None,
-                upn=record["upn"] or None,
-                postcode=record["postcode"] or None,
-            ),
-            http,
+        report = connectors[finder.code].report(
+            event_id=record["child_id"], at=found_at, person=_person(record)
         )
+        say(connector_cmd.report_line(report))
         say(
             f"  hub linked, applied policy and stored notifications; answered in "
             f"{(time.perf_counter() - started) * 1000:.0f} ms (never sooner than "
@@ -251,43 +222,70 @@ def _story(demo: Demo, children: int, seed: int) -> int:
         )
 
         _heading(say, f"5. {home.name} (responsible authority) reads its inbox")
-        case = _case_reference(http, credentials[home.code])
-        connector_cmd.inbox_command(connector_cmd.arguments("inbox", configs[home.code]), http)
+        case = _case_reference(connectors[home.code])
+        _read_inbox(demo, connectors[home.code])
         say(
             f"  (the reference is {home.name}'s own child id {child.child_id}, unsealed by its "
             "connector; the hub cannot read it)"
         )
         _heading(say, f"6. What {finder.name} (reporting authority) was told")
-        connector_cmd.inbox_command(connector_cmd.arguments("inbox", configs[finder.code]), http)
+        _read_inbox(demo, connectors[finder.code])
         _heading(say, f"7. {placed_in.name} (area authority, where the child is placed)")
-        connector_cmd.inbox_command(connector_cmd.arguments("inbox", configs[placed_in.code]), http)
+        _read_inbox(demo, connectors[placed_in.code])
 
         _heading(say, f"8. The auditor's view of case {case}")
-        for entry in audit_cmd.fetch_entries(http, auditor, case):
+        for entry in HubClient(http, auditor).audit_entries(case):
             say("  " + audit_cmd.format_entry(entry))
     return _closing_checks(demo, app, extracts, record)
 
 
-def _acknowledge_all(demo: Demo, config: Path, credential: str, http: httpx.Client) -> None:
-    council = load_config(config)
-    client = connector_cmd.client_for(council, http)
-    notes = client.notifications()
-    policies = sorted({n.policy_id for n in notes})
+def _sync(demo: Demo, connector: Connector) -> None:
+    result = connector.sync()
+    for problem in result.planned.problems:
+        demo.say(f"rejected: {problem}")
+    demo.say(connector_cmd.plan_summary(result.planned))
+    demo.say(f"sync complete: {result.sent} records sent")
+
+
+def _acknowledge_all(demo: Demo, connector: Connector) -> None:
+    items = connector.inbox()
+    policies = sorted({i.notification.policy_id for i in items})
     demo.say(
-        f"  {council.authority}: {len(notes)} notifications ({', '.join(policies) or '-'})"
-        "; the duty team reads and acknowledges them"
+        f"  {connector.config.authority}: {len(items)} notifications "
+        f"({', '.join(policies) or '-'}); the duty team reads and acknowledges them"
     )
-    if notes:
-        client.acknowledge([n.id for n in notes])
+    connector.acknowledge(items)
 
 
-def _case_reference(http: httpx.Client, credential: str) -> str:
-    page = http.get("/v1/notifications", headers={"Authorization": f"Bearer {credential}"})
-    page.raise_for_status()
-    notifications = page.json()["notifications"]
-    if not notifications:
+def _person(record: dict[str, str]) -> Person:
+    """The finding council's own record of the child, as its duty team would type it in."""
+    dob = record["dob"]
+    return Person(
+        forename=record["forename"],
+        surname=record["surname"],
+        dob=date.fromisoformat(dob) if "-" in dob else datetime.strptime(dob, "%d/%m/%Y").date(),
+        sex=record["sex"] or None,
+        nhs_number=record["nhs_number"] or None,
+        upn=record["upn"] or None,
+        postcode=record["postcode"] or None,
+    )
+
+
+def _case_reference(home: Connector) -> str:
+    items = home.inbox()
+    if not items:
         raise DemoFailed("the responsible authority was not notified of the reported child")
-    return str(notifications[0]["fields"]["case_reference"])
+    return str(items[0].notification.fields["case_reference"])
+
+
+def _read_inbox(demo: Demo, connector: Connector) -> None:
+    """What `homeward connector inbox` prints, then acknowledged."""
+    items = connector.inbox()
+    lines = [line for i in items for line in connector_cmd.table_lines(i).splitlines()]
+    for line in lines or ["inbox empty"]:
+        demo.say(line)
+    if items:
+        demo.say(f"acknowledged {connector.acknowledge(items)}")
 
 
 def _closing_checks(

@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx2 as httpx
 from sqlmodel import Session
 
+from connectors.upload import HubClient, open_http
 from hub import audit, wire
 from hub.audit.models import AuditHead
 from hub.db import engine as db
@@ -37,10 +38,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def verify_command(args: argparse.Namespace, http: httpx.Client | None = None) -> int:
     if http is not None:
-        result = verify_remote(http, _credential(args))
+        result = verify_remote(HubClient(http, _credential(args)))
     elif args.hub_url:
-        with httpx.Client(base_url=args.hub_url, timeout=30.0) as client:
-            result = verify_remote(client, _credential(args))
+        with open_http(args.hub_url) as own:
+            result = verify_remote(HubClient(own, _credential(args)))
     else:
         result = verify_database(args.database_url or HubSettings().database_url)
     return report(result)
@@ -63,10 +64,10 @@ def verify_database(url: str) -> audit.Verification:
         engine.dispose()
 
 
-def verify_remote(http: httpx.Client, credential: str) -> audit.Verification:
+def verify_remote(client: HubClient) -> audit.Verification:
     """Recompute the chain here, from genesis, over every entry the hub serves: the auditor
     trusts its own arithmetic, not the hub's."""
-    records = [audit.from_public(e) for e in fetch_entries(http, credential, None)]
+    records = [audit.from_public(e) for e in client.audit_entries()]
     tip = AuditHead(seq=len(records), hash=records[-1].hash if records else "")
     return audit.verify_chain(records, tip)
 
@@ -82,27 +83,6 @@ def report(result: audit.Verification) -> int:
     return 1
 
 
-def fetch_entries(
-    http: httpx.Client, credential: str, subject: str | None
-) -> list[wire.AuditEntry]:
-    entries: list[wire.AuditEntry] = []
-    after: str | None = "0"
-    while after is not None:
-        params: dict[str, str | int] = {"after": after, "limit": 1000}
-        if subject:
-            params["subject"] = subject
-        response = http.get(
-            f"{wire.API_PREFIX}/audit",
-            params=params,
-            headers={"Authorization": f"Bearer {credential}"},
-        )
-        response.raise_for_status()
-        page = wire.AuditPage.model_validate_json(response.content)
-        entries.extend(page.entries)
-        after = page.next_cursor
-    return entries
-
-
 def format_entry(e: wire.AuditEntry) -> str:
     detail = json.dumps(e.detail, sort_keys=True)
     return (
@@ -112,8 +92,8 @@ def format_entry(e: wire.AuditEntry) -> str:
 
 def query_command(args: argparse.Namespace) -> int:
     credential = args.credential_file.read_text(encoding="utf-8").strip()
-    with httpx.Client(base_url=args.hub_url, timeout=30.0) as http:
-        entries = fetch_entries(http, credential, args.subject)
+    with open_http(args.hub_url) as http:
+        entries = HubClient(http, credential).audit_entries(args.subject)
     for entry in entries:
         print(entry.model_dump_json() if args.json else format_entry(entry))
     return 0

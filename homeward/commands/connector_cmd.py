@@ -5,21 +5,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
 import httpx2 as httpx
 
-from connectors import pipeline
-from connectors.config import ConnectorConfig, load_config
+from connectors.app import FOUND_NEEDS_EVENT_ID, Connector, Person, PlannedSync, ReportResult
+from connectors.config import load_config
 from connectors.errors import EXIT_OK, EXIT_ROWS_REJECTED, ConfigError
-from connectors.pseudonymise import Pseudonymiser
-from connectors.sources import IdentityRow, read_identity
-from connectors.state import load_state, save_state
-from connectors.upload import HubClient
-from hub import wire
-from keys import KeyFileError, read_council_key, read_shared_keyring
+from connectors.pipeline import InboxItem
+from connectors.upload import open_http
 
 CONFIG_HELP = "the connector's TOML configuration file"
 SYNC_EXIT_CODES = """exit codes:
@@ -27,7 +24,8 @@ SYNC_EXIT_CODES = """exit codes:
   1  synced, but some input rows were rejected (listed on stderr with file, line and column)
   2  configuration, key file or state file unusable
   3  refused: the sync would remove more than max_removal_share of the records last sent
-  4  the hub refused the upload or could not be reached after retries (safe to re-run)"""
+  4  the hub refused the upload or could not be reached after retries (safe to re-run)
+  5  the hub refused the connector's credential (re-running will not help until it is fixed)"""
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -91,70 +89,75 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     inbox.set_defaults(handler=inbox_command)
 
 
-def arguments(action: str, config: Path, **options: object) -> argparse.Namespace:
-    """What `homeward connector <action> --config CONFIG` receives, with ``options`` set as
-    already-parsed values: for callers that drive the commands from code (the demo, tests)."""
-    parser = argparse.ArgumentParser(prog="homeward")
-    register(parser.add_subparsers())
-    args = parser.parse_args(["connector", action, "--config", str(config)])
-    unknown = set(options) - set(vars(args))
-    if unknown:
-        raise TypeError(f"connector {action} has no options {sorted(unknown)}")
-    for name, value in options.items():
-        setattr(args, name, value)
-    return args
+@contextmanager
+def connector_for(config_file: Path, http: httpx.Client | None = None) -> Iterator[Connector]:
+    """The connector ``config_file`` describes, talking to its hub_url (or through ``http``)."""
+    config = load_config(config_file)
+    if http is not None:
+        yield Connector.from_config(config, http)
+        return
+    with open_http(config.hub_url) as own:
+        yield Connector.from_config(config, own)
 
 
-def client_for(config: ConnectorConfig, http: httpx.Client | None = None) -> HubClient:
-    return HubClient(
-        http or httpx.Client(base_url=config.hub_url, timeout=30.0),
-        config.credential,
-        retries=config.retries,
-    )
-
-
-def pseudonymiser_for(config: ConnectorConfig) -> Pseudonymiser:
-    try:
-        return Pseudonymiser(
-            read_shared_keyring(config.shared_keyring), read_council_key(config.council_key)
+def sync_command(args: argparse.Namespace, http: httpx.Client | None = None) -> int:
+    with connector_for(args.config, http) as connector:
+        planned = connector.plan()
+        for problem in planned.problems:
+            print(f"rejected: {problem}", file=sys.stderr)
+        print(plan_summary(planned))
+        result = connector.sync(
+            planned,
+            dry_run=args.dry_run,
+            allow_mass_removal=args.allow_mass_removal,
+            progress=None if args.quiet else _progress,
         )
-    except KeyFileError as exc:
-        raise ConfigError(str(exc)) from exc
+    if result.dry_run:
+        print("dry run: nothing sent")
+        return EXIT_OK
+    print(f"sync complete: {result.sent} records sent")
+    return EXIT_ROWS_REJECTED if result.rows_rejected else EXIT_OK
+
+
+def plan_summary(planned: PlannedSync) -> str:
+    plan = planned.plan
+    return (
+        f"{planned.authority}: {planned.children_in_care} children in care, "
+        f"{planned.recent_episodes} recent episodes; to send: {len(plan.children)} children, "
+        f"{len(plan.episodes)} episodes, {plan.removals()} removals; "
+        f"{plan.unchanged} unchanged; {len(plan.problems)} rows rejected"
+    )
 
 
 def _progress(sent: int, total: int) -> None:
     print(f"\r  sent {sent}/{total}", end="" if sent < total else "\n", file=sys.stderr)
 
 
-def sync_command(args: argparse.Namespace, http: httpx.Client | None = None) -> int:
-    config = load_config(args.config)
-    records = pipeline.read_sources(config)
-    state = load_state(config.state_file)
-    plan = pipeline.plan_sync(records, pseudonymiser_for(config), state)
-    for problem in plan.problems:
-        print(f"rejected: {problem}", file=sys.stderr)
-    print(
-        f"{config.authority}: {len(records.children)} children in care, "
-        f"{len(records.episodes)} recent episodes; to send: {len(plan.children)} children, "
-        f"{len(plan.episodes)} episodes, {plan.removals()} removals; "
-        f"{plan.unchanged} unchanged; {len(plan.problems)} rows rejected"
-    )
-    pipeline.check_removals(plan, state, config.max_removal_share, args.allow_mass_removal)
-    if args.dry_run:
-        print("dry run: nothing sent")
-        return EXIT_OK
-    sent = pipeline.run_sync(
-        plan, client_for(config, http), state, config, None if args.quiet else _progress
-    )
-    print(f"sync complete: {sent} records sent")
-    return EXIT_ROWS_REJECTED if plan.problems else EXIT_OK
+def report_command(args: argparse.Namespace, http: httpx.Client | None = None) -> int:
+    with connector_for(args.config, http) as connector:
+        result = _report(connector, args)
+    print(report_line(result))
+    return EXIT_OK
 
 
-def _identity_from_flags(args: argparse.Namespace) -> IdentityRow | None:
+def _report(connector: Connector, args: argparse.Namespace) -> ReportResult:
+    if not args.found:
+        return connector.report(
+            event_id=args.event_id,
+            kind=args.kind,
+            at=args.at,
+            child=args.child,
+            person=_person_from_flags(args),
+        )
+    if not args.event_id:
+        raise ConfigError(FOUND_NEEDS_EVENT_ID)
+    return connector.report_found(args.event_id, at=args.at)
+
+
+def _person_from_flags(args: argparse.Namespace) -> Person | None:
     if not (args.forename and args.surname and args.dob):
         return None
-    return IdentityRow(
-        child_id=args.event_id,
+    return Person(
         forename=args.forename,
         known_as=args.known_as,
         surname=args.surname,
@@ -167,81 +170,33 @@ def _identity_from_flags(args: argparse.Namespace) -> IdentityRow | None:
     )
 
 
-def report_command(args: argparse.Namespace, http: httpx.Client | None = None) -> int:
-    config = load_config(args.config)
-    state = load_state(config.state_file)
-    at = (args.at or datetime.now()).astimezone()  # naive times are local time
-    if args.found:
-        if not args.event_id or args.event_id not in state.events:
-            raise ConfigError("--found needs the --event-id of an event reported from here")
-        earlier = wire.EpisodeRecord.model_validate_json(state.events[args.event_id])
-        episode = earlier.model_copy(update={"end": at.date(), "ended_at": at})
-    else:
-        args.event_id = args.event_id or uuid.uuid4().hex[:12]
-        episode = _new_event(config, args, at)
-    receipt = client_for(config, http).send_event(episode)
-    state.events[args.event_id] = episode.model_dump_json()
-    save_state(config.state_file, state)
-    what = "found" if args.found else {"M": "missing", "A": "away"}[episode.kind]
-    print(f"reported event {args.event_id} ({what}) to the hub; accepted {receipt.episodes}")
-    return EXIT_OK
-
-
-def _new_event(
-    config: ConnectorConfig, args: argparse.Namespace, at: datetime
-) -> wire.EpisodeRecord:
-    identity, own_child = _identity_from_flags(args), None
-    if args.child:
-        records = pipeline.read_sources(config)
-        in_care = {c.identity.child_id: c.identity for c in records.children}
-        if args.child in in_care:
-            identity, own_child = in_care[args.child], args.child
-        else:
-            identity = read_identity(config.identities).by_child().get(args.child)
-    if identity is None:
-        raise ConfigError(
-            "describe the child: --child ID from your identity extract, or "
-            "--forename, --surname and --dob (plus any of --sex, --nhs-number, "
-            "--upn, --postcode)"
-        )
-    return pseudonymiser_for(config).live_event(
-        event_id=args.event_id,
-        kind=args.kind,
-        started_at=at,
-        ended_at=None,
-        identity=identity,
-        own_child_id=own_child,
+def report_line(result: ReportResult) -> str:
+    return (
+        f"reported event {result.event_id} ({result.what}) to the hub; "
+        f"accepted {result.receipt.episodes}"
     )
 
 
 def inbox_command(args: argparse.Namespace, http: httpx.Client | None = None) -> int:
-    config = load_config(args.config)
-    client = client_for(config, http)
-    try:
-        council = read_council_key(config.council_key)
-    except KeyFileError as exc:
-        raise ConfigError(str(exc)) from exc
-    items = pipeline.fetch_inbox(client, council, include_acknowledged=args.all)
-    for item in items:
-        print(_json_line(item) if args.json else _table_line(item))
-    if not items and not args.json:
-        print("inbox empty")
-    if items and not args.no_ack:
-        count = client.acknowledge(
-            [i.notification.id for i in items if i.notification.acknowledged_at is None]
-        )
-        print(f"acknowledged {count}", file=sys.stderr)
+    with connector_for(args.config, http) as connector:
+        items = connector.inbox(include_acknowledged=args.all)
+        for item in items:
+            print(json_line(item) if args.json else table_lines(item))
+        if not items and not args.json:
+            print("inbox empty")
+        if items and not args.no_ack:  # only once printed: a failure in between loses nothing
+            print(f"acknowledged {connector.acknowledge(items)}", file=sys.stderr)
     return EXIT_OK
 
 
-def _json_line(item: pipeline.InboxItem) -> str:
+def json_line(item: InboxItem) -> str:
     document = item.notification.model_dump(mode="json")
     document["fields"] = {k: v for k, v in document["fields"].items() if k != "your_reference"}
     document["your_reference"] = item.reference
     return json.dumps(document, sort_keys=True)
 
 
-def _table_line(item: pipeline.InboxItem) -> str:
+def table_lines(item: InboxItem) -> str:
     n = item.notification
     shown = {k: v for k, v in n.fields.items() if v is not None and k != "your_reference"}
     lines = [

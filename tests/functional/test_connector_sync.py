@@ -1,7 +1,8 @@
 """The real connector talking to the real hub in-process: sync, changes only, removals,
-the mass-removal guard, dry runs, idempotent retries, urgent reports and the inbox."""
+the mass-removal guard, dry runs and idempotent retries."""
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx2 as httpx
@@ -9,8 +10,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from connectors.app import Connector, SyncResult
+from connectors.config import load_config
 from connectors.errors import MassRemovalRefused
-from homeward.commands import connector_cmd
+from connectors.state import load_state
 from keys import SharedKeyring, new_secret, write_council_key, write_shared_keyring
 from tests.functional.conftest import register_authority
 
@@ -67,17 +70,31 @@ def write_council(
     return config
 
 
+def write_councils(root: Path, hub_app: FastAPI) -> dict[str, Path]:
+    """A home council with 10 children in care and a reporting council with none, registered
+    at the hub and sharing one keyring: their connector config files."""
+    keyring_file = root / "shared.key"
+    write_shared_keyring(keyring_file, SharedKeyring.generate())
+    return {
+        code: write_council(root, code, keyring_file, register_authority(hub_app, code), children)
+        for code, children in ((HOME, 10), (REPORTER, 0))
+    }
+
+
 @pytest.fixture
 def home_config(tmp_path: Path, hub_app: FastAPI) -> Path:
-    keyring_file = tmp_path / "shared.key"
-    write_shared_keyring(keyring_file, SharedKeyring.generate())
-    write_council(tmp_path, REPORTER, keyring_file, register_authority(hub_app, REPORTER), 0)
-    return write_council(tmp_path, HOME, keyring_file, register_authority(hub_app, HOME), 10)
+    return write_councils(tmp_path, hub_app)[HOME]
 
 
-def sync(config: Path, http: httpx.Client, **flags: bool) -> int:
-    args = connector_cmd.arguments("sync", config, **{"quiet": True, **flags})
-    return connector_cmd.sync_command(args, http)
+def connector(config: Path, http: httpx.Client, sleeps: list[float] | None = None) -> Connector:
+    """The council's connector over ``http``; its retries wait no wall-clock time (the waits
+    it would have made are appended to ``sleeps``)."""
+    waits: list[float] = [] if sleeps is None else sleeps
+    return Connector.from_config(load_config(config), http, sleep=waits.append)
+
+
+def sync(config: Path, http: httpx.Client, **flags: bool) -> SyncResult:
+    return connector(config, http).sync(**flags)
 
 
 def summary(client: TestClient, config: Path) -> dict[str, int]:
@@ -91,15 +108,15 @@ def summary(client: TestClient, config: Path) -> dict[str, int]:
 def test_first_sync_sends_everything_then_only_changes(
     client: TestClient, home_config: Path
 ) -> None:
-    assert sync(home_config, client) == 0
+    assert sync(home_config, client).sent == 10
     assert summary(client, home_config)["children"] == 10
     sent: list[int] = []
     counting = httpx.Client(transport=_Counting(client, sent), base_url="http://testserver")
-    assert sync(home_config, counting) == 0
+    assert sync(home_config, counting).planned.plan.unchanged == 10
     assert sent == []  # nothing changed, nothing sent
     identities = home_config.parent / "identities.csv"
     identities.write_text(identities.read_text().replace("Surname253,", "Renamed,"))
-    assert sync(home_config, counting) == 0
+    assert sync(home_config, counting).sent == 1
     assert sent == [1]
 
 
@@ -109,7 +126,7 @@ def test_children_who_left_care_are_removed(client: TestClient, home_config: Pat
     lines = episodes.read_text().splitlines(keepends=True)
     lines[1] = lines[1].replace(",,,,B1 1AA", ",20/11/2026,E4A,,B1 1AA")  # ceased care
     episodes.write_text("".join(lines))
-    assert sync(home_config, client) == 0
+    assert sync(home_config, client).planned.plan.removed_children != []
     assert summary(client, home_config)["children"] == 9
 
 
@@ -120,29 +137,30 @@ def test_a_truncated_extract_never_mass_deletes(client: TestClient, home_config:
     with pytest.raises(MassRemovalRefused, match="remove 7 of the 10"):
         sync(home_config, client)
     assert summary(client, home_config)["children"] == 10
-    assert sync(home_config, client, allow_mass_removal=True) == 0
+    assert sync(home_config, client, allow_mass_removal=True).sent == 7
     assert summary(client, home_config)["children"] == 3
 
 
-def test_dry_run_sends_nothing(
-    client: TestClient, home_config: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert sync(home_config, client, dry_run=True) == 0
-    assert "to send: 10 children" in capsys.readouterr().out
+def test_dry_run_sends_nothing(client: TestClient, home_config: Path) -> None:
+    result = sync(home_config, client, dry_run=True)
+    assert (result.dry_run, result.sent, len(result.planned.plan.children)) == (True, 0, 10)
     assert summary(client, home_config)["children"] == 0
     assert not (home_config.parent / "state.json").exists()
 
 
 def test_rejected_rows_are_reported_and_the_rest_sent(
-    client: TestClient, home_config: Path, capsys: pytest.CaptureFixture[str]
+    client: TestClient, home_config: Path
 ) -> None:
     identities = home_config.parent / "identities.csv"
     lines = identities.read_text().splitlines(keepends=True)
     lines[2] = lines[2].replace("11/03/2011", "31/02/2011")
     identities.write_text("".join(lines))
-    assert sync(home_config, client) == 1  # completed, but rows were rejected
-    err = capsys.readouterr().err
-    assert f"{identities}:3: column dob" in err
+    result = sync(home_config, client)
+    assert result.sent == 9  # completed, but rows were rejected: the bad one, and its episode
+    assert [f"{p.file}:{p.line}:{p.column}" for p in result.planned.problems] == [
+        f"{identities}:3:dob",
+        f"{home_config.parent / '903' / 'episodes.csv'}:3:CHILD",
+    ]
     assert summary(client, home_config)["children"] == 9
 
 
@@ -151,7 +169,9 @@ def test_a_retried_batch_is_applied_once(
 ) -> None:
     """The hub answers, but the answer is lost: the connector retries with the same key."""
     flaky = httpx.Client(transport=_LoseFirstAnswer(client), base_url="http://testserver")
-    assert sync(home_config, flaky) == 0
+    sleeps: list[float] = []
+    assert connector(home_config, flaky, sleeps).sync().sent == 10
+    assert sleeps == [0.5]  # the first step of the backoff schedule, never slept for real
     assert summary(client, home_config)["children"] == 10
     from sqlmodel import Session, select
 
@@ -192,3 +212,12 @@ class _LoseFirstAnswer(httpx.BaseTransport):
         return httpx.Response(
             response.status_code, content=response.content, headers=response.headers
         )
+
+
+def test_the_state_file_records_the_sync_at_the_connector_clock(
+    client: TestClient, home_config: Path
+) -> None:
+    pinned = datetime(2026, 11, 25, 1, 30, tzinfo=UTC)
+    council = Connector.from_config(load_config(home_config), client, clock=lambda: pinned)
+    council.sync()
+    assert load_state(home_config.parent / "state.json").last_sync == "2026-11-25T01:30:00+00:00"
