@@ -22,10 +22,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.common import replace_section
-from bench.linkage import datasets, synth, throughput
+from bench.linkage import datasets, throughput
 from homeward import cli
 from homeward.linkage import evaluate
 from homeward.linkage.records import Schemes, read_people, read_truth
+from homeward.synthetic import linkage as synth
 
 HERE = Path(__file__).resolve().parent
 CLK_VENV = HERE / ".venv-clk"
