@@ -9,7 +9,7 @@ common as in a real population, neither absent (which would flatter a matcher) n
 Known-as forms and other spellings (``VARIANTS``) deliberately include some that the
 connector's forename groups do not know. Every name is common enough to belong to thousands of
 people; no combination describes a real child. Weights are invented; the shape was checked
-against public ONS summaries (bench/linkage/NOTES.md).
+against public ONS summaries (bench/RESULTS.md, linkage notes).
 """
 
 import random
