@@ -23,6 +23,7 @@ from fastapi import FastAPI
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from bench.tables import RECORDS_PER_S, Measurement
 from connectors.pseudonymise import Pseudonymiser
 from connectors.records import ChildInCare, build_records
 from connectors.sources import read_903, read_identity, read_postcode_lookup
@@ -42,28 +43,6 @@ POSTGRES_URL = os.environ.get(
     "HOMEWARD_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 BENCH_DATABASE = "homeward_bench"  # created for a run and dropped after it
-RECORDS_PER_S, MS = "records/s", "ms"
-
-
-@dataclass(frozen=True)
-class Measurement:
-    """One number. ``target`` is a floor for throughput and a ceiling for latency."""
-
-    name: str
-    value: float
-    unit: str  # records/s | ms
-    backend: str = "-"
-    count: int = 0  # records or requests measured
-    target: float | None = None
-    note: str = ""
-
-    @property
-    def met(self) -> bool | None:
-        if self.target is None:
-            return None
-        return (
-            self.value >= self.target if self.unit == RECORDS_PER_S else self.value <= self.target
-        )
 
 
 def best_rate(
@@ -284,53 +263,3 @@ def load_corpus(app: FastAPI, data: Corpus, batch_size: int = 5000) -> dict[str,
 
 def rng(name: str) -> random.Random:
     return random.Random(f"{SEED}:{name}")  # reproducible, not secret
-
-
-# --- reporting ----------------------------------------------------------------------------------
-
-
-def _result(m: Measurement) -> str:
-    return f"{m.value:,.0f} {m.unit}" if m.unit == RECORDS_PER_S else f"{m.value:.1f} {m.unit}"
-
-
-def _target(m: Measurement) -> str:
-    if m.target is None:
-        return ""
-    return (
-        f">= {m.target:,.0f} {m.unit}" if m.unit == RECORDS_PER_S else f"<= {m.target:g} {m.unit}"
-    )
-
-
-def table(measurements: Sequence[Measurement]) -> str:
-    """A Markdown table, aligned so it reads as well in a terminal."""
-    rows = [("Measurement", "Backend", "Result", "n", "Target", "Met", "Notes")]
-    rows += [
-        (
-            m.name,
-            m.backend,
-            _result(m),
-            f"{m.count:,}",
-            _target(m),
-            {None: "", True: "yes", False: "NO"}[m.met],
-            m.note,
-        )
-        for m in measurements
-    ]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = [
-        "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |" for r in rows
-    ]
-    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    return "\n".join(lines)
-
-
-def replace_section(document: str, heading: str, body: str) -> str:
-    """``document`` with the ``## heading`` section replaced by ``body`` (appended if absent)."""
-    lines = document.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines) if line.strip() == heading), None)
-    if start is None:
-        head = document.rstrip("\n") + "\n\n" if document.strip() else "# Benchmark results\n\n"
-        return head + body
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-    rest = "".join(lines[end:])
-    return "".join(lines[:start]) + body + ("\n" + rest if rest else "")

@@ -8,7 +8,8 @@ first sync runs it: tokens, wire records, sealed child ids, references and conte
 all kept for upload.
 """
 
-from bench.common import Measurement, best_rate, children, corpus, timed
+from bench.common import best_rate, children, corpus, timed
+from bench.tables import Measurement
 from connectors import normalise
 from connectors.matchkeys import Tokeniser
 from connectors.pipeline import plan_sync

@@ -15,7 +15,6 @@ from fastapi.testclient import TestClient
 
 from bench.common import (
     Corpus,
-    Measurement,
     backends,
     best_rate,
     children,
@@ -26,6 +25,7 @@ from bench.common import (
     timed,
     wire_children,
 )
+from bench.tables import Measurement
 from connectors.upload import batches
 from hub import wire
 

@@ -26,11 +26,9 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
 from bench.common import (
-    MS,
     NOW,
     TODAY,
     Corpus,
-    Measurement,
     backends,
     best_rate,
     children,
@@ -42,6 +40,7 @@ from bench.common import (
     rng,
     timed,
 )
+from bench.tables import MS, Measurement
 from connectors.pseudonymise import Pseudonymiser
 from connectors.sources import IdentityRow, read_identity
 from homeward.synthetic import (

@@ -1,11 +1,8 @@
-"""``python -m bench.linkage [--quick]``: the linkage benchmark alone."""
+"""``python -m bench.linkage [--quick]``: the linkage benchmark alone (``python -m bench --only
+linkage``); its results cannot be rendered beside another run's."""
 
-import argparse
-from pathlib import Path
+import sys
 
-from bench.linkage.run import run
+from bench.__main__ import main
 
-parser = argparse.ArgumentParser(prog="python -m bench.linkage")
-parser.add_argument("--quick", action="store_true", help="5,000-record runs, RESULTS.md untouched")
-args = parser.parse_args()
-run(Path(__file__).resolve().parents[1] / "RESULTS.md", quick=args.quick)
+sys.exit(main(["--only", "linkage", *sys.argv[1:]]))

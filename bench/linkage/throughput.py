@@ -9,8 +9,8 @@ again (names repeat across a council's children, so later passes hit the caches)
 import time
 from collections.abc import Sequence
 
-from bench.linkage import synth
 from connectors import matchkeys
+from homeward.synthetic import linkage as synth
 from keys import SharedKeyring
 
 Fields = tuple[str, str, str, str, str, str, str, str, str]

@@ -138,7 +138,8 @@ def test_missing_file_or_column_is_a_clear_error(
 def test_generated_benchmark_scored_independently(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from bench.linkage import datasets, synth
+    from bench.linkage import datasets
+    from homeward.synthetic import linkage as synth
 
     files = datasets.synthetic(
         tmp_path, synth.Spec(left=1500, right=1500, overlap=0.1, seed=5), "small"

@@ -1,4 +1,4 @@
-"""Code frequencies and identifier recipes behind homeward.synthetic (private).
+"""SSDA903 code frequencies behind the council extracts (homeward.synthetic.children).
 
 Weights are invented, shaped on national statistics for children looked after in England
 (placement mix by age, legal statuses, categories of need, missing incidents); codes are those of
@@ -6,83 +6,14 @@ the SSDA903 return (docs: ../shared/research/domain.md section 1).
 """
 
 import random
-from bisect import bisect
-from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import lru_cache
-from itertools import accumulate
-from operator import mul
-from typing import Generic, TypeVar
 
-from homeward.names import COMMUNITIES, parse_weights
-
-UPN_CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
-INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"  # postcode inward letters never use C I K M O V
-T = TypeVar("T")
-
-
-# --- identifiers  -------------------------------------------------------------------------------
-
-
-_NHS_WEIGHTS = range(10, 1, -1)  # first digit x 10 ... ninth x 2
-_UPN_WEIGHTS = range(2, 14)  # characters 2..13 x their position
-_UPN_VALUES = {**{str(d): d for d in range(10)}, **{c: i for i, c in enumerate(UPN_CHECK_LETTERS)}}
-
-
-def nhs_check_digit(first_nine: str) -> int | None:
-    """Modulus-11 check digit for nine digits, or None when no valid number starts so."""
-    if len(first_nine) != 9:
-        raise ValueError("an NHS number's check digit follows nine digits")
-    total = sum(map(mul, map(int, first_nine), _NHS_WEIGHTS))
-    check = (11 - total % 11) % 11
-    return None if check == 10 else check
-
-
-def upn_check_letter(tail: str) -> str:
-    """DfE check letter for UPN characters 2-13: sum of value x position (2..13), modulus 23.
-
-    Digits count as their value; a letter (13th character of a temporary UPN) as its index in
-    ABCDEFGHJKLMNPQRTUVWXYZ.
-    """
-    if len(tail) != 12:
-        raise ValueError("a UPN's check letter covers twelve characters")
-    return UPN_CHECK_LETTERS[sum(map(mul, map(_UPN_VALUES.__getitem__, tail), _UPN_WEIGHTS)) % 23]
-
-
-def nhs_numbers(block: int, count: int, rng: random.Random) -> list[str]:
-    """``count`` distinct valid NHS numbers from block 900 + ``block``."""
-    prefix = f"{900 + block:03d}"
-    numbers: list[str] = []
-    for body in rng.sample(range(1_000_000), min(1_000_000, count + count // 6 + 32)):
-        nine = f"{prefix}{body:06d}"
-        check = nhs_check_digit(nine)
-        if check is not None:
-            numbers.append(f"{nine}{check}")
-            if len(numbers) == count:
-                break
-    return numbers
-
+from homeward.synthetic.choice import Choice, codes, parse_weights
+from homeward.synthetic.identifiers import postcode
+from homeward.synthetic.names import COMMUNITIES
 
 # --- code frequencies (invented, shaped on national statistics) ---------------------------------
-
-
-class Choice(Generic[T]):
-    """Weighted choice from one ``rng.random()`` call (much faster than ``rng.choices``)."""
-
-    __slots__ = ("_cum", "_total", "_values")
-
-    def __init__(self, table: Iterable[tuple[T, float]]) -> None:
-        pairs = list(table)
-        self._values = [value for value, _ in pairs]
-        self._cum = list(accumulate(weight for _, weight in pairs))
-        self._total = self._cum[-1]
-
-    def __call__(self, rng: random.Random) -> T:
-        return self._values[bisect(self._cum, rng.random() * self._total)]
-
-
-def codes(spec: str) -> Choice[str]:
-    return Choice(parse_weights(spec))
 
 
 AGE = Choice(
@@ -187,10 +118,6 @@ def age(dob: date, on: date) -> int:
     return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
 
 
-def pick(rng: random.Random, items: Sequence[T]) -> T:
-    return items[int(rng.random() * len(items))]
-
-
 def distinct_days(rng: random.Random, span: int, k: int) -> list[int]:
     """``k`` distinct sorted offsets in ``range(span)``; cheaper than ``rng.sample`` for small k."""
     if k > span:
@@ -201,22 +128,7 @@ def distinct_days(rng: random.Random, span: int, k: int) -> list[int]:
     return sorted(chosen)
 
 
-def postcode(rng: random.Random, districts: Sequence[str]) -> str:
-    letters = INWARD_LETTERS
-    return (
-        f"{pick(rng, districts)} {int(rng.random() * 10)}"
-        f"{letters[int(rng.random() * 20)]}{letters[int(rng.random() * 20)]}"
-    )
-
-
-COMMUNITY = Choice((c, c.weight) for c in COMMUNITIES)
 ETHNIC = {c.key: Choice(c.ethnic) for c in COMMUNITIES}
-FORENAMES = {
-    (c.key, sex): Choice(table)
-    for c in COMMUNITIES
-    for sex, table in (("M", c.male), ("F", c.female))
-}
-SURNAMES = {c.key: Choice(c.surnames) for c in COMMUNITIES}
 
 
 @lru_cache(maxsize=4096)

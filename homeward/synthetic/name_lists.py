@@ -1,14 +1,8 @@
-"""Name tables for the synthetic linkage benchmark (invented weights, real spellings).
+"""The name lists behind homeward.synthetic.names (data only, real spellings).
 
-Community shares are shaped on children looked after in England (about three quarters White,
-one in ten Mixed, then Black, Asian and Other groups; unaccompanied asylum-seeking children,
-mostly teenage boys, about 7 %). Listed names carry Zipf-like weights and part of each table's
-mass goes to a generated long tail, so that namesakes are about as common as in a real
-population, neither absent (which would flatter the matcher) nor everywhere. Variant and
-nickname tables deliberately include forms that the connector's forename groups do not know.
+Each community's listed names are its head, most common first; homeward.synthetic.names weights
+them by rank and appends a generated long tail (the syllables at the end of this file).
 """
-
-from dataclasses import dataclass
 
 BRITISH_M = (
     "Oliver Harry Jack Charlie George Noah Leo Alfie Jacob Thomas Oscar James William "
@@ -101,63 +95,6 @@ CHINESE_M = "Jun Hao Wei Ming Yi Chen Hao Yu Zi Xuan Ethan Kevin"
 CHINESE_F = "Xin Yi Mei Ling Yu Xuan Jia Hui Li Na Wen Jing Chloe Grace"
 CHINESE_S = "Wang Li Zhang Chen Liu Yang Huang Zhao Wu Zhou Lin Wong Chan Cheung"
 
-
-@dataclass(frozen=True, slots=True)
-class Community:
-    """One naming community. Names are drawn with weight 1 / (rank + k) ** s over the listed names
-    (the head, in rank order) followed by the generated tail: a small ``k`` concentrates the mass
-    on the first names (Muhammad, Khan, Nguyen), a large one spreads it (British forenames)."""
-
-    key: str
-    weight: float
-    male: str
-    female: str
-    surnames: str
-    forename_k: float  # rank offset of the forename tables
-    surname_k: float  # rank offset of the surname table
-    uasc: bool = False
-    double_barrel: float = 0.0  # share with a two-part surname
-    tail_forenames: int = 3000  # generated forenames per sex after the listed ones
-    tail_surnames: int = 40000  # generated surnames after the listed ones
-
-
-COMMUNITIES = (
-    Community("white_british", 62, BRITISH_M, BRITISH_F, BRITISH_S, 6, 5, double_barrel=0.05),
-    Community(
-        "irish_traveller", 1, TRAVELLER_M, TRAVELLER_F, TRAVELLER_S, 1.5, 1.5, tail_surnames=300
-    ),
-    Community("white_other", 5, EAST_EU_M, EAST_EU_F, EAST_EU_S, 4, 6, tail_surnames=8000),
-    Community(
-        "mixed",
-        10,
-        BRITISH_M + " " + CARIBBEAN_M,
-        BRITISH_F + " " + CARIBBEAN_F,
-        BRITISH_S + " " + CARIBBEAN_S,
-        6,
-        5,
-        double_barrel=0.15,
-    ),
-    Community("black_african", 4.5, AFRICAN_M, AFRICAN_F, AFRICAN_S, 4, 4, tail_surnames=5000),
-    Community(
-        "black_caribbean", 2, CARIBBEAN_M, CARIBBEAN_F, CARIBBEAN_S, 4, 6, tail_surnames=8000
-    ),
-    Community(
-        "south_asian", 3, SOUTH_ASIAN_M, SOUTH_ASIAN_F, SOUTH_ASIAN_S, 1.5, 2, tail_surnames=2000
-    ),
-    Community(
-        "uasc",
-        6.5,
-        UASC_M,
-        UASC_F,
-        UASC_S,
-        1.5,
-        1.5,
-        uasc=True,
-        tail_forenames=500,
-        tail_surnames=500,
-    ),
-    Community("chinese", 0.5, CHINESE_M, CHINESE_F, CHINESE_S, 2, 2, tail_surnames=300),
-)
 
 # Short forms, known-as names and other spellings councils record for the same child. Some
 # are in the connector's forename groups, some are not (on purpose).

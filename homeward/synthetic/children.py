@@ -1,49 +1,35 @@
-"""The generator behind homeward.synthetic (private): people, care histories, missing episodes.
+"""Children looked after by one council: people, care histories, missing episodes.
 
 One ``Generator`` per council draws every value from one seeded ``random.Random`` in a fixed
-order, so the same seed and ``today`` give the same children. Frequencies live in
-homeward._synthetic_codes, names in homeward.names.
+order, so the same seed and ``today`` give the same children. Names come from
+homeward.synthetic.names (the same tables as the linkage benchmarks), 903 code frequencies from
+homeward.synthetic.codes, identifiers from homeward.synthetic.identifiers.
 """
 
 import random
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from homeward import _synthetic_codes as codes
-from homeward.names import KNOWN_AS, Community, surname_for
+from homeward.synthetic import codes
+from homeward.synthetic.choice import pick
+from homeward.synthetic.councils import Council
+from homeward.synthetic.identifiers import (
+    UPN_CHECK_LETTERS,
+    nhs_numbers,
+    postcode,
+    upn_check_letter,
+)
+from homeward.synthetic.names import (
+    COMMUNITY,
+    Community,
+    draw_forenames,
+    draw_surname,
+    surname_for,
+)
 
 P_OUT_OF_AREA = 0.4  # about 40 % of looked-after children live outside their council's area
-
-
-@dataclass(frozen=True, slots=True)
-class ExtractStyle:
-    """How one council's systems happen to write their files."""
-
-    legacy_codes: bool = False  # 903 SEX 1/2 and pre-2024-25 PLACE codes (H5, P2, Z1)
-    bom: bool = False  # UTF-8 BOM and CRLF line ends (saved from Excel)
-    iso_dates: bool = False  # identity extract dates as YYYY-MM-DD
-    spaced_nhs: bool = False  # identity extract NHS numbers as "901 234 5678"
-    placement_column: bool = False  # identity extract fills placement_authority
-    extra_columns: bool = False  # identity extract has extra columns, in another order
-
-
-@dataclass(frozen=True, slots=True)
-class Council:
-    """A children's services authority taking part, and how its files look."""
-
-    code: str  # ONS upper-tier (UTLA) code
-    name: str
-    contact: str
-    districts: tuple[str, ...]  # postcode districts inside the council's area
-    la_number: str  # DfE three-digit LA number (UPN characters 2-4)
-    id_block: int  # 1-98: NHS numbers start 900 + id_block, so councils never share one
-    style: ExtractStyle = field(default_factory=ExtractStyle)
-
-    def __post_init__(self) -> None:
-        if not 1 <= self.id_block <= 98:
-            raise ValueError("id_block must be 1-98 (NHS numbers 901-998)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +118,7 @@ class Generator:
     def children(self, count: int) -> list[SyntheticChild]:
         rng = self.rng
         ids = rng.sample(range(100_000, 1_000_000), count)
-        nhs = codes.nhs_numbers(self.home.id_block, count, rng)
+        nhs = nhs_numbers(self.home.id_block, count, rng)
         out: list[SyntheticChild] = []
         while len(out) < count:
             family = self._family()
@@ -156,16 +142,11 @@ class Generator:
 
     def _family(self) -> _Family:
         rng = self.rng
-        community = codes.COMMUNITY(rng)
-        surname = codes.SURNAMES[community.key](rng)
-        if rng.random() < 0.04:  # double-barrelled, usually hyphenated
-            other = codes.SURNAMES[community.key](rng)
-            if other != surname:
-                surname = f"{surname}{'-' if rng.random() < 0.75 else ' '}{other}"
+        community = COMMUNITY(rng)
         return _Family(
             community,
-            surname,
-            codes.postcode(rng, self.home.districts),
+            draw_surname(rng, community),
+            postcode(rng, self.home.districts),
             codes.ETHNIC[community.key](rng),
         )
 
@@ -184,21 +165,21 @@ class Generator:
         rng, community = self.rng, family.community
         sex = self._sex(community.uasc)
         dob = twin_dob or self._dob(community.uasc)
-        forename = self._forename(community, sex)
-        nicknames = KNOWN_AS.get(forename.split(" ")[0], ())
-        known_as = codes.pick(rng, nicknames) if nicknames and rng.random() < 0.4 else None
+        names = draw_forenames(rng, community, sex if sex != "U" else pick(rng, "MF"))
+        forename = names.forename
+        if names.middle and names.middle != forename:
+            forename = f"{forename} {names.middle}"
+        gendered = community.gendered_surnames
         former = None
         if rng.random() < 0.08:  # e.g. a mother's or step-parent's former surname
-            former = surname_for(
-                codes.SURNAMES[community.key](rng), sex, gendered=community.gendered_surnames
-            )
-        surname = surname_for(family.surname, sex, gendered=community.gendered_surnames)
+            former = surname_for(draw_surname(rng, community), sex, gendered=gendered)
+        surname = surname_for(family.surname, sex, gendered=gendered)
         return SyntheticPerson(
             child_id=child_id,
             nhs_number=None if rng.random() < (0.4 if community.uasc else 0.07) else nhs,
             upn=self._upn(dob, community.uasc),
             forename=forename,
-            known_as=known_as,
+            known_as=names.known_as,
             surname=surname,
             former_surname=former if former != surname else None,
             dob=dob,
@@ -211,16 +192,6 @@ class Generator:
         if not self.home.style.legacy_codes and r < 0.003:
             return "U"
         return "M" if r < (0.93 if uasc else 0.56) else "F"
-
-    def _forename(self, community: Community, sex: str) -> str:
-        rng = self.rng
-        table = codes.FORENAMES[(community.key, sex if sex != "U" else codes.pick(rng, "MF"))]
-        forename = table(rng)
-        if rng.random() < 0.2:
-            middle = table(rng)
-            if middle != forename:
-                forename = f"{forename} {middle}"
-        return forename
 
     def _dob(self, uasc: bool) -> date:
         rng = self.rng
@@ -252,13 +223,13 @@ class Generator:
         rng = self.rng
         la = self.home.la_number
         if self.hosts and rng.random() < 0.15:  # first went to school somewhere else
-            la = codes.pick(rng, self.hosts).la_number
+            la = pick(rng, self.hosts).la_number
         year = min(dob.year + 4, self.today.year) % 100
-        establishment = codes.pick(rng, (2000, 3000, 4000, 7000)) + int(rng.random() * 1000)
+        establishment = pick(rng, (2000, 3000, 4000, 7000)) + int(rng.random() * 1000)
         tail = f"{la}{establishment:04d}{year:02d}{int(rng.random() * 1000):03d}"
         if rng.random() < 0.02:  # temporary UPN: the last character is a letter
-            tail = tail[:-1] + codes.pick(rng, codes.UPN_CHECK_LETTERS)
-        return codes.upn_check_letter(tail) + tail
+            tail = tail[:-1] + pick(rng, UPN_CHECK_LETTERS)
+        return upn_check_letter(tail) + tail
 
     # --- care history ---
 
@@ -306,7 +277,7 @@ class Generator:
     def _placement(self, decom: int, dob_ord: int, ls: str, home_post: str) -> _Placement:
         rng = self.rng
         out = bool(self.hosts) and rng.random() < P_OUT_OF_AREA
-        area = codes.pick(rng, self.hosts) if out else self.home
+        area = pick(rng, self.hosts) if out else self.home
         if ls == "E1" and rng.random() < 0.7:
             place = codes.PLACED_FOR_ADOPTION(rng)
         else:
@@ -323,27 +294,27 @@ class Generator:
         if place in ("H5", "P2") and decom >= codes.CODES_2024_25:
             return "K3"
         if place == "Z1" and decom >= codes.CODES_2025_26:
-            return codes.pick(self.rng, ("Z11", "Z12", "Z13", "Z14"))
+            return pick(self.rng, ("Z11", "Z12", "Z13", "Z14"))
         return place
 
     def _setting(self, place: str, provider: str, area: Council, home_post: str) -> tuple[str, str]:
         """(PL_POST, URN) of a placement."""
         rng = self.rng
         if place in codes.SETTING_URN:
-            urn, postcode = codes.pick(rng, codes.settings(area.code, area.districts, place))
-            return postcode, urn
+            urn, setting_postcode = pick(rng, codes.settings(area.code, area.districts, place))
+            return setting_postcode, urn
         if place == "P1" and area is self.home:
             return home_post, ""
-        postcode = codes.postcode(rng, area.districts)
+        unit = postcode(rng, area.districts)
         if place[0] == "U":
             if provider in ("PR4", "PR5"):  # independent fostering agency
-                return postcode, codes.agency_urn("ifa", str(int(rng.random() * 40)))
+                return unit, codes.agency_urn("ifa", str(int(rng.random() * 40)))
             service = area if provider == "PR2" else self.home  # PR2: another council's carers
-            return postcode, codes.agency_urn("fostering", service.code)
+            return unit, codes.agency_urn("fostering", service.code)
         if place[0] == "A":
             regional = rng.random() < 0.6  # regional adoption agencies: XXXXXXX
-            return postcode, "XXXXXXX" if regional else codes.agency_urn("adoption", self.home.code)
-        return postcode, ""
+            return unit, "XXXXXXX" if regional else codes.agency_urn("adoption", self.home.code)
+        return unit, ""
 
     def _missing(
         self, person: SyntheticPerson, in_care_since: date, uasc: bool

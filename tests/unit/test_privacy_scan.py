@@ -1,0 +1,23 @@
+"""homeward.privacy_scan: names found as words, never inside opaque hex runs."""
+
+from homeward.privacy_scan import Identifiers, Scanner
+
+
+def scanner(*names: str) -> Scanner:
+    found = Identifiers()
+    for name in names:
+        found.add_person({"forename": name, "surname": "", "dob": ""})
+    return Scanner(found)
+
+
+def test_a_name_in_clear_is_found_in_any_case() -> None:
+    scan = scanner("Ada")
+    assert scan.leaks('{"forename": "Ada"}') == ["name ADA"]
+    assert scan.leaks('{"note": "ada was seen"}') == ["name ADA"]
+
+
+def test_a_hex_token_spelling_a_name_is_not_a_leak() -> None:
+    scan = scanner("Ada", "Bea")
+    token = "7ada589c55514c75ba41987c936bbea5"
+    assert scan.leaks(f'{{"digest": "{token}", "sealed_id": "s1.{token}"}}') == []
+    assert scan.leaks("ada-7ada589c") == ["name ADA"]  # a short run is not opaque
