@@ -1,5 +1,6 @@
 """``create_app(settings)``: the hub as a FastAPI application. No import-time singletons."""
 
+import time
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request
@@ -8,7 +9,7 @@ from fastapi.responses import JSONResponse, Response
 
 from hub.api import router
 from hub.audit import AuditAction
-from hub.context import Clock, HubContext, build_context, utc_now
+from hub.context import Clock, HubContext, Sleep, build_context, utc_now
 from hub.errors import HubError
 from hub.settings import HubSettings
 from policies import PolicySet
@@ -19,8 +20,9 @@ def create_app(
     *,
     clock: Clock = utc_now,
     policies: PolicySet | None = None,
+    sleep: Sleep = time.sleep,
 ) -> FastAPI:
-    context = build_context(settings or HubSettings(), clock=clock, policies=policies)
+    context = build_context(settings or HubSettings(), clock=clock, policies=policies, sleep=sleep)
     app = FastAPI(title="Homeward hub", version="1", docs_url="/docs", redoc_url=None)
     app.state.hub = context
     app.include_router(router)

@@ -1,5 +1,6 @@
 """What every request and command needs: settings, database, services, clock."""
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from keys import KeyFileError, read_hub_key
 from policies import PolicySet, load_policies
 
 Clock = Callable[[], datetime]
+Sleep = Callable[[float], None]  # seconds; tests pass a recorder instead of waiting
 
 
 def utc_now() -> datetime:
@@ -23,12 +25,18 @@ def utc_now() -> datetime:
 
 
 class HubContext:
-    """What every request needs: settings, database, services, clock."""
+    """What every request needs: settings, database, services, clock (and how to wait)."""
 
     def __init__(
-        self, settings: HubSettings, engine: Engine, services: HubServices, clock: Clock
+        self,
+        settings: HubSettings,
+        engine: Engine,
+        services: HubServices,
+        clock: Clock,
+        sleep: Sleep = time.sleep,
     ) -> None:
         self.settings, self.engine, self.services, self.clock = settings, engine, services, clock
+        self.sleep = sleep
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -37,7 +45,11 @@ class HubContext:
 
 
 def build_context(
-    settings: HubSettings, *, clock: Clock = utc_now, policies: PolicySet | None = None
+    settings: HubSettings,
+    *,
+    clock: Clock = utc_now,
+    policies: PolicySet | None = None,
+    sleep: Sleep = time.sleep,
 ) -> HubContext:
     """Keys, policies and a database whose schema is current; else a clear remedy."""
     try:
@@ -54,4 +66,4 @@ def build_context(
     services = build_services(
         chosen, hub_keys, max_keyed_reports_per_day=settings.max_keyed_reports_per_day
     )
-    return HubContext(settings, engine, services, clock)
+    return HubContext(settings, engine, services, clock, sleep)

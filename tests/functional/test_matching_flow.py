@@ -5,10 +5,12 @@ import uuid
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
 
+from hub.settings import HubSettings
 from keys import SharedKeyring
 from tests.factories import CouncilSide, batch, person
-from tests.functional.conftest import bearer, register_authority
+from tests.functional.conftest import Clock, bearer, register_authority
 
 HOME, AREA, REPORTER = "E08000025", "E08000003", "E06000023"
 
@@ -235,26 +237,64 @@ def test_the_reporter_cannot_tell_from_the_response_whether_a_child_is_known(
     }
 
 
-def test_answers_to_reports_take_the_same_time_known_or_not(
-    hub_settings: object, clock: object
+class RecordingSleeper:
+    """Stands in for ``time.sleep`` under the response floor: records each request to wait and
+    what another session can already read from the database at that moment."""
+
+    def __init__(self, authority: str) -> None:
+        self.authority = authority
+        self.engine: Engine | None = None
+        self.calls: list[tuple[float, int]] = []
+
+    def __call__(self, seconds: float) -> None:
+        from sqlmodel import Session, func, select
+
+        from hub.delivery.models import Notification
+
+        assert self.engine is not None
+        with Session(self.engine) as session:
+            committed = session.exec(
+                select(func.count())
+                .select_from(Notification)
+                .where(Notification.recipient == self.authority)
+            ).one()
+        self.calls.append((seconds, committed))
+
+
+def test_answers_to_reports_wait_out_the_floor_after_committing_known_or_not(
+    hub_settings: HubSettings, clock: Clock
 ) -> None:
-    """The response floor hides the extra work a linked report does."""
-    import time
-
+    """The response floor hides the extra work a linked report does: known or not, the hub
+    waits once, for no longer than the floor, and only after the notification is committed
+    (so the wait covers the work, and the answer never precedes what it caused)."""
     from hub.app import create_app
-    from hub.settings import HubSettings
 
-    assert isinstance(hub_settings, HubSettings)
-    app = create_app(hub_settings.model_copy(update={"event_response_floor_ms": 150}))
+    floor_ms = 60_000  # long, so the wait asked for is positive however slow the machine
+    sleeper = RecordingSleeper(HOME)
+    app = create_app(
+        hub_settings.model_copy(update={"event_response_floor_ms": floor_ms}),
+        clock=clock,
+        sleep=sleeper,
+    )
+    sleeper.engine = app.state.hub.engine
     keyring = SharedKeyring.generate()
     home, reporter = CouncilSide(HOME, keyring), CouncilSide(REPORTER, keyring)
     home_cred, reporter_cred = register_authority(app, HOME), register_authority(app, REPORTER)
     known = person()
+    answers = []
     with TestClient(app) as client:
         send(client, home_cred, children=[home.child(known)])
         for child in (known, person(forename="Nobody", surname="Known", nhs_number=None)):
-            started = time.perf_counter()
-            report(client, reporter_cred, reporter.event(child))
-            assert 0.150 <= time.perf_counter() - started < 0.5
+            response = client.post(
+                "/v1/events",
+                json=reporter.event(child).model_dump(mode="json"),
+                headers=bearer(reporter_cred),
+            )
+            answers.append((response.status_code, response.json(), sorted(response.headers)))
         assert len(inbox(client, home_cred)) == 1
     app.state.hub.engine.dispose()
+    assert answers[0] == answers[1]
+    [(known_wait, notified_by_then), (unknown_wait, notified_later)] = sleeper.calls
+    assert 0 < known_wait <= floor_ms / 1000 and 0 < unknown_wait <= floor_ms / 1000
+    assert notified_by_then == 1  # the known child's notification was already committed
+    assert notified_later == 1

@@ -18,7 +18,7 @@ def response_floor(hub: HubDep) -> Iterator[None]:
     started = time.perf_counter()
     yield
     floor = hub.settings.event_response_floor_ms / 1000
-    time.sleep(max(0.0, floor - (time.perf_counter() - started)))
+    hub.sleep(max(0.0, floor - (time.perf_counter() - started)))
 
 
 ResponseFloor = Annotated[None, Depends(response_floor, scope="function")]

@@ -1,0 +1,36 @@
+"""The hub keyring: never empty, versions from 1, the newest version re-keys and issues, and a
+credential issued under an older version still verifies after a rotation."""
+
+import pytest
+
+from keys import HubKey, HubKeyring, Token
+
+OLD, NEW = bytes(range(32)), bytes(range(1, 33))
+TOKEN = Token("nhs", 1, "ab" * 32)
+
+
+def test_an_empty_keyring_is_a_constructor_error() -> None:
+    with pytest.raises(ValueError, match="at least one version"):
+        HubKeyring({})
+
+
+@pytest.mark.parametrize("version", [0, -1])
+def test_versions_below_one_are_refused(version: int) -> None:
+    with pytest.raises(ValueError, match="start at 1"):
+        HubKeyring({version: OLD, 2: NEW})
+
+
+def test_the_newest_version_rekeys() -> None:
+    keyring = HubKeyring({2: NEW, 1: OLD})
+    assert keyring.version == 2 and keyring.versions == [1, 2]
+    assert keyring.rekey(TOKEN) == HubKey(NEW).rekey(TOKEN) != HubKey(OLD).rekey(TOKEN)
+    assert keyring.credential_digest("hw1.E1.s") == HubKey(NEW).credential_digest("hw1.E1.s")
+
+
+def test_a_credential_issued_under_an_old_version_still_verifies() -> None:
+    credential = "hw1.E08000025." + HubKeyring.new_credential_secret()
+    digest = HubKeyring({1: OLD}).credential_digest(credential)
+    rotated = HubKeyring({1: OLD, 2: NEW})
+    assert rotated.verifies(credential, digest)
+    assert not rotated.verifies(credential + "x", digest)
+    assert not HubKeyring({2: NEW}).verifies(credential, digest)  # its version retired
