@@ -13,6 +13,7 @@ from sqlmodel import Session
 from hub import wire
 from hub.audit import AuditAction
 from hub.linking import service as linking
+from hub.linking.values import Link
 from hub.records import idempotency, quota
 from hub.records import service as records
 from hub.records.values import EpisodeFacts
@@ -65,7 +66,7 @@ def ingest_batch(
         action=AuditAction.RECORDS_INGEST,
         detail=receipt.model_dump(exclude={"replayed"}),
     )
-    affected = {e.id: e for e in map(EpisodeFacts.of, episodes)}
+    affected = {e.id: e for e in map(records.episode_facts, episodes)}
     for episode in (
         *linking.episodes_sharing_tokens(session, children),
         *linking.own_episodes(session, children),
@@ -85,7 +86,7 @@ def share_episode(session: Session, hub: HubServices, episode: EpisodeFacts, now
     )
 
 
-def share_link(session: Session, hub: HubServices, link: linking.Link, now: datetime) -> int:
+def share_link(session: Session, hub: HubServices, link: Link, now: datetime) -> int:
     grants = grants_for(session, link, hub.policies, now.date())
     if not grants:
         hub.audit.append(

@@ -13,7 +13,7 @@ from hub.audit import AuditAction
 from hub.audit.interfaces import AuditLog
 from hub.delivery.models import Notification
 from hub.errors import NotFound
-from hub.linking.service import Link
+from hub.linking.values import Link
 from policies import EventType, Grant
 
 

@@ -7,7 +7,7 @@ from typing import Protocol
 
 from sqlmodel import Session
 
-from hub.linking.service import Link
+from hub.linking.values import Link
 from policies import Grant
 
 

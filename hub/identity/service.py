@@ -1,6 +1,5 @@
 """Operator actions on authorities, and the facts policies share about them."""
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session
@@ -10,6 +9,7 @@ from hub.audit.interfaces import AuditLog
 from hub.identity.bearer import store_credential
 from hub.identity.interfaces import Role
 from hub.identity.models import Authority
+from hub.identity.values import AuthorityFacts
 from keys import HubKeyring
 
 
@@ -37,14 +37,6 @@ def register_authority(
         detail={"role": str(role)},
     )
     return credential
-
-
-@dataclass(frozen=True, slots=True)
-class AuthorityFacts:
-    code: str
-    name: str
-    contact: str
-    active_council: bool
 
 
 def authority_facts(session: Session, code: str | None) -> AuthorityFacts | None:

@@ -5,7 +5,6 @@ present now, whichever arrived first."""
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, col, select
@@ -15,26 +14,16 @@ from hub.audit.interfaces import AuditLog
 from hub.linking.candidates import CandidateIndex, SqlCandidateIndex
 from hub.linking.decide import decide
 from hub.linking.models import Match
+from hub.linking.values import Link
 from hub.records.models import Child, Episode, MatchToken
-from hub.records.service import CHILD, EPISODE
-from hub.records.values import ChildFacts, EpisodeFacts, StoredChild
+from hub.records.service import CHILD, EPISODE, child_facts, episode_facts
+from hub.records.values import EpisodeFacts, StoredChild
 from policies import Identification
 
 AUDITED_OUTCOME = {
     Identification.LINKED: AuditAction.MATCH_LINK,
     Identification.POSSIBLE: AuditAction.MATCH_REVIEW,
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Link:
-    """An episode joined to a child: the reporter's own record, an automatic link by match
-    keys, or a possible match that the child's responsible authority must review."""
-
-    case_reference: str
-    episode: EpisodeFacts
-    child: ChildFacts
-    identified_by: Identification
 
 
 def _episode_digests(session: Session, episode_id: int) -> list[tuple[str, bytes]]:
@@ -122,7 +111,7 @@ def _joined(
     outcome: Identification,
     now: datetime,
 ) -> Link:
-    facts = ChildFacts.of(child)
+    facts = child_facts(child)
     match = _record_match(session, episode.id, facts.id, outcome, now)
     return Link(match.id, episode, facts, outcome)
 
@@ -153,7 +142,7 @@ def episodes_sharing_tokens(
     rows = session.exec(
         select(Episode).where(col(Episode.id).in_(sorted(episode_ids))).order_by(col(Episode.id))
     )
-    return [EpisodeFacts.of(row) for row in rows]
+    return [episode_facts(row) for row in rows]
 
 
 def own_episodes(session: Session, children: Iterable[StoredChild]) -> list[EpisodeFacts]:
@@ -166,5 +155,5 @@ def own_episodes(session: Session, children: Iterable[StoredChild]) -> list[Epis
         rows = session.exec(
             select(Episode).where(Episode.authority == authority, col(Episode.child_ref).in_(refs))
         )
-        found.extend(EpisodeFacts.of(row) for row in rows)
+        found.extend(episode_facts(row) for row in rows)
     return found

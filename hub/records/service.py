@@ -12,7 +12,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from hub import wire
 from hub.records.models import Child, Episode, MatchToken
-from hub.records.values import StoredChild
+from hub.records.values import ChildFacts, EpisodeFacts, StoredChild
 from keys import HubKeyring, Token
 
 CHILD, EPISODE = "C", "E"
@@ -209,3 +209,29 @@ def count_records(session: Session, authority: str) -> tuple[int, int]:
         select(func.count()).select_from(Episode).where(Episode.authority == authority)
     ).one()
     return children, episodes
+
+
+def episode_facts(row: Episode) -> EpisodeFacts:
+    return EpisodeFacts(
+        row_id(row),
+        row.authority,
+        row.child_ref,
+        row.sealed_id,
+        row.kind,
+        row.start,
+        row.end,
+        row.started_at,
+        row.ended_at,
+    )
+
+
+def child_facts(row: Child) -> ChildFacts:
+    return ChildFacts(
+        row_id(row),
+        row.authority,
+        row.sealed_id,
+        row.legal_status,
+        row.placement_type,
+        row.placement_authority,
+        row.placed_since,
+    )

@@ -1,10 +1,9 @@
 """Plain values for the pipeline's pure steps: what linking and sharing may know of a stored
-child or episode, without the ORM."""
+child or episode, without the ORM (``hub.records.service`` makes them from rows)."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from hub.records.models import Child, Episode
 from hub.wire import event_of
 from policies import EventType
 
@@ -21,21 +20,6 @@ class EpisodeFacts:
     started_at: datetime | None
     ended_at: datetime | None
 
-    @classmethod
-    def of(cls, row: Episode) -> "EpisodeFacts":
-        assert row.id is not None, "stored episodes have ids"
-        return cls(
-            row.id,
-            row.authority,
-            row.child_ref,
-            row.sealed_id,
-            row.kind,
-            row.start,
-            row.end,
-            row.started_at,
-            row.ended_at,
-        )
-
     @property
     def event(self) -> EventType:
         return event_of(self.kind, ended=self.end is not None)
@@ -50,19 +34,6 @@ class ChildFacts:
     placement_type: str | None
     placement_authority: str | None
     placed_since: date | None
-
-    @classmethod
-    def of(cls, row: Child) -> "ChildFacts":
-        assert row.id is not None, "stored children have ids"
-        return cls(
-            row.id,
-            row.authority,
-            row.sealed_id,
-            row.legal_status,
-            row.placement_type,
-            row.placement_authority,
-            row.placed_since,
-        )
 
 
 @dataclass(frozen=True, slots=True)

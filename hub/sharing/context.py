@@ -7,8 +7,8 @@ reads (the only place a match outcome becomes prose).
 from collections.abc import Mapping
 from datetime import date, datetime
 
-from hub.identity.service import AuthorityFacts
-from hub.linking.service import Link
+from hub.identity.values import AuthorityFacts
+from hub.linking.values import Link
 from policies import EventContext, Identification
 from policies.engine import Role
 

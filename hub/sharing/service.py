@@ -4,8 +4,9 @@ from datetime import date
 
 from sqlmodel import Session
 
-from hub.identity.service import AuthorityFacts, authority_facts
-from hub.linking.service import Link
+from hub.identity.service import authority_facts
+from hub.identity.values import AuthorityFacts
+from hub.linking.values import Link
 from hub.sharing.context import event_context
 from policies import Grant, PolicySet
 

@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from hub.identity.service import AuthorityFacts
-from hub.linking.service import Link
+from hub.identity.values import AuthorityFacts
+from hub.linking.values import Link
 from hub.records.values import ChildFacts, EpisodeFacts
 from hub.sharing.context import MATCH_STATUS, event_context, roles
 from policies import Identification
