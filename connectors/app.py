@@ -12,23 +12,36 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
+from pathlib import Path
+from typing import Literal, TypeVar
 
 import httpx2 as httpx
 
 from connectors import pipeline
+from connectors.binding import bind_keyring, check_keyring, full_sync_reason
 from connectors.clock import Clock, utc_now
 from connectors.config import ConnectorConfig
-from connectors.errors import ConfigError
+from connectors.durable import locked
+from connectors.errors import ConfigError, QuotaExceeded
+from connectors.outbox import FlushResult, Outbox, QueuedReport
 from connectors.pipeline import InboxItem, Progress, SyncPlan
 from connectors.pseudonymise import Pseudonymiser
 from connectors.sources import IdentityRow, SourceProblem, read_identity
-from connectors.state import SyncState, load_state, save_state
+from connectors.state import SyncState, load_state, update_state
 from connectors.upload import HubClient
 from hub import wire
-from keys import CouncilKey, KeyFileError, SharedKeyring, read_council_key, read_shared_keyring
+from keys import (
+    CouncilKey,
+    KeyFileError,
+    SealedIdError,
+    SharedKeyring,
+    read_council_key,
+    read_shared_keyring,
+)
 
 EventKind = Literal["M", "A"]
+K = TypeVar("K")
+EVENT_PURPOSE = "event"  # what an event kept in the state file is sealed for
 FOUND_NEEDS_EVENT_ID = "--found needs the --event-id of an event reported from here"
 DESCRIBE_THE_CHILD = (
     "describe the child: --child ID from your identity extract, or --forename, --surname and "
@@ -45,12 +58,26 @@ class ConnectorKeys:
 
     @classmethod
     def read(cls, config: ConnectorConfig) -> ConnectorKeys:
-        try:
-            return cls(
-                read_shared_keyring(config.shared_keyring), read_council_key(config.council_key)
+        shared = _key_file(config, "shared_keyring", read_shared_keyring, "keys new-shared")
+        council = _key_file(config, "council_key", read_council_key, "keys new-council")
+        if council.authority != config.authority:
+            raise ConfigError(
+                f"{config.path}: council_key: {config.council_key} is the key of "
+                f"{council.authority}, not of authority {config.authority}",
+                "point council_key at this council's own key file",
             )
-        except KeyFileError as exc:
-            raise ConfigError(str(exc)) from exc
+        return cls(shared, council)
+
+
+def _key_file(config: ConnectorConfig, setting: str, read: Callable[[Path], K], maker: str) -> K:
+    path: Path = getattr(config, setting)
+    try:
+        return read(path)
+    except (KeyFileError, ValueError) as exc:
+        raise ConfigError(
+            f"{config.path}: {setting}: {exc}",
+            f"point {setting} at the key file made by `homeward {maker}`, readable by this user",
+        ) from exc
 
 
 @dataclass(frozen=True)
@@ -62,6 +89,8 @@ class PlannedSync:
     recent_episodes: int
     plan: SyncPlan
     state: SyncState = field(repr=False)
+    hub_id: str = ""
+    full_reason: str | None = None  # why everything is sent again; None: changes only
 
     @property
     def problems(self) -> list[SourceProblem]:
@@ -74,6 +103,7 @@ class SyncResult:
     planned: PlannedSync
     sent: int  # records the hub acknowledged; 0 on a dry run
     dry_run: bool = False
+    outbox: FlushResult | None = None  # urgent reports sent (or still queued) first
 
     @property
     def rows_rejected(self) -> int:
@@ -114,12 +144,17 @@ class Person:
 class ReportResult:
     event_id: str
     episode: wire.EpisodeRecord
-    receipt: wire.BatchReceipt
+    receipt: wire.BatchReceipt | None  # None: queued in the outbox, not at the hub yet
     found: bool = False
+    outbox: FlushResult = field(default_factory=FlushResult)
 
     @property
     def what(self) -> str:
         return wire.event_of(self.episode.kind, ended=self.found)
+
+    @property
+    def queued(self) -> bool:
+        return self.receipt is None
 
 
 class Connector:
@@ -153,13 +188,25 @@ class Connector:
         )
         return cls(config, ConnectorKeys.read(config), client, clock=clock)
 
-    def plan(self) -> PlannedSync:
-        """Read the sources and plan what changed since the last sync (removals included)."""
-        records = pipeline.read_sources(self.config, today=self._today())
+    def plan(self, *, full: bool = False) -> PlannedSync:
+        """Read the sources and plan what changed since the last sync (removals included);
+        everything when ``full``, or when the hub is not the one last synced with."""
         state = load_state(self.config.state_file)
-        plan = pipeline.plan_sync(records, self._pseudonymiser, state)
+        check_keyring(state, self.keys.shared, self.config)
+        records = pipeline.read_sources(self.config, today=self._today())
+        hub_id = self.client.hub_id()
+        held = self.client.summary().children if state.children else None
+        reason = full_sync_reason(state, hub_id, held, forced=full)
+        basis = state.without_digests() if reason else state
+        plan = pipeline.plan_sync(records, self._pseudonymiser, basis)
         return PlannedSync(
-            self.config.authority, len(records.children), len(records.episodes), plan, state
+            self.config.authority,
+            len(records.children),
+            len(records.episodes),
+            plan,
+            state,
+            hub_id,
+            reason,
         )
 
     def sync(
@@ -170,9 +217,9 @@ class Connector:
         allow_mass_removal: bool = False,
         progress: Progress | None = None,
     ) -> SyncResult:
-        """Send ``planned`` (by default, a fresh plan) in batches; raises MassRemovalRefused,
-        even on a dry run, when it would remove too many of the records last sent. A plan is
-        sent once: plan again for the next sync."""
+        """Send the outbox's queued reports, then ``planned`` (by default, a fresh plan) in
+        batches; raises MassRemovalRefused, even on a dry run, when it would remove too many of
+        the records last sent. A plan is sent once: plan again for the next sync."""
         planned = planned or self.plan()
         config = self.config
         pipeline.check_removals(
@@ -180,10 +227,24 @@ class Connector:
         )
         if dry_run:
             return SyncResult(planned, sent=0, dry_run=True)
-        sent = pipeline.run_sync(
-            planned.plan, self.client, planned.state, config, progress, clock=self._clock
-        )
-        return SyncResult(planned, sent)
+        flushed = self.flush()
+        if flushed.stopped_by is not None and not isinstance(flushed.stopped_by, QuotaExceeded):
+            raise flushed.stopped_by
+        update_state(config.state_file, bind_keyring(self.keys.shared))
+        sent = pipeline.run_sync(planned.plan, self.client, config, progress)
+        update_state(config.state_file, self._synced_with(planned.hub_id))
+        return SyncResult(planned, sent, outbox=flushed)
+
+    def _synced_with(self, hub_id: str) -> Callable[[SyncState], None]:
+        def synced(state: SyncState) -> None:
+            state.last_sync = self._clock().isoformat(timespec="seconds")
+            state.hub_id = hub_id
+
+        return synced
+
+    def flush(self) -> FlushResult:
+        """Send the urgent reports queued in the outbox, oldest first."""
+        return self._outbox().flush(self.client)
 
     def report(
         self,
@@ -196,8 +257,9 @@ class Connector:
     ) -> ReportResult:
         """Push one urgent missing (M) or away (A) event now. The child is ``child``, an id
         from the identity extract, or else ``person``; ``at`` defaults to now, and a naive time
-        is local time."""
-        state = load_state(self.config.state_file)
+        is local time. Queued in the outbox first: a hub that cannot take it now gets it from
+        the next report, sync or flush (``ReportResult.queued``)."""
+        check_keyring(load_state(self.config.state_file), self.keys.shared, self.config)
         event_id = event_id or uuid.uuid4().hex[:12]
         identity, own_child = self._identify(event_id, child, person)
         if identity is None:
@@ -210,17 +272,18 @@ class Connector:
             identity=identity,
             own_child_id=own_child,
         )
-        return self._send_event(state, event_id, episode, found=False)
+        return self._send_event(QueuedReport(event_id, episode))
 
     def report_found(self, event_id: str, *, at: datetime | None = None) -> ReportResult:
         """Close an event reported earlier from this connector: the child was found at ``at``."""
         state = load_state(self.config.state_file)
+        check_keyring(state, self.keys.shared, self.config)
         if event_id not in state.events:
             raise ConfigError(FOUND_NEEDS_EVENT_ID)
         when = self._local(at)
-        earlier = wire.EpisodeRecord.model_validate_json(state.events[event_id])
+        earlier = self._open_event(state.events[event_id])
         episode = earlier.model_copy(update={"end": when.date(), "ended_at": when})
-        return self._send_event(state, event_id, episode, found=True)
+        return self._send_event(QueuedReport(event_id, episode, found=True))
 
     def inbox(self, *, include_acknowledged: bool = False) -> list[InboxItem]:
         """Notifications for this council, its own child ids unsealed locally. Nothing is
@@ -246,16 +309,52 @@ class Connector:
             return in_care[child], child
         return read_identity(self.config.identities).by_child().get(child), None
 
-    def _send_event(
-        self, state: SyncState, event_id: str, episode: wire.EpisodeRecord, *, found: bool
-    ) -> ReportResult:
-        receipt = self.client.send_event(episode)
-        state.events[event_id] = episode.model_dump_json()
-        save_state(self.config.state_file, state)
-        return ReportResult(event_id, episode, receipt, found)
+    def _send_event(self, report: QueuedReport) -> ReportResult:
+        """Queue ``report`` with its event kept for a later found, then flush the outbox."""
+        outbox = self._outbox()
+        sealed = self.keys.council.seal_local(report.episode.model_dump_json(), EVENT_PURPOSE)
+
+        def keep(state: SyncState) -> None:
+            bind_keyring(self.keys.shared)(state)
+            state.events[report.event_id] = sealed
+
+        with locked(self.config.state_file):
+            outbox.add(report)
+        update_state(self.config.state_file, keep)
+        flushed = outbox.flush(self.client)
+        return ReportResult(
+            report.event_id, report.episode, _receipt_of(report, flushed), report.found, flushed
+        )
+
+    def _open_event(self, kept: str) -> wire.EpisodeRecord:
+        """An event kept in the state file: sealed, or plain JSON from before sealing."""
+        try:
+            plain = (
+                kept if kept.startswith("{") else self.keys.council.open_local(kept, EVENT_PURPOSE)
+            )
+            return wire.EpisodeRecord.model_validate_json(plain)
+        except (SealedIdError, ValueError) as exc:
+            raise ConfigError(
+                f"{self.config.state_file}: the event kept for --found cannot be read ({exc})",
+                "check council_key is the key this connector has always used",
+            ) from exc
+
+    def _outbox(self) -> Outbox:
+        return Outbox(self.config.state_file, self.keys.council)
 
     def _local(self, at: datetime | None) -> datetime:
         return (at or self._clock()).astimezone()  # naive times are local time
 
     def _today(self) -> date:
         return self._clock().astimezone().date()
+
+
+def _receipt_of(report: QueuedReport, flushed: FlushResult) -> wire.BatchReceipt | None:
+    """The hub's receipt for ``report``; raises the hub's refusal of it; None while queued."""
+    for sent in flushed.sent:
+        if sent.report.entry == report.entry:
+            return sent.receipt
+    for refused, error in flushed.refused:
+        if refused.entry == report.entry:
+            raise error
+    return None

@@ -3,10 +3,15 @@
 
     ConnectorError
     ├── ConfigError            exit 2  config file or key file unusable
+    │   └── KeyringMismatch    exit 2  the shared keyring is not the one used before
     ├── MassRemovalRefused     exit 3  the sync would remove too many records
     ├── RequestRefused         exit 4  the hub answered that the request itself is wrong (4xx)
+    │   └── QuotaExceeded      exit 4  the daily quota of reports is spent (not retried)
     ├── HubUnavailable         exit 4  the hub could not be reached, or kept failing, after retries
     └── CredentialRefused      exit 5  the hub did not accept the connector's credential (401)
+
+An urgent report the hub did not take is kept in the outbox: ``report`` then exits 6
+(``EXIT_QUEUED``), and the next ``report``, ``sync`` or ``flush`` sends it.
 
 Which one a failed request becomes is decided by ``connectors.retry.failure``.
 """
@@ -33,6 +38,15 @@ class ConfigError(ConnectorError):
     remedy = "check the connector config file (see README, 'Connector configuration')"
 
 
+class KeyringMismatch(ConfigError):
+    code = "keyring_mismatch"
+    remedy = (
+        "the shared keyring file is not the one this connector used before (was `homeward keys "
+        "new-shared` run again?): restore the scheme's keyring file; if the scheme really "
+        "changed its secret, it must be a new epoch (`homeward keys rotate-shared`)"
+    )
+
+
 class MassRemovalRefused(ConnectorError):
     code, exit_code = "mass_removal_refused", 3
     remedy = (
@@ -44,6 +58,14 @@ class MassRemovalRefused(ConnectorError):
 class RequestRefused(ConnectorError):
     code, exit_code = "request_refused", 4
     remedy = "the hub's answer says why; the next run resumes safely once that is fixed"
+
+
+class QuotaExceeded(RequestRefused):
+    code = "quota_exceeded"
+    remedy = (
+        "the hub's daily quota of reports for this authority is spent; queued reports stay in "
+        "the outbox: ask the scheme operator, then run `homeward connector flush`"
+    )
 
 
 class HubUnavailable(ConnectorError):
@@ -61,3 +83,4 @@ class CredentialRefused(ConnectorError):
 
 EXIT_OK = 0
 EXIT_ROWS_REJECTED = 1
+EXIT_QUEUED = 6  # an urgent report is kept in the outbox, not yet at the hub

@@ -9,13 +9,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
-from connectors.clock import Clock, utc_now
 from connectors.config import ConnectorConfig
 from connectors.errors import MassRemovalRefused
 from connectors.pseudonymise import Outgoing, Pseudonymiser
 from connectors.records import Records, build_records
 from connectors.sources import SourceProblem, read_903, read_identity, read_postcode_lookup
-from connectors.state import SyncState, save_state
+from connectors.state import SyncState, update_state
 from connectors.upload import HubClient, batches
 from hub import wire
 from keys import CouncilKey, SealedIdError
@@ -109,65 +108,48 @@ def check_removals(plan: SyncPlan, state: SyncState, max_share: float, allow: bo
 def run_sync(
     plan: SyncPlan,
     client: HubClient,
-    state: SyncState,
     config: ConnectorConfig,
     progress: Progress | None = None,
-    clock: Clock = utc_now,
 ) -> int:
     """Upload the plan in batches; the state file is updated after each acknowledged batch, so
     an interrupted run resumes where it stopped. Returns the number of records sent."""
     run_id, sent, total, size = uuid.uuid4().hex, 0, plan.total(), config.batch_size
-    steps: list[tuple[str, wire.RecordBatch, Callable[[], None]]] = []
+    steps: list[tuple[str, wire.RecordBatch, Commit]] = []
     for chunk in batches(plan.children, size):
-        steps.append(
-            (
-                "children",
-                wire.RecordBatch(children=[o.record for o in chunk]),
-                _remember(state.children, chunk),
-            )
-        )
+        batch = wire.RecordBatch(children=[o.record for o in chunk])
+        steps.append(("children", batch, _remember("children", chunk)))
     for chunk in batches(plan.episodes, size):
-        steps.append(
-            (
-                "episodes",
-                wire.RecordBatch(episodes=[o.record for o in chunk]),
-                _remember(state.episodes, chunk),
-            )
-        )
+        batch = wire.RecordBatch(episodes=[o.record for o in chunk])
+        steps.append(("episodes", batch, _remember("episodes", chunk)))
     for refs in batches(plan.removed_children, size):
-        steps.append(
-            (
-                "removed-children",
-                wire.RecordBatch(removed_children=list(refs)),
-                _forget(state.children, refs),
-            )
-        )
+        batch = wire.RecordBatch(removed_children=list(refs))
+        steps.append(("removed-children", batch, _forget("children", refs)))
     for refs in batches(plan.removed_episodes, size):
-        steps.append(
-            (
-                "removed-episodes",
-                wire.RecordBatch(removed_episodes=list(refs)),
-                _forget(state.episodes, refs),
-            )
-        )
+        batch = wire.RecordBatch(removed_episodes=list(refs))
+        steps.append(("removed-episodes", batch, _forget("episodes", refs)))
     for number, (kind, batch, commit) in enumerate(steps):
         client.send_batch(batch, idempotency_key=f"{run_id}-{number}-{kind}")
-        commit()
-        save_state(config.state_file, state)
+        update_state(config.state_file, commit)
         sent += batch.size()
         if progress:
             progress(sent, total)
-    state.last_sync = clock().isoformat(timespec="seconds")
-    save_state(config.state_file, state)
     return sent
 
 
-def _remember(table: dict[str, str], chunk: Sequence[Outgoing]) -> Callable[[], None]:
-    return lambda: table.update((o.record.ref, o.digest) for o in chunk)
+Commit = Callable[[SyncState], None]
 
 
-def _forget(table: dict[str, str], refs: Sequence[str]) -> Callable[[], None]:
-    def forget() -> None:
+def _table(state: SyncState, kind: str) -> dict[str, str]:
+    return state.children if kind == "children" else state.episodes
+
+
+def _remember(kind: str, chunk: Sequence[Outgoing]) -> Commit:
+    return lambda state: _table(state, kind).update((o.record.ref, o.digest) for o in chunk)
+
+
+def _forget(kind: str, refs: Sequence[str]) -> Commit:
+    def forget(state: SyncState) -> None:
+        table = _table(state, kind)
         for ref in refs:
             table.pop(ref, None)
 

@@ -1,13 +1,22 @@
-"""What the connector last sent: record reference -> digest of its content, per kind.
+"""What the connector last sent, and to which hub under which keyring.
 
-Written atomically after every acknowledged batch, so an interrupted sync resumes safely.
+- ``children``/``episodes``: record reference -> digest of its content (changes-only syncs);
+- ``events``: live event id -> the reported episode, sealed with the council's key (so a found
+  can close it), never its match keys in clear;
+- ``hub_id``: the hub the records were synced to (another hub gets a full sync);
+- ``keyrings``: key epoch -> keyed fingerprint of the shared secret the tokens were made with
+  (a different keyring under the same epoch is refused).
+
+The file is 0600 and replaced atomically. Every change is a locked read-modify-write
+(``update_state``), so a sync and a report running at once both keep what they wrote.
 """
 
 import json
-import os
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from connectors.durable import locked, write_private
 from connectors.errors import ConfigError
 
 
@@ -15,11 +24,25 @@ from connectors.errors import ConfigError
 class SyncState:
     children: dict[str, str] = field(default_factory=dict)
     episodes: dict[str, str] = field(default_factory=dict)
-    events: dict[str, str] = field(default_factory=dict)  # live event id -> wire JSON
+    events: dict[str, str] = field(default_factory=dict)
     last_sync: str | None = None
+    hub_id: str | None = None
+    keyrings: dict[str, str] = field(default_factory=dict)
 
     def total(self) -> int:
         return len(self.children) + len(self.episodes)
+
+    def without_digests(self) -> "SyncState":
+        """The same records with no remembered content: planned against, everything is sent
+        again (a full sync) while records no longer present are still removed."""
+        return SyncState(
+            children=dict.fromkeys(self.children, ""),
+            episodes=dict.fromkeys(self.episodes, ""),
+            events=dict(self.events),
+            last_sync=self.last_sync,
+            hub_id=self.hub_id,
+            keyrings=dict(self.keyrings),
+        )
 
 
 def load_state(path: Path) -> SyncState:
@@ -32,6 +55,8 @@ def load_state(path: Path) -> SyncState:
             episodes=dict(doc["episodes"]),
             events=dict(doc.get("events", {})),
             last_sync=doc.get("last_sync"),
+            hub_id=doc.get("hub_id"),
+            keyrings=dict(doc.get("keyrings", {})),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ConfigError(
@@ -41,18 +66,13 @@ def load_state(path: Path) -> SyncState:
 
 
 def save_state(path: Path, state: SyncState) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(
-        json.dumps(
-            {
-                "children": state.children,
-                "episodes": state.episodes,
-                "events": state.events,
-                "last_sync": state.last_sync,
-            },
-            sort_keys=True,
-        ),
-        encoding="utf-8",
-    )
-    os.replace(tmp, path)
+    write_private(path, json.dumps(asdict(state), sort_keys=True))
+
+
+def update_state(path: Path, change: Callable[[SyncState], None]) -> SyncState:
+    """Apply ``change`` to the state as it is on disk now, under the lock; returns it."""
+    with locked(path):
+        state = load_state(path)
+        change(state)
+        save_state(path, state)
+        return state

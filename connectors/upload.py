@@ -40,6 +40,7 @@ class Unanswered:
     status: int | None
     problem: str
     retry_after: float | None = None
+    code: str | None = None  # the problem code in the hub's answer
 
 
 class HubClient:
@@ -80,9 +81,11 @@ class HubClient:
             outcome = self._attempt(request)
             if isinstance(outcome, httpx.Response):
                 return outcome
-            delay = next_delay(outcome.status, next(schedule, None), outcome.retry_after)
+            delay = next_delay(
+                outcome.status, next(schedule, None), outcome.retry_after, code=outcome.code
+            )
             if delay is None:
-                raise failure(outcome.status, f"{method} {path}", outcome.problem)
+                raise failure(outcome.status, f"{method} {path}", outcome.problem, outcome.code)
             self._sleep(delay)
 
     def _attempt(self, request: httpx.Request) -> httpx.Response | Unanswered:
@@ -93,7 +96,8 @@ class HubClient:
         if response.is_success:
             return response
         retry_after = retry_after_seconds(response.headers.get("Retry-After"), self._clock())
-        return Unanswered(response.status_code, _problem_text(response), retry_after)
+        text, code = _problem(response)
+        return Unanswered(response.status_code, text, retry_after, code)
 
     def _parse(self, model: type[M], response: httpx.Response) -> M:
         return model.model_validate_json(response.content)
@@ -112,6 +116,10 @@ class HubClient:
             "POST", f"{wire.API_PREFIX}/events", json=episode.model_dump(mode="json")
         )
         return self._parse(wire.BatchReceipt, response)
+
+    def hub_id(self) -> str:
+        """The hub's stable id: another id means another (new or rebuilt) hub."""
+        return self._parse(wire.HubInfo, self._send("GET", f"{wire.API_PREFIX}/hub")).hub_id
 
     def notifications(self, *, include_acknowledged: bool = False) -> list[wire.Notification]:
         found: list[wire.Notification] = []
@@ -160,9 +168,14 @@ class HubClient:
         return entries
 
 
-def _problem_text(response: httpx.Response) -> str:
+def _problem(response: httpx.Response) -> tuple[str, str | None]:
+    """What the hub's problem answer says, and its stable code (RFC 9457 body)."""
     try:
         body = response.json()
-        return f"HTTP {response.status_code}: {body.get('title', '')} {body.get('detail', '')}"
     except ValueError:
-        return f"HTTP {response.status_code}"
+        return f"HTTP {response.status_code}", None
+    if not isinstance(body, dict):
+        return f"HTTP {response.status_code}", None
+    text = f"HTTP {response.status_code}: {body.get('title', '')} {body.get('detail', '')}"
+    code = body.get("code")
+    return text, code if isinstance(code, str) else None

@@ -90,6 +90,13 @@ class BatchReceipt(WireModel):
     replayed: bool = False
 
 
+class HubInfo(WireModel):
+    """The hub's stable id, made once when its database was created: a connector that finds
+    another id is talking to another (new or rebuilt) hub and sends everything again."""
+
+    hub_id: str
+
+
 class RecordSummary(WireModel):
     authority: str
     children: int

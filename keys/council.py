@@ -22,6 +22,9 @@ class CouncilKey:
         self.authority = authority
         self._seal_key = _primitives.hkdf_sha256(secret, salt=b"homeward/council", info=b"seal")
         self._ref_key = _primitives.hkdf_sha256(secret, salt=b"homeward/council", info=b"ref")
+        self._local_key = _primitives.hkdf_sha256(
+            secret, salt=b"homeward/council", info=b"local-files"
+        )
 
     @classmethod
     def generate(cls, authority: str) -> "CouncilKey":
@@ -47,6 +50,26 @@ class CouncilKey:
         if plaintext is None:
             raise SealedIdError("sealed by another council's key, or altered")
         return plaintext.decode("utf-8")
+
+    def seal_local(self, document: str, purpose: str) -> str:
+        """Seal a document the connector keeps on its own disk (e.g. a queued report), so the
+        file holds no match key in clear; ``purpose`` binds it to its use."""
+        box = _primitives.aead_seal(self._local_key, document.encode("utf-8"), self._local(purpose))
+        return SEAL_PREFIX + box.hex()
+
+    def open_local(self, sealed: str, purpose: str) -> str:
+        """A document sealed by ``seal_local`` for ``purpose``; SealedIdError otherwise."""
+        try:
+            box = bytes.fromhex(sealed.removeprefix(SEAL_PREFIX))
+        except ValueError as exc:
+            raise SealedIdError("not a sealed document") from exc
+        plaintext = _primitives.aead_open(self._local_key, box, self._local(purpose))
+        if plaintext is None or not sealed.startswith(SEAL_PREFIX):
+            raise SealedIdError("sealed by another council's key, or altered")
+        return plaintext.decode("utf-8")
+
+    def _local(self, purpose: str) -> bytes:
+        return f"homeward local {purpose} {self.authority}".encode()
 
     def record_ref(self, kind: str, local_id: str) -> str:
         """Stable opaque reference for one of this council's records (child or episode)."""

@@ -11,6 +11,10 @@ from keys import _primitives
 
 HKDF_SALT = b"homeward/matchkeys"
 SPEC_VERSION = "v1"
+# A key type no identifier is ever derived under: the token of a fixed canary under it tells
+# whether two keyrings hold the same secret for an epoch, and nothing else.
+FINGERPRINT_KEY_TYPE = "keyring_fingerprint"
+FINGERPRINT_CANARY = "homeward keyring canary v1"
 
 
 class EmptyKeyringError(ValueError):
@@ -108,6 +112,11 @@ class SharedKeyring:
 
     def secret(self, epoch: int) -> bytes:
         return self._secrets[epoch]
+
+    def fingerprint(self, epoch: int) -> str:
+        """A keyed fingerprint of one epoch's secret: equal for the same secret, unlinkable to
+        any match key, and safe to keep beside the data it was used for."""
+        return self.deriver(epoch).token_value(FINGERPRINT_KEY_TYPE, FINGERPRINT_CANARY)
 
     def deriver(self, epoch: int | None = None) -> MatchKeyDeriver:
         chosen = self.newest_epoch if epoch is None else epoch

@@ -1,4 +1,4 @@
-"""`homeward connector ...`: sync, report an urgent event, read the inbox."""
+"""`homeward connector ...`: sync, report an urgent event, send the outbox, read the inbox."""
 
 from __future__ import annotations
 
@@ -9,12 +9,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
+from typing import TypeAlias
 
 import httpx2 as httpx
 
-from connectors.app import FOUND_NEEDS_EVENT_ID, Connector, Person, PlannedSync, ReportResult
+from connectors.app import (
+    FOUND_NEEDS_EVENT_ID,
+    Connector,
+    Person,
+    PlannedSync,
+    ReportResult,
+    SyncResult,
+)
 from connectors.config import load_config
-from connectors.errors import EXIT_OK, EXIT_ROWS_REJECTED, ConfigError
+from connectors.errors import EXIT_OK, EXIT_QUEUED, EXIT_ROWS_REJECTED, ConfigError
+from connectors.outbox import FlushResult, QueuedReport
 from connectors.pipeline import InboxItem
 from connectors.upload import open_http
 
@@ -26,18 +35,34 @@ SYNC_EXIT_CODES = """exit codes:
   3  refused: the sync would remove more than max_removal_share of the records last sent
   4  the hub refused the upload or could not be reached after retries (safe to re-run)
   5  the hub refused the connector's credential (re-running will not help until it is fixed)"""
+REPORT_EXIT_CODES = """exit codes:
+  0  the hub accepted the report
+  2  configuration, key file or state file unusable, or the child not described
+  4  the hub refused the report itself (e.g. 422); it is not queued
+  6  queued: the hub could not take the report now (unreachable, credential refused, quota
+     spent); it is kept in the outbox and sent, in order, by the next report, sync or flush"""
+FLUSH_EXIT_CODES = """exit codes:
+  0  the outbox is empty: every queued report reached the hub
+  4  the hub could not be reached, its quota is spent, or it refused a report (see stderr)
+  5  the hub refused the connector's credential"""
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+Actions: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+def _command(actions: Actions, name: str, help: str, exit_codes: str) -> argparse.ArgumentParser:
+    """A connector command taking --config, its exit codes listed under its options."""
+    command = actions.add_parser(
+        name, help=help, formatter_class=argparse.RawDescriptionHelpFormatter, epilog=exit_codes
+    )
+    command.add_argument("--config", type=Path, required=True, help=CONFIG_HELP)
+    return command
+
+
+def register(sub: Actions) -> None:
     connector = sub.add_parser("connector", help="run a council's connector")
     actions = connector.add_subparsers(dest="action", required=True)
-    sync = actions.add_parser(
-        "sync",
-        help="send what changed since the last sync",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=SYNC_EXIT_CODES,
-    )
-    sync.add_argument("--config", type=Path, required=True, help=CONFIG_HELP)
+    sync = _command(actions, "sync", "send what changed since the last sync", SYNC_EXIT_CODES)
     sync.add_argument(
         "--dry-run", action="store_true", help="show what would be sent; send nothing"
     )
@@ -46,10 +71,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="send even if more than max_removal_share of records would be removed",
     )
+    sync.add_argument("--full", action="store_true", help="send every record again, changed or not")
     sync.add_argument("--quiet", action="store_true", help="no progress output")
     sync.set_defaults(handler=sync_command)
-    report = actions.add_parser("report", help="push one urgent missing/away/found event now")
-    report.add_argument("--config", type=Path, required=True, help=CONFIG_HELP)
+    report = _command(
+        actions, "report", "push one urgent missing/away/found event now", REPORT_EXIT_CODES
+    )
     report.add_argument("--event-id", help="your reference for the event (default: generated)")
     report.add_argument(
         "--kind",
@@ -81,6 +108,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         person.add_argument(f"--{name}", metavar=name.upper().replace("-", "_"))
     person.add_argument("--dob", type=date.fromisoformat, help="date of birth, YYYY-MM-DD")
     report.set_defaults(handler=report_command)
+    flush = _command(
+        actions, "flush", "send the urgent reports queued in the outbox", FLUSH_EXIT_CODES
+    )
+    flush.set_defaults(handler=flush_command)
     inbox = actions.add_parser("inbox", help="fetch, print and acknowledge notifications")
     inbox.add_argument("--config", type=Path, required=True, help=CONFIG_HELP)
     inbox.add_argument("--json", action="store_true", help="print JSON lines")
@@ -102,9 +133,11 @@ def connector_for(config_file: Path, http: httpx.Client | None = None) -> Iterat
 
 def sync_command(args: argparse.Namespace, http: httpx.Client | None = None) -> int:
     with connector_for(args.config, http) as connector:
-        planned = connector.plan()
+        planned = connector.plan(full=args.full)
         for problem in planned.problems:
             print(f"rejected: {problem}", file=sys.stderr)
+        if planned.full_reason:
+            print(f"full sync: {planned.full_reason}")
         print(plan_summary(planned))
         result = connector.sync(
             planned,
@@ -112,6 +145,7 @@ def sync_command(args: argparse.Namespace, http: httpx.Client | None = None) -> 
             allow_mass_removal=args.allow_mass_removal,
             progress=None if args.quiet else _progress,
         )
+    _print_outbox(result)
     if result.dry_run:
         print("dry run: nothing sent")
         return EXIT_OK
@@ -133,11 +167,50 @@ def _progress(sent: int, total: int) -> None:
     print(f"\r  sent {sent}/{total}", end="" if sent < total else "\n", file=sys.stderr)
 
 
+def _print_outbox(result: SyncResult) -> None:
+    if result.outbox is not None:
+        for line in outbox_lines(result.outbox):
+            print(line, file=sys.stderr)
+
+
 def report_command(args: argparse.Namespace, http: httpx.Client | None = None) -> int:
     with connector_for(args.config, http) as connector:
         result = _report(connector, args)
+    flushed = result.outbox
+    earlier = [s for s in flushed.sent if s.report.episode != result.episode]
+    for line in outbox_lines(FlushResult(sent=earlier, refused=flushed.refused)):
+        print(line, file=sys.stderr)  # reports queued before this one
     print(report_line(result))
-    return EXIT_OK
+    if not result.queued:
+        return EXIT_OK
+    if flushed.stopped_by is not None:
+        print(flushed.stopped_by.diagnostics(), file=sys.stderr)
+    return EXIT_QUEUED
+
+
+def flush_command(args: argparse.Namespace, http: httpx.Client | None = None) -> int:
+    with connector_for(args.config, http) as connector:
+        result = connector.flush()
+    for line in outbox_lines(result):
+        print(line)
+    if not result.queued and not result.refused:
+        print("outbox empty: every queued report reached the hub")
+        return EXIT_OK
+    if result.stopped_by is not None:
+        raise result.stopped_by
+    return result.refused[0][1].exit_code
+
+
+def outbox_lines(result: FlushResult) -> list[str]:
+    """What happened to the queued reports: sent, refused for good, or still queued."""
+    lines = [f"sent queued {_event(s.report)}: accepted" for s in result.sent]
+    lines += [f"refused queued {_event(r)}: {e}" for r, e in result.refused]
+    lines += [f"still queued {_event(r)}" for r in result.queued]
+    return lines
+
+
+def _event(report: QueuedReport) -> str:
+    return f"event {report.event_id} ({report.what})"
 
 
 def _report(connector: Connector, args: argparse.Namespace) -> ReportResult:
@@ -171,6 +244,12 @@ def _person_from_flags(args: argparse.Namespace) -> Person | None:
 
 
 def report_line(result: ReportResult) -> str:
+    if result.receipt is None:
+        return (
+            f"QUEUED event {result.event_id} ({result.what}): the hub did not take it now; it "
+            "is kept in the outbox and will be sent by the next report, sync or "
+            "`homeward connector flush`"
+        )
     return (
         f"reported event {result.event_id} ({result.what}) to the hub; "
         f"accepted {result.receipt.episodes}"

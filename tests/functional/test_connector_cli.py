@@ -13,7 +13,7 @@ from connectors.errors import ConfigError
 from homeward.cli import build_parser, main
 from homeward.commands import connector_cmd
 from homeward.demo import serving
-from tests.functional.test_connector_sync import HOME, REPORTER, write_councils
+from tests.functional.test_connector_sync import HOME, REPORTER, UNSERVED_HUB_URL, write_councils
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def run(client: TestClient, *argv: str) -> int:
 
 
 def point_at(config: Path, hub_url: str) -> Path:
-    text = config.read_text().replace("http://testserver", hub_url)
+    text = config.read_text().replace(UNSERVED_HUB_URL, hub_url)
     config.write_text(text.replace("retries = 2", "retries = 0"))
     return config
 

@@ -18,6 +18,8 @@ from keys import SharedKeyring, new_secret, write_council_key, write_shared_keyr
 from tests.functional.conftest import register_authority
 
 HOME, REPORTER = "E08000025", "E06000023"
+# The hub_url written in test configs: tests pass the hub in-process, or point_at a served one.
+UNSERVED_HUB_URL = "http://localhost:8700"
 HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n"
 EPISODES = (
     "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,"
@@ -61,7 +63,7 @@ def write_council(
     (folder / "credential.txt").write_text(credential)
     config = folder / "connector.toml"
     config.write_text(
-        f'authority = "{code}"\nhub_url = "http://testserver"\n'
+        f'authority = "{code}"\nhub_url = "{UNSERVED_HUB_URL}"\n'
         f'credential_file = "credential.txt"\nshared_keyring = "{keyring_file}"\n'
         'council_key = "council.key"\nstate_file = "state.json"\n'
         '[sources]\nssda903 = "903/"\nidentities = "identities.csv"\n'

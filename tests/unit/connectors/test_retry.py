@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from connectors.errors import CredentialRefused, HubUnavailable, RequestRefused
+from connectors.errors import CredentialRefused, HubUnavailable, QuotaExceeded, RequestRefused
 from connectors.retry import (
     MAX_RETRY_AFTER,
     backoff_delays,
@@ -34,6 +34,16 @@ def test_no_answer_throttling_and_server_errors_are_retried(status: int | None) 
 def test_other_client_errors_are_never_retried(status: int) -> None:
     assert not should_retry(status)
     assert next_delay(status, scheduled=2.0, retry_after=None) is None
+
+
+def test_a_spent_daily_quota_is_not_retried_at_all() -> None:
+    """A 429 that says the quota is spent is a refusal for the day, not "slow down"."""
+    assert not should_retry(429, "quota_exceeded")
+    assert next_delay(429, scheduled=2.0, retry_after=1.0, code="quota_exceeded") is None
+    spent = failure(429, "POST /v1/events", "HTTP 429", "quota_exceeded")
+    assert isinstance(spent, QuotaExceeded) and isinstance(spent, RequestRefused)
+    assert (spent.code, spent.exit_code) == ("quota_exceeded", 4)
+    assert isinstance(failure(429, "POST /v1/events", "HTTP 429"), HubUnavailable)
 
 
 def test_a_spent_schedule_gives_up() -> None:
@@ -66,7 +76,9 @@ def test_failures_are_told_apart() -> None:
     refused = failure(401, "GET /v1/notifications", "HTTP 401")
     assert isinstance(refused, CredentialRefused) and not isinstance(refused, HubUnavailable)
     assert (refused.code, refused.exit_code) == ("credential_refused", 5)
-    assert str(refused) == "GET /v1/notifications failed: HTTP 401"
+    assert str(refused) == (
+        "the hub refused this credential (GET /v1/notifications failed: HTTP 401)"
+    )
     assert isinstance(failure(422, "POST /v1/records", "HTTP 422"), RequestRefused)
     assert isinstance(failure(503, "POST /v1/records", "HTTP 503"), HubUnavailable)
     assert isinstance(failure(None, "POST /v1/records", "ConnectError"), HubUnavailable)
