@@ -8,7 +8,8 @@ from hub.audit import AuditAction
 from hub.audit.interfaces import AuditLog
 from hub.identity.bearer import store_credential
 from hub.identity.interfaces import Role
-from hub.identity.models import Authority
+from hub.errors import ConfigurationError
+from hub.identity.models import Authority, HubInstance
 from hub.identity.values import AuthorityFacts
 from keys import HubKeyring
 
@@ -45,3 +46,11 @@ def authority_facts(session: Session, code: str | None) -> AuthorityFacts | None
         return None
     active = found.revoked_at is None and found.role == Role.COUNCIL
     return AuthorityFacts(found.code, found.name, found.contact, active)
+
+
+def hub_id(session: Session) -> str:
+    """This hub's stable id, made once by the migrations."""
+    found = session.get(HubInstance, 1)
+    if found is None:  # only a database not made by `homeward hub migrate`
+        raise ConfigurationError("the hub has no id: run `homeward hub migrate`")
+    return found.hub_id
