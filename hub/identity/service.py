@@ -6,9 +6,9 @@ from sqlmodel import Session
 
 from hub.audit import AuditAction
 from hub.audit.interfaces import AuditLog
+from hub.errors import ConfigurationError
 from hub.identity.bearer import store_credential
 from hub.identity.interfaces import Role
-from hub.errors import ConfigurationError
 from hub.identity.models import Authority, HubInstance
 from hub.identity.values import AuthorityFacts
 from keys import HubKeyring
