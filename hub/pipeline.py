@@ -49,10 +49,12 @@ def receive_batch(
 def ingest_batch(
     session: Session, hub: HubServices, authority: str, batch: wire.RecordBatch, now: datetime
 ) -> wire.BatchReceipt:
-    """Store the batch, then link and share every episode it may have changed."""
-    quota.check_report_quota(session, authority, batch, hub.max_keyed_reports_per_day, now)
+    """Store the batch, then link and share every episode it may have changed. Episode updates
+    older than the stored facts are ignored (audited); new match keys count against the quota."""
+    plan = records.plan_episodes(session, authority, batch.episodes, hub.hub_keys)
+    quota.charge_reports(session, authority, plan.reports(), hub.max_keyed_reports_per_day, now)
     children = records.upsert_children(session, authority, batch.children, hub.hub_keys, now)
-    episodes = records.upsert_episodes(session, authority, batch.episodes, hub.hub_keys, now)
+    episodes = records.apply_episodes(session, authority, plan, hub.hub_keys.version, now)
     receipt = wire.BatchReceipt(
         children=len(batch.children),
         episodes=len(batch.episodes),
@@ -66,6 +68,14 @@ def ingest_batch(
         action=AuditAction.RECORDS_INGEST,
         detail=receipt.model_dump(exclude={"replayed"}),
     )
+    if plan.stale:
+        hub.audit.append(
+            session,
+            now,
+            actor=authority,
+            action=AuditAction.RECORDS_STALE,
+            detail={"episodes": sorted(plan.stale), "reason": "older than the stored facts"},
+        )
     affected = {e.id: e for e in map(records.episode_facts, episodes)}
     for episode in (
         *linking.episodes_sharing_tokens(session, children),
@@ -78,12 +88,11 @@ def ingest_batch(
 
 
 def share_episode(session: Session, hub: HubServices, episode: EpisodeFacts, now: datetime) -> int:
-    """Link one episode to its child, or to the children it may be, and deliver whatever the
-    policies grant. Returns how many notifications were new."""
-    return sum(
-        share_link(session, hub, link, now)
-        for link in linking.link_episode(session, hub.audit, episode, now)
-    )
+    """Link one episode to its child, or to the children it may be, withdraw what no longer
+    stands, and deliver whatever the policies grant. Returns how many notifications were new."""
+    relinked = linking.link_episode(session, hub.audit, episode, now)
+    hub.deliverer.withdraw(session, relinked.withdrawn, now)
+    return sum(share_link(session, hub, link, now) for link in relinked.links)
 
 
 def share_link(session: Session, hub: HubServices, link: Link, now: datetime) -> int:

@@ -114,6 +114,10 @@ class Notification(WireModel):
     retain_until: date
     fields: dict[str, str | None]
     acknowledged_at: datetime | None = None
+    # Set when the match it reported no longer stands: stand down. ``superseded_by`` is the id
+    # of your notification about the same episode that replaces it, if there is one.
+    withdrawn_at: datetime | None = None
+    superseded_by: str | None = None
 
 
 class NotificationPage(WireModel):

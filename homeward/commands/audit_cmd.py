@@ -76,8 +76,9 @@ def report(result: audit.Verification) -> int:
     if result.ok:
         print(f"audit log verified: {result.entries} entries, head {result.head_hash}")
         return 0
+    where = "" if result.at_seq is None else f" at entry {result.at_seq}"
     print(
-        f"AUDIT LOG FAILED VERIFICATION at entry {result.at_seq}: {result.problem} "
+        f"AUDIT LOG FAILED VERIFICATION{where}: {result.problem} "
         f"({result.entries} entries verified before it)"
     )
     return 1

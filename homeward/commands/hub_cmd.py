@@ -1,13 +1,15 @@
-"""`homeward hub ...`: initialise, serve, register authorities."""
+"""`homeward hub ...`: initialise, migrate, serve, register authorities, purge, back up."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
+from homeward.commands import audit_cmd
 from hub import operator
 from hub.app import create_app
 from hub.context import build_context
+from hub.db import backup as db_backup
 from hub.db import engine as db
 from hub.db.migrate import upgrade_database
 from hub.settings import HubSettings
@@ -59,6 +61,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     add_settings_arguments(purge)
     purge.set_defaults(handler=purge_hub)
+    backup = actions.add_parser(
+        "backup",
+        help="write an online, consistent copy of the database to DEST (SQLite: VACUUM INTO; "
+        "PostgreSQL: pg_dump); the copy's audit log is verified",
+    )
+    add_settings_arguments(backup)
+    backup.add_argument("dest", type=Path, help="a new file (never overwritten), created 0600")
+    backup.set_defaults(handler=backup_hub)
     listing = auth_actions.add_parser("list", help="list registered authorities")
     add_settings_arguments(listing)
     listing.set_defaults(handler=list_authorities)
@@ -128,6 +138,16 @@ def purge_hub(args: argparse.Namespace) -> int:
     purged = operator.purge(context)
     context.engine.dispose()
     print(f"purged {purged} notifications past their retention period")
+    return 0
+
+
+def backup_hub(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    db.require_existing(settings.database_url)
+    done = db_backup.backup(settings.database_url, args.dest)
+    print(f"backed up {_redacted(settings.database_url)} to {done.path} ({done.method})")
+    if done.method == db_backup.SQLITE:
+        return audit_cmd.report(audit_cmd.verify_database(f"sqlite:///{done.path}"))
     return 0
 
 

@@ -1,13 +1,14 @@
 """Database engine. SQLite file by default, PostgreSQL by URL; the schema comes from
 migrations (hub/db/migrate.py)."""
 
+import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
 from hub.errors import ConfigurationError
@@ -15,10 +16,29 @@ from hub.errors import ConfigurationError
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
+        _create_private(sqlite_path(url))
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         _sqlite_immediate_transactions(engine)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10)
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL (None: in memory, or not SQLite)."""
+    parsed = make_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    return None if database.startswith("file:") else Path(database)
+
+
+def _create_private(path: Path | None) -> None:
+    """A new hub database is readable by its owner only (0600). SQLite gives the -wal and -shm
+    files the database file's permissions, so they are private too."""
+    if path is None or path.exists() or not path.parent.is_dir():
+        return
+    with suppress(FileExistsError):  # another process created it first: theirs stands
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
 def _sqlite_immediate_transactions(engine: Engine) -> None:

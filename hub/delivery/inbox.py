@@ -1,5 +1,18 @@
 """The inbox: notifications stored durably per recipient, read with a cursor, acknowledged
-explicitly. Every read and acknowledgement is audited with the ids it touched."""
+explicitly. Every read and acknowledgement is audited with the ids it touched.
+
+Withdrawal. A notification stands as long as the match it reported does. When an episode is
+linked again and a match no longer stands (a corrected report now points at another child; the
+true child arrived and a "possible match: needs review" became a definite link elsewhere; a
+possible match became a link or a link became only possible), every notification of that case is
+*withdrawn*: ``withdrawn_at`` is set and it becomes unacknowledged again, so it comes back to
+the top of its recipient's attention even if it was read and acknowledged. Its fields are kept
+(the recipient needs the case reference and its own reference to stand down). When the same
+recipient is sent a notification about the same episode (the review that became a link, the
+reporter told of the right child), the withdrawn one's ``superseded_by`` names it; a recipient
+whose child it was not gets no successor and learns nothing about the other child. Withdrawal
+and each superseding notification are audited (``notification.withdraw``, ``supersedes``). A
+withdrawn notification granted again is reinstated (``notification.reinstate``)."""
 
 import json
 import uuid
@@ -24,45 +37,109 @@ class InboxDeliverer:
         self.audit = audit
 
     def deliver(self, session: Session, link: Link, grants: Sequence[Grant], now: datetime) -> int:
-        event = link.episode.event
         created = 0
         for grant in grants:
-            if _already_notified(session, grant, link.case_reference, event):
+            existing = _existing(session, grant, link.case_reference, link.episode.event)
+            if existing is not None and existing.withdrawn_at is None:
                 continue
-            notification = _notification(link, grant, now)
+            if existing is None:
+                notification, action = (
+                    _notification(link, grant, now),
+                    AuditAction.NOTIFICATION_CREATE,
+                )
+                created += 1
+            else:
+                notification, action = (
+                    _reinstated(existing, grant),
+                    AuditAction.NOTIFICATION_REINSTATE,
+                )
             session.add(notification)
+            supersedes = _supersede(session, notification)
             self.audit.append(
                 session,
                 now,
                 actor="hub",
-                action=AuditAction.NOTIFICATION_CREATE,
+                action=action,
                 subject=link.case_reference,
                 detail={
                     "notification": notification.id,
                     "recipient": grant.recipient,
                     "role": grant.role,
-                    "event": event,
+                    "event": notification.event,
                     "policy": grant.policy_id,
                     "policy_version": grant.policy_version,
                     "fields": sorted(grant.fields),
+                    **({"supersedes": supersedes} if supersedes else {}),
                 },
             )
-            created += 1
         return created
 
-
-def _already_notified(session: Session, grant: Grant, case_reference: str, event: str) -> bool:
-    return (
-        session.exec(
-            select(Notification.seq).where(
-                Notification.recipient == grant.recipient,
-                Notification.case_reference == case_reference,
-                Notification.event == event,
-                Notification.policy_id == grant.policy_id,
+    def withdraw(self, session: Session, case_references: Sequence[str], now: datetime) -> int:
+        """Withdraw every live notification of these cases: each shows ``withdrawn_at`` and is
+        unacknowledged again, so its recipient sees the withdrawal even after reading it."""
+        if not case_references:
+            return 0
+        rows = session.exec(
+            select(Notification)
+            .where(
+                col(Notification.case_reference).in_(list(case_references)),
+                col(Notification.withdrawn_at).is_(None),
             )
-        ).first()
-        is not None
-    )
+            .order_by(col(Notification.seq))
+        ).all()
+        for row in rows:
+            row.withdrawn_at, row.acknowledged_at = now, None
+            session.add(row)
+            self.audit.append(
+                session,
+                now,
+                actor="hub",
+                action=AuditAction.NOTIFICATION_WITHDRAW,
+                subject=row.case_reference,
+                detail={"notification": row.id, "recipient": row.recipient},
+            )
+        return len(rows)
+
+
+def _existing(
+    session: Session, grant: Grant, case_reference: str, event: str
+) -> Notification | None:
+    return session.exec(
+        select(Notification).where(
+            Notification.recipient == grant.recipient,
+            Notification.case_reference == case_reference,
+            Notification.event == event,
+            Notification.policy_id == grant.policy_id,
+        )
+    ).first()
+
+
+def _reinstated(row: Notification, grant: Grant) -> Notification:
+    """A withdrawn notification granted again (the episode points back at its child): live and
+    unacknowledged, with what the policy grants now."""
+    row.withdrawn_at, row.superseded_by, row.acknowledged_at = None, None, None
+    row.policy_version, row.policy_hash = grant.policy_version, grant.policy_hash
+    row.purpose, row.lawful_basis = grant.purpose, grant.lawful_basis
+    row.retain_until, row.payload = grant.retain_until, json.dumps(grant.fields, sort_keys=True)
+    return row
+
+
+def _supersede(session: Session, notification: Notification) -> list[str]:
+    """This recipient's withdrawn notifications about the same episode, not yet superseded, now
+    point at ``notification``: only ever at a notification of the same recipient."""
+    replaced = session.exec(
+        select(Notification).where(
+            Notification.recipient == notification.recipient,
+            Notification.episode_id == notification.episode_id,
+            col(Notification.withdrawn_at).is_not(None),
+            col(Notification.superseded_by).is_(None),
+            Notification.id != notification.id,
+        )
+    ).all()
+    for row in replaced:
+        row.superseded_by = notification.id
+        session.add(row)
+    return sorted(r.id for r in replaced)
 
 
 def _notification(link: Link, grant: Grant, now: datetime) -> Notification:
@@ -95,6 +172,8 @@ def public(n: Notification) -> wire.Notification:
         retain_until=n.retain_until,
         fields=json.loads(n.payload),
         acknowledged_at=n.acknowledged_at,
+        withdrawn_at=n.withdrawn_at,
+        superseded_by=n.superseded_by,
     )
 
 

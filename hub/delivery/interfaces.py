@@ -16,3 +16,8 @@ class Deliverer(Protocol):
         """Deliver each grant at most once per recipient, case, event and policy, in the
         caller's transaction, audited; returns how many were new."""
         ...
+
+    def withdraw(self, session: Session, case_references: Sequence[str], now: datetime) -> int:
+        """Withdraw, visibly to their recipients, every live notification of these cases (their
+        matches no longer stand), in the caller's transaction, audited; returns how many."""
+        ...

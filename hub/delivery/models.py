@@ -27,3 +27,7 @@ class Notification(SQLModel, table=True):
     payload: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime
     acknowledged_at: datetime | None = None
+    # Withdrawn: the match it reported no longer stands (hub/delivery/inbox.py); superseded_by
+    # names this recipient's notification about the same episode that replaces it, if any.
+    withdrawn_at: datetime | None = None
+    superseded_by: str | None = Field(default=None, max_length=40)

@@ -1,5 +1,6 @@
 """Retention: notifications are deleted once the retention period their policy set has passed,
-and remembered idempotency keys after a week. Each purge is audited with the ids it removed."""
+remembered idempotency keys after a week, reports counted for the quota after a day. Each purge
+is audited with the ids it removed."""
 
 from datetime import date, datetime
 
@@ -9,6 +10,7 @@ from sqlmodel import Session, col, select
 from hub.audit import AuditAction
 from hub.audit.interfaces import AuditLog
 from hub.delivery.models import Notification
+from hub.records import quota
 from hub.records.idempotency import forget_stale
 
 
@@ -19,6 +21,7 @@ def purge_expired(session: Session, audit: AuditLog, today: date, now: datetime)
     if expired:
         session.execute(delete(Notification).where(col(Notification.id).in_(expired)))
     forgotten = forget_stale(session, now)
+    counted = quota.forget_stale(session, now)
     audit.append(
         session,
         now,
@@ -28,6 +31,7 @@ def purge_expired(session: Session, audit: AuditLog, today: date, now: datetime)
             "before": today.isoformat(),
             "notifications": sorted(expired),
             "idempotency_keys": forgotten,
+            "quota_reports": counted,
         },
     )
     return len(expired)

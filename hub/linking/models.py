@@ -1,4 +1,4 @@
-"""Matches: an episode joined to a child, with how it was identified."""
+"""Matches: an episode joined to a child, with how it was identified, live or withdrawn."""
 
 from datetime import datetime
 
@@ -13,3 +13,6 @@ class Match(SQLModel, table=True):
     child_id: int = Field(index=True)
     outcome: str  # policies.Identification
     created_at: datetime
+    # Set when the episode no longer points at this child (a corrected report, a better link);
+    # cleared if it points here again. Only live matches (None) are shared.
+    withdrawn_at: datetime | None = None

@@ -1,10 +1,18 @@
 """Linking service: finds candidates for an episode, asks the pure ``decide`` for a decision,
 and records the match. Order independent: an episode is always linked against the children
-present now, whichever arrived first."""
+present now, whichever arrived first.
+
+Facts change: a report corrected under the same event id (other match keys), the true child
+uploaded after a report that only looked like someone else's. Each time an episode is linked
+again, its matches to children it no longer points at are withdrawn (``match.withdraw``), and a
+match whose outcome changed (possible -> linked, or back) keeps its case reference but its
+earlier notifications no longer stand; ``Relinked.withdrawn`` names both, for delivery to
+withdraw (hub/delivery/inbox.py). A withdrawn match pointed at again is live again."""
 
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, col, select
@@ -37,26 +45,37 @@ def _episode_digests(session: Session, episode_id: int) -> list[tuple[str, bytes
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class Relinked:
+    """What an episode is linked to now, and the case references whose notifications no longer
+    stand: matches to children it no longer points at, and matches whose outcome changed (a
+    possible match now linked, or a link now only possible)."""
+
+    links: list[Link]
+    withdrawn: tuple[str, ...] = ()
+
+
 def _record_match(
     session: Session, episode_id: int, child_id: int, outcome: Identification, now: datetime
-) -> Match:
+) -> tuple[Match, bool]:
+    """The live match, and whether a live match existed with another outcome."""
     existing = session.exec(
         select(Match).where(Match.episode_id == episode_id, Match.child_id == child_id)
     ).first()
-    if existing is not None:
-        if existing.outcome != outcome:
-            existing.outcome = outcome
-            session.add(existing)
-        return existing
-    match = Match(
-        id="HW-" + secrets.token_hex(6).upper(),
-        episode_id=episode_id,
-        child_id=child_id,
-        outcome=outcome,
-        created_at=now,
-    )
-    session.add(match)
-    return match
+    if existing is None:
+        existing = Match(
+            id="HW-" + secrets.token_hex(6).upper(),
+            episode_id=episode_id,
+            child_id=child_id,
+            outcome=outcome,
+            created_at=now,
+        )
+        session.add(existing)
+        return existing, False
+    changed = existing.withdrawn_at is None and existing.outcome != outcome
+    existing.outcome, existing.withdrawn_at = outcome, None
+    session.add(existing)
+    return existing, changed
 
 
 def _own_child(session: Session, episode: EpisodeFacts) -> Child | None:
@@ -65,55 +84,81 @@ def _own_child(session: Session, episode: EpisodeFacts) -> Child | None:
     ).first()
 
 
+def _decide(
+    session: Session, episode: EpisodeFacts, index: CandidateIndex | None
+) -> tuple[tuple[int, ...], Identification | None]:
+    """The children this episode is about now, and how they were identified."""
+    if episode.child_ref is not None:
+        child = _own_child(session, episode)
+        if child is not None and child.id is not None:
+            return (child.id,), Identification.OWN_RECORD
+    digests = _episode_digests(session, episode.id)
+    search = index or SqlCandidateIndex(session)
+    found = search.candidates(digests, exclude_authority=episode.authority)
+    decision = decide(found, frozenset(t for t, _ in digests))
+    if decision.outcome is Identification.LINKED and decision.child_id is not None:
+        return (decision.child_id,), decision.outcome
+    if decision.outcome is Identification.POSSIBLE:
+        return decision.review, decision.outcome
+    return (), None
+
+
+def _withdraw_others(
+    session: Session, audit: AuditLog, episode_id: int, keep: tuple[int, ...], now: datetime
+) -> list[str]:
+    """Withdraw the live matches of this episode to children it no longer points at."""
+    stale = session.exec(
+        select(Match).where(
+            Match.episode_id == episode_id,
+            col(Match.withdrawn_at).is_(None),
+            col(Match.child_id).not_in(keep),
+        )
+    ).all()
+    for match in stale:
+        match.withdrawn_at = now
+        session.add(match)
+        audit.append(
+            session,
+            now,
+            actor="hub",
+            action=AuditAction.MATCH_WITHDRAW,
+            subject=match.id,
+            detail={"outcome": match.outcome, "reason": "the episode no longer points here"},
+        )
+    return [m.id for m in stale]
+
+
 def link_episode(
     session: Session,
     audit: AuditLog,
     episode: EpisodeFacts,
     now: datetime,
     index: CandidateIndex | None = None,
-) -> list[Link]:
+) -> Relinked:
     """Which child this episode is about: one (own record or automatic link), several possible
-    matches that need review, or none. Every decision made by match keys is audited."""
-    if episode.child_ref is not None:
-        child = _own_child(session, episode)
-        if child is not None:
-            return [_joined(session, episode, child, Identification.OWN_RECORD, now)]
-    digests = _episode_digests(session, episode.id)
-    search = index or SqlCandidateIndex(session)
-    found = search.candidates(digests, exclude_authority=episode.authority)
-    decision = decide(found, frozenset(t for t, _ in digests))
-    if decision.outcome is Identification.LINKED and decision.child_id is not None:
-        chosen: tuple[int, ...] = (decision.child_id,)
-    elif decision.outcome is Identification.POSSIBLE:
-        chosen = decision.review
-    else:
-        return []
-    links = [
-        _joined(session, episode, session.get_one(Child, cid), decision.outcome, now)
-        for cid in chosen
-    ]
+    matches that need review, or none; and which earlier matches no longer stand. Every decision
+    made by match keys, and every withdrawal, is audited."""
+    chosen, outcome = _decide(session, episode, index)
+    withdrawn = _withdraw_others(session, audit, episode.id, chosen, now)
+    if outcome is None:
+        return Relinked([], tuple(withdrawn))
+    links: list[Link] = []
+    for child_id in chosen:
+        facts = child_facts(session.get_one(Child, child_id))
+        match, changed = _record_match(session, episode.id, child_id, outcome, now)
+        links.append(Link(match.id, episode, facts, outcome))
+        withdrawn.extend([match.id] if changed else [])
     for link in links:
-        audit.append(
-            session,
-            now,
-            actor="hub",
-            action=AUDITED_OUTCOME[link.identified_by],
-            subject=link.case_reference,
-            detail={"reporting": episode.authority, "responsible": link.child.authority},
-        )
-    return links
-
-
-def _joined(
-    session: Session,
-    episode: EpisodeFacts,
-    child: Child,
-    outcome: Identification,
-    now: datetime,
-) -> Link:
-    facts = child_facts(child)
-    match = _record_match(session, episode.id, facts.id, outcome, now)
-    return Link(match.id, episode, facts, outcome)
+        if link.identified_by in AUDITED_OUTCOME:
+            audit.append(
+                session,
+                now,
+                actor="hub",
+                action=AUDITED_OUTCOME[link.identified_by],
+                subject=link.case_reference,
+                detail={"reporting": episode.authority, "responsible": link.child.authority},
+            )
+    return Relinked(links, tuple(withdrawn))
 
 
 def episodes_sharing_tokens(

@@ -33,6 +33,21 @@ class Episode(SQLModel, table=True):
     started_at: datetime | None = None
     ended_at: datetime | None = None
     updated_at: datetime
+    # SHA-256 of the episode's re-keyed tokens: tells a correction (new match keys) from a
+    # repeat. Over hub-keyed digests, so the shared secret alone cannot test a guess against it.
+    keys_digest: str | None = Field(default=None, max_length=64)
+
+
+class KeyedReport(SQLModel, table=True):
+    """One report counted against its authority's daily quota: an episode described by match
+    keys that were new for its reference (hub/records/quota.py)."""
+
+    __table_args__ = (Index("ix_keyedreport_window", "authority", "counted_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    authority: str = Field(max_length=16)
+    ref: str = Field(max_length=64)
+    keys_digest: str = Field(max_length=64)
+    counted_at: datetime
 
 
 class MatchToken(SQLModel, table=True):

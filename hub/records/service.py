@@ -1,10 +1,14 @@
 """Ingest: upsert and remove one authority's records, re-keying every token with the hub key.
 
 Every stored token records the shared-key epoch it came under and the hub-key version that
-re-keyed it.
+re-keyed it. Episodes are planned first (``plan_episodes``: what changes, what is older than the
+stored facts, which match keys are new), so the quota can count reports before anything is
+stored, then applied (``apply_episodes``).
 """
 
+import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, insert, update
@@ -12,31 +16,42 @@ from sqlmodel import Session, SQLModel, col, select
 
 from hub import wire
 from hub.records.models import Child, Episode, MatchToken
+from hub.records.ordering import Times, is_older
 from hub.records.values import ChildFacts, EpisodeFacts, StoredChild
 from keys import HubKeyring, Token
 
 CHILD, EPISODE = "C", "E"
 
 
+Rekeyed = list[tuple[str, int, bytes]]  # (key type, shared epoch, hub-keyed digest), sorted
+
+
+def _rekeyed(hub_keys: HubKeyring, keys: Sequence[wire.MatchKey]) -> Rekeyed:
+    return sorted(
+        {(k.type, k.epoch, hub_keys.rekey(Token(k.type, k.epoch, k.token))) for k in keys}
+    )
+
+
+def keys_digest(tokens: Rekeyed) -> str:
+    """One value for a set of match keys, over their hub-keyed digests."""
+    lines = (f"{key_type}|{epoch}|{digest.hex()}" for key_type, epoch, digest in tokens)
+    return hashlib.sha256("\n".join(lines).encode("ascii")).hexdigest()
+
+
 def _token_rows(
-    hub_keys: HubKeyring,
-    owner_kind: str,
-    owner_id: int,
-    authority: str,
-    keys: Sequence[wire.MatchKey],
+    hub_key_version: int, owner_kind: str, owner_id: int, authority: str, tokens: Rekeyed
 ) -> list[dict[str, object]]:
-    unique = {(k.type, k.epoch, hub_keys.rekey(Token(k.type, k.epoch, k.token))) for k in keys}
     return [
         {
             "digest": digest,
             "key_type": key_type,
             "epoch": epoch,
-            "hub_key_version": hub_keys.version,
+            "hub_key_version": hub_key_version,
             "owner_kind": owner_kind,
             "owner_id": owner_id,
             "authority": authority,
         }
-        for key_type, epoch, digest in sorted(unique)
+        for key_type, epoch, digest in tokens
     ]
 
 
@@ -107,35 +122,79 @@ def upsert_children(
         [
             t
             for ref, r in latest.items()
-            for t in _token_rows(hub_keys, CHILD, existing[ref], authority, r.match_keys)
+            for t in _token_rows(
+                hub_keys.version, CHILD, existing[ref], authority, _rekeyed(hub_keys, r.match_keys)
+            )
         ],
     )
     return [StoredChild(existing[ref], authority, ref) for ref in latest]
 
 
-def upsert_episodes(
-    session: Session,
-    authority: str,
-    records: Sequence[wire.EpisodeRecord],
-    hub_keys: HubKeyring,
-    now: datetime,
-) -> list[Episode]:
-    """Returns the episodes that are new or whose status changed (the ones to match again)."""
-    existing = {
+@dataclass(frozen=True, slots=True)
+class EpisodeChange:
+    """An episode record to store: new, or different from the stored one."""
+
+    record: wire.EpisodeRecord
+    tokens: Rekeyed
+    keys_digest: str
+    stored: Episode | None
+
+    @property
+    def new_keys(self) -> bool:
+        """Described by match keys that are new for its reference: a report to count."""
+        previous = self.stored.keys_digest if self.stored is not None else None
+        return bool(self.record.match_keys) and previous != self.keys_digest
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodePlan:
+    changes: list[EpisodeChange]
+    stale: list[str]  # refs whose update is older than the stored facts: ignored
+
+    def reports(self) -> list[tuple[str, str]]:
+        return [(c.record.ref, c.keys_digest) for c in self.changes if c.new_keys]
+
+
+def plan_episodes(
+    session: Session, authority: str, records: Sequence[wire.EpisodeRecord], hub_keys: HubKeyring
+) -> EpisodePlan:
+    """Which records change what the hub holds. A ref sent twice in one batch: the last one
+    wins. An update older than the stored facts is set aside (hub/records/ordering.py)."""
+    latest = {r.ref: r for r in records}
+    stored = {
         e.ref: e
         for e in session.exec(
             select(Episode).where(
-                Episode.authority == authority,
-                col(Episode.ref).in_([r.ref for r in records]),
+                Episode.authority == authority, col(Episode.ref).in_(list(latest))
             )
         )
     }
-    changed: list[tuple[Episode, wire.EpisodeRecord]] = []
-    for record in records:
-        row = existing.get(record.ref)
-        if row is not None and _same_episode(row, record):
+    changes: list[EpisodeChange] = []
+    stale: list[str] = []
+    for ref, record in latest.items():
+        row = stored.get(ref)
+        if row is not None and is_older(_times(record), _times(row)):
+            stale.append(ref)
             continue
-        row = row or Episode(
+        tokens = _rekeyed(hub_keys, record.match_keys)
+        digest = keys_digest(tokens)
+        if row is None or not _same_episode(row, record) or row.keys_digest != digest:
+            changes.append(EpisodeChange(record, tokens, digest, row))
+    return EpisodePlan(changes, stale)
+
+
+def _times(x: Episode | wire.EpisodeRecord) -> Times:
+    return Times(x.start, x.end, x.started_at, x.ended_at)
+
+
+def apply_episodes(
+    session: Session, authority: str, plan: EpisodePlan, hub_key_version: int, now: datetime
+) -> list[Episode]:
+    """Store the planned changes; returns the episodes to match again."""
+    rows: list[Episode] = []
+    for change in plan.changes:
+        record = change.record
+        row = change.stored or Episode(
             authority=authority,
             ref=record.ref,
             kind=record.kind,
@@ -145,19 +204,20 @@ def upsert_episodes(
         row.child_ref, row.sealed_id, row.kind = record.child_ref, record.sealed_id, record.kind
         row.start, row.end = record.start, record.end
         row.started_at, row.ended_at, row.updated_at = record.started_at, record.ended_at, now
-        changed.append((row, record))
-    session.add_all([row for row, _ in changed])
+        row.keys_digest = change.keys_digest
+        rows.append(row)
+    session.add_all(rows)
     session.flush()
-    _replace_tokens(session, EPISODE, [row_id(row) for row, _ in changed])
+    _replace_tokens(session, EPISODE, [row_id(row) for row in rows])
     _insert_tokens(
         session,
         [
             t
-            for row, record in changed
-            for t in _token_rows(hub_keys, EPISODE, row_id(row), authority, record.match_keys)
+            for row, change in zip(rows, plan.changes, strict=True)
+            for t in _token_rows(hub_key_version, EPISODE, row_id(row), authority, change.tokens)
         ],
     )
-    return [row for row, _ in changed]
+    return rows
 
 
 def _same_episode(row: Episode, record: wire.EpisodeRecord) -> bool:

@@ -198,3 +198,38 @@ def test_verifying_a_missing_database_says_what_to_do(
 ) -> None:
     assert main(["audit", "verify", "--database-url", f"sqlite:///{tmp_path}/absent.db"]) == 2
     assert "no hub database at" in capsys.readouterr().err
+
+
+def _text_timestamps(app: FastAPI) -> str:
+    """PostgreSQL refuses a garbage timestamp in a timestamp column: make it text first (as a
+    careless restore or a hand edit might); SQLite stores whatever it is given."""
+    if app.state.hub.engine.dialect.name == "postgresql":
+        execute(app, "ALTER TABLE auditrecord ALTER COLUMN at TYPE text")
+    return "UPDATE auditrecord SET at = 'last tuesday' WHERE seq = 2"
+
+
+@pytest.mark.parametrize(
+    ("damage", "expected"),
+    [
+        (["UPDATE auditrecord SET detail = 'not json {' WHERE seq = 3"], "at entry 3: the detail"),
+        ([_text_timestamps], "at entry 2: the timestamp is not a date and time"),
+        (["INSERT INTO audithead (id, seq, hash) VALUES (2, 0, 'x')"], "head has 2 rows"),
+        (["DELETE FROM audithead"], "head has 0 rows"),
+        (["DROP TABLE auditrecord"], "no auditrecord table"),
+    ],
+    ids=["detail-not-json", "garbage-timestamp", "two-heads", "no-head", "no-table"],
+)
+def test_audit_verify_reports_a_malformed_log_without_crashing(
+    busy_hub: FastAPI,
+    capsys: pytest.CaptureFixture[str],
+    damage: list[object],
+    expected: str,
+) -> None:
+    for step in damage:
+        execute(busy_hub, step(busy_hub) if callable(step) else str(step))
+    url = busy_hub.state.hub.settings.database_url
+    capsys.readouterr()
+    assert main(["audit", "verify", "--database-url", url]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("AUDIT LOG FAILED VERIFICATION"), out
+    assert expected in out

@@ -15,7 +15,7 @@ from hub import wire
 from hub.context import HubContext
 from hub.linking.candidates import Digests, MemoryCandidateIndex, SqlCandidateIndex
 from hub.linking.decide import Candidate
-from hub.records.service import upsert_children, upsert_episodes
+from hub.records.service import apply_episodes, plan_episodes, upsert_children
 from keys import HubKeyring, Token
 from tests.functional.conftest import Clock, register_authority
 
@@ -144,7 +144,9 @@ def population(hub_app: FastAPI, clock: Clock) -> Iterator[tuple[HubContext, dic
             start=date(2026, 11, 24),
             match_keys=[match_key(k) for k in EPISODE_KEYS],
         )
-        upsert_episodes(session, A, [episode], context.services.hub_keys, context.clock())
+        hub_keys = context.services.hub_keys
+        plan = plan_episodes(session, A, [episode], hub_keys)
+        apply_episodes(session, A, plan, hub_keys.version, context.clock())
     yield context, names
 
 
