@@ -19,9 +19,10 @@ import httpx2 as httpx
 from connectors import pipeline
 from connectors.clock import Clock, utc_now
 from connectors.config import ConnectorConfig
-from connectors.errors import ConfigError
+from connectors.errors import ConfigError, ExtractUnusable
 from connectors.pipeline import InboxItem, Progress, SyncPlan
 from connectors.pseudonymise import Pseudonymiser
+from connectors.records import Records
 from connectors.sources import IdentityRow, SourceProblem, read_identity
 from connectors.state import SyncState, load_state, save_state
 from connectors.upload import HubClient
@@ -171,13 +172,13 @@ class Connector:
         progress: Progress | None = None,
     ) -> SyncResult:
         """Send ``planned`` (by default, a fresh plan) in batches; raises MassRemovalRefused,
-        even on a dry run, when it would remove too many of the records last sent. A plan is
-        sent once: plan again for the next sync."""
+        even on a dry run, when it would remove too many of the records last sent, or when an
+        input table has lost more than that share of its rows since the last sync
+        (RowCountDropRefused). A plan is sent once: plan again for the next sync."""
         planned = planned or self.plan()
         config = self.config
-        pipeline.check_removals(
-            planned.plan, planned.state, config.max_removal_share, allow_mass_removal
-        )
+        for guard in (pipeline.check_removals, pipeline.check_row_counts):
+            guard(planned.plan, planned.state, config.max_removal_share, allow_mass_removal)
         if dry_run:
             return SyncResult(planned, sent=0, dry_run=True)
         sent = pipeline.run_sync(
@@ -240,7 +241,10 @@ class Connector:
         after them (the event is then joined by reference alone)."""
         if not child:
             return (person.identity(event_id) if person else None), None
-        records = pipeline.read_sources(self.config, today=self._today())
+        try:  # an urgent report is not held up by an extract the nightly sync would refuse
+            records = pipeline.read_sources(self.config, today=self._today())
+        except ExtractUnusable:
+            records = Records()
         in_care = {c.identity.child_id: c.identity for c in records.children}
         if child in in_care:
             return in_care[child], child

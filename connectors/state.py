@@ -17,6 +17,8 @@ class SyncState:
     episodes: dict[str, str] = field(default_factory=dict)
     events: dict[str, str] = field(default_factory=dict)  # live event id -> wire JSON
     last_sync: str | None = None
+    table_rows: dict[str, int] = field(default_factory=dict)  # input table -> rows at last sync
+    episode_children: dict[str, str] = field(default_factory=dict)  # episode ref -> child ref
 
     def total(self) -> int:
         return len(self.children) + len(self.episodes)
@@ -32,6 +34,8 @@ def load_state(path: Path) -> SyncState:
             episodes=dict(doc["episodes"]),
             events=dict(doc.get("events", {})),
             last_sync=doc.get("last_sync"),
+            table_rows={str(k): int(v) for k, v in doc.get("table_rows", {}).items()},
+            episode_children=dict(doc.get("episode_children", {})),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ConfigError(
@@ -50,6 +54,8 @@ def save_state(path: Path, state: SyncState) -> None:
                 "episodes": state.episodes,
                 "events": state.events,
                 "last_sync": state.last_sync,
+                "table_rows": state.table_rows,
+                "episode_children": state.episode_children,
             },
             sort_keys=True,
         ),
