@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -22,10 +22,11 @@ from connectors.binding import bind_keyring, check_keyring, full_sync_reason
 from connectors.clock import Clock, utc_now
 from connectors.config import ConnectorConfig
 from connectors.durable import locked
-from connectors.errors import ConfigError, QuotaExceeded
+from connectors.errors import ConfigError, ExtractUnusable, QuotaExceeded
 from connectors.outbox import FlushResult, Outbox, QueuedReport
 from connectors.pipeline import InboxItem, Progress, SyncPlan
 from connectors.pseudonymise import Pseudonymiser
+from connectors.records import Records
 from connectors.sources import IdentityRow, SourceProblem, read_identity
 from connectors.state import SyncState, load_state, update_state
 from connectors.upload import HubClient
@@ -218,12 +219,17 @@ class Connector:
         progress: Progress | None = None,
     ) -> SyncResult:
         """Send the outbox's queued reports, then ``planned`` (by default, a fresh plan) in
-        batches; raises MassRemovalRefused, even on a dry run, when it would remove too many of
-        the records last sent. A plan is sent once: plan again for the next sync."""
+        batches. Raises, even on a dry run, MassRemovalRefused when it would remove more than
+        ``max_removal_share`` of the records last sent, and RowCountDropRefused when an input
+        table has lost more than ``max_table_drop`` of its rows since the last sync. A plan is
+        sent once: plan again for the next sync."""
         planned = planned or self.plan()
         config = self.config
         pipeline.check_removals(
             planned.plan, planned.state, config.max_removal_share, allow_mass_removal
+        )
+        pipeline.check_row_counts(
+            planned.plan, planned.state, config.max_table_drop, allow_mass_removal
         )
         if dry_run:
             return SyncResult(planned, sent=0, dry_run=True)
@@ -232,13 +238,16 @@ class Connector:
             raise flushed.stopped_by
         update_state(config.state_file, bind_keyring(self.keys.shared))
         sent = pipeline.run_sync(planned.plan, self.client, config, progress)
-        update_state(config.state_file, self._synced_with(planned.hub_id))
+        update_state(config.state_file, self._synced_with(planned.hub_id, planned.plan.table_rows))
         return SyncResult(planned, sent, outbox=flushed)
 
-    def _synced_with(self, hub_id: str) -> Callable[[SyncState], None]:
+    def _synced_with(
+        self, hub_id: str, table_rows: Mapping[str, int]
+    ) -> Callable[[SyncState], None]:
         def synced(state: SyncState) -> None:
             state.last_sync = self._clock().isoformat(timespec="seconds")
             state.hub_id = hub_id
+            state.table_rows = dict(table_rows)
 
         return synced
 
@@ -303,7 +312,10 @@ class Connector:
         after them (the event is then joined by reference alone)."""
         if not child:
             return (person.identity(event_id) if person else None), None
-        records = pipeline.read_sources(self.config, today=self._today())
+        try:  # an urgent report is not held up by an extract the nightly sync would refuse
+            records = pipeline.read_sources(self.config, today=self._today())
+        except ExtractUnusable:
+            records = Records()
         in_care = {c.identity.child_id: c.identity for c in records.children}
         if child in in_care:
             return in_care[child], child

@@ -5,16 +5,21 @@
     ├── ConfigError            exit 2  config file or key file unusable
     │   └── KeyringMismatch    exit 2  the shared keyring is not the one used before
     ├── MassRemovalRefused     exit 3  the sync would remove too many records
+    │   └── RowCountDropRefused exit 3 an input table has far fewer rows than at the last sync
     ├── RequestRefused         exit 4  the hub answered that the request itself is wrong (4xx)
     │   └── QuotaExceeded      exit 4  the daily quota of reports is spent (not retried)
     ├── HubUnavailable         exit 4  the hub could not be reached, or kept failing, after retries
-    └── CredentialRefused      exit 5  the hub did not accept the connector's credential (401)
+    ├── CredentialRefused      exit 5  the hub did not accept the connector's credential (401)
+    └── ExtractUnusable        exit 65 an input file cannot be used (missing, empty, truncated,
+                                       undecodable, a table lacking): nothing was sent
 
 An urgent report the hub did not take is kept in the outbox: ``report`` then exits 6
 (``EXIT_QUEUED``), and the next ``report``, ``sync`` or ``flush`` sends it.
 
 Which one a failed request becomes is decided by ``connectors.retry.failure``.
 """
+
+from collections.abc import Sequence
 
 
 class ConnectorError(Exception):
@@ -53,6 +58,26 @@ class MassRemovalRefused(ConnectorError):
         "check the extract is complete; if the removals are genuine, run again with "
         "--allow-mass-removal"
     )
+
+
+class RowCountDropRefused(MassRemovalRefused):
+    code = "row_count_drop_refused"
+    remedy = (
+        "check the extract is complete; if the drop is genuine (e.g. a new collection year), "
+        "run again with --allow-mass-removal"
+    )
+
+
+class ExtractUnusable(ConnectorError):
+    """An input file as a whole cannot be trusted; ``problems`` says where and why."""
+
+    code, exit_code = "extract_unusable", 65  # sysexits EX_DATAERR
+    remedy = "fix or re-export the files named above; nothing was sent, so the hub is unchanged"
+
+    def __init__(self, problems: Sequence[object]) -> None:
+        lines = "\n".join(f"  {p}" for p in problems)
+        super().__init__(f"the extract cannot be used; nothing was sent:\n{lines}")
+        self.problems = list(problems)
 
 
 class RequestRefused(ConnectorError):

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from connectors.config import ConnectorConfig
-from connectors.errors import MassRemovalRefused
+from connectors.errors import ExtractUnusable, MassRemovalRefused, RowCountDropRefused
+from connectors.holds import Holds
 from connectors.pseudonymise import Outgoing, Pseudonymiser
 from connectors.records import Records, build_records
 from connectors.sources import SourceProblem, read_903, read_identity, read_postcode_lookup
@@ -23,15 +24,20 @@ Progress = Callable[[int, int], None]
 
 
 def read_sources(config: ConnectorConfig, today: date | None = None) -> Records:
-    extract = read_903(config.ssda903)
-    identities = read_identity(config.identities)
+    """Read and join the inputs; ExtractUnusable if any file as a whole cannot be trusted."""
+    identities = read_identity(config.identities, today=today)
     lookup = read_postcode_lookup(config.postcode_lookup) if config.postcode_lookup else None
+    where = str(config.ssda903[0].parent) if config.ssda903 else "(no 903 files)"
+    extract = read_903(config.ssda903, where=where, today=today)
+    problems = [*extract.problems, *identities.problems]
+    problems += lookup.problems if lookup is not None else []  # an empty lookup is falsy
+    if unusable := [p for p in problems if p.stops_sync]:
+        raise ExtractUnusable(unusable)
     records = build_records(extract, identities, lookup, today=today)
-    records.problems[:0] = [
-        *extract.problems,
-        *identities.problems,
-        *(lookup.problems if lookup else []),
-    ]
+    records.problems[:0] = problems
+    records.table_rows = {**extract.rows, "identity extract": identities.data_rows}
+    if lookup is not None:
+        records.table_rows["postcode lookup"] = lookup.data_rows
     return records
 
 
@@ -42,7 +48,9 @@ class SyncPlan:
     removed_children: list[str] = field(default_factory=list)
     removed_episodes: list[str] = field(default_factory=list)
     unchanged: int = 0
+    held: int = 0  # records kept as last sent because a row about their child was rejected
     problems: list[SourceProblem] = field(default_factory=list)
+    table_rows: dict[str, int] = field(default_factory=dict)  # input table -> rows read
 
     def removals(self) -> int:
         return len(self.removed_children) + len(self.removed_episodes)
@@ -52,7 +60,8 @@ class SyncPlan:
 
 
 def plan_sync(records: Records, pseudonymiser: Pseudonymiser, state: SyncState) -> SyncPlan:
-    """Only what changed since the last sync, including removals of records no longer present."""
+    """Only what changed since the last sync, including removals of records no longer present.
+    A child with a rejected row keeps what was last sent (see holds.py)."""
     in_care = {c.identity.child_id for c in records.children}
     with _collector_paused():
         children = [pseudonymiser.child(c) for c in records.children]
@@ -61,13 +70,17 @@ def plan_sync(records: Records, pseudonymiser: Pseudonymiser, state: SyncState) 
             for e in records.episodes
             if e.identity.child_id in in_care
         ]
-    plan = SyncPlan(problems=list(records.problems))
-    for outgoing, previous, target in ((c, state.children, plan.children) for c in children):
-        _plan_one(outgoing, previous, target, plan)
+    holds = Holds.from_problems(records.problems, pseudonymiser.child_ref)
+    plan = SyncPlan(problems=list(records.problems), table_rows=dict(records.table_rows))
+    for outgoing in children:
+        _plan_one(outgoing, state.children, plan.children, plan, holds)
     for outgoing in episodes:
-        _plan_one(outgoing, state.episodes, plan.episodes, plan)
-    plan.removed_children = sorted(set(state.children) - {c.record.ref for c in children})
-    plan.removed_episodes = sorted(set(state.episodes) - {e.record.ref for e in episodes})
+        _plan_one(outgoing, state.episodes, plan.episodes, plan, holds)
+    gone_children = set(state.children) - {c.record.ref for c in children}
+    gone_episodes = set(state.episodes) - {e.record.ref for e in episodes}
+    plan.removed_children = sorted(r for r in gone_children if not holds.keeps_child(r))
+    plan.removed_episodes = sorted(r for r in gone_episodes if not holds.keeps_episode(r, state))
+    plan.held += len(gone_children) + len(gone_episodes) - plan.removals()
     return plan
 
 
@@ -86,10 +99,19 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _plan_one(
-    outgoing: Outgoing, previous: dict[str, str], target: list[Outgoing], plan: SyncPlan
+    outgoing: Outgoing,
+    previous: dict[str, str],
+    target: list[Outgoing],
+    plan: SyncPlan,
+    holds: Holds,
 ) -> None:
-    if previous.get(outgoing.record.ref) == outgoing.digest:
+    record = outgoing.record
+    last_sent = previous.get(record.ref)
+    child = record.ref if isinstance(record, wire.ChildRecord) else record.child_ref
+    if last_sent == outgoing.digest:
         plan.unchanged += 1
+    elif last_sent is not None and holds.keeps_child(child):
+        plan.held += 1
     else:
         target.append(outgoing)
 
@@ -102,6 +124,20 @@ def check_removals(plan: SyncPlan, state: SyncState, max_share: float, allow: bo
     raise MassRemovalRefused(
         f"this sync would remove {plan.removals()} of the {held} records last sent "
         f"({plan.removals() / held:.0%}, limit {max_share:.0%}); nothing was sent"
+    )
+
+
+def check_row_counts(plan: SyncPlan, state: SyncState, max_share: float, allow: bool) -> None:
+    """A table with far fewer rows than at the last sync is refused like a mass removal."""
+    drops = [
+        f"{table} has {now} rows, {before} at the last sync"
+        for table, now in sorted(plan.table_rows.items())
+        if (before := state.table_rows.get(table, 0)) and before - now > max_share * before
+    ]
+    if allow or not drops:
+        return
+    raise RowCountDropRefused(
+        f"{'; '.join(drops)} (limit: a drop of {max_share:.0%}); nothing was sent"
     )
 
 
@@ -120,7 +156,7 @@ def run_sync(
         steps.append(("children", batch, _remember("children", chunk)))
     for chunk in batches(plan.episodes, size):
         batch = wire.RecordBatch(episodes=[o.record for o in chunk])
-        steps.append(("episodes", batch, _remember("episodes", chunk)))
+        steps.append(("episodes", batch, _remember_episodes(chunk)))
     for refs in batches(plan.removed_children, size):
         batch = wire.RecordBatch(removed_children=list(refs))
         steps.append(("removed-children", batch, _forget("children", refs)))
@@ -147,11 +183,25 @@ def _remember(kind: str, chunk: Sequence[Outgoing]) -> Commit:
     return lambda state: _table(state, kind).update((o.record.ref, o.digest) for o in chunk)
 
 
+def _remember_episodes(chunk: Sequence[Outgoing]) -> Commit:
+    """Episodes sent, and the child each is about (so a held child holds its episodes)."""
+
+    def remember(state: SyncState) -> None:
+        for o in chunk:
+            state.episodes[o.record.ref] = o.digest
+            if isinstance(o.record, wire.EpisodeRecord) and o.record.child_ref:
+                state.episode_children[o.record.ref] = o.record.child_ref
+
+    return remember
+
+
 def _forget(kind: str, refs: Sequence[str]) -> Commit:
     def forget(state: SyncState) -> None:
         table = _table(state, kind)
         for ref in refs:
             table.pop(ref, None)
+            if kind == "episodes":
+                state.episode_children.pop(ref, None)
 
     return forget
 

@@ -56,6 +56,10 @@ class Pseudonymiser:
         self._tokenise = Tokeniser(keyring.deriver())
         self._council = council
 
+    def child_ref(self, child_id: str) -> str:
+        """The reference the hub knows this council's child by."""
+        return child_ref(self._council, child_id)
+
     def match_keys(self, identity: Identity) -> list[wire.MatchKey]:
         """Tokens built by this connector's own code are well formed by construction, so the
         wire models skip re-validation (the hub validates everything it receives)."""

@@ -13,6 +13,7 @@ from typing import Literal
 from connectors.sources import (
     EPISODES,
     MISSING,
+    Effect,
     EpisodeRow,
     IdentityExtract,
     IdentityRow,
@@ -56,6 +57,7 @@ class Records:
     children: list[ChildInCare] = field(default_factory=list)
     episodes: list[MissingEpisode] = field(default_factory=list)
     problems: list[SourceProblem] = field(default_factory=list)
+    table_rows: dict[str, int] = field(default_factory=dict)  # table -> data rows read
 
 
 @dataclass(slots=True)
@@ -67,17 +69,20 @@ class _Build:
     out: Records = field(default_factory=Records)
     reported: set[str] = field(default_factory=set)  # children already reported as unknown
 
-    def problem(self, file: str, line: int, column: str, message: str, remedy: str) -> None:
-        self.out.problems.append(SourceProblem(file, line, column, message, remedy))
+    def problem(
+        self, file: str, line: int, column: str, message: str, remedy: str, child: str | None = None
+    ) -> None:
+        """Report a problem; with ``child``, that child keeps what was last sent."""
+        effect = Effect.NOTE if child is None else Effect.ROW
+        self.out.problems.append(SourceProblem(file, line, column, message, remedy, effect, child))
 
     def identity(self, child: str, file: str, line: int) -> IdentityRow | None:
         """The child's identity, reporting (once per child) a child missing from the extract."""
         found = self.identities.get(child)
         if found is None and child not in self.reported:
             self.reported.add(child)
-            self.problem(
-                file, line, "CHILD", "child is not in the identity extract; not sent", ADD_IDENTITY
-            )
+            message = "child is not in the identity extract; not sent"
+            self.problem(file, line, "CHILD", message, ADD_IDENTITY, child)
         return found
 
 
@@ -201,6 +206,7 @@ def _add_missing(build: _Build, row: MissingRow, episodes: list[EpisodeRow], sin
                 "CHILD",
                 "child has no episode in the Episodes table; missing episodes not sent",
                 "check CHILD against the Episodes table",
+                row.child,
             )
         return
     if not any(e.dec is None or e.dec >= since for e in episodes):

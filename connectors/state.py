@@ -28,6 +28,8 @@ class SyncState:
     last_sync: str | None = None
     hub_id: str | None = None
     keyrings: dict[str, str] = field(default_factory=dict)
+    table_rows: dict[str, int] = field(default_factory=dict)  # input table -> rows at last sync
+    episode_children: dict[str, str] = field(default_factory=dict)  # episode ref -> child ref
 
     def total(self) -> int:
         return len(self.children) + len(self.episodes)
@@ -57,6 +59,8 @@ def load_state(path: Path) -> SyncState:
             last_sync=doc.get("last_sync"),
             hub_id=doc.get("hub_id"),
             keyrings=dict(doc.get("keyrings", {})),
+            table_rows={str(k): int(v) for k, v in doc.get("table_rows", {}).items()},
+            episode_children=dict(doc.get("episode_children", {})),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ConfigError(

@@ -5,7 +5,7 @@ Each returns its rows plus a list of SourceProblem; a bad row never stops the go
 
 from connectors.sources.identity import IdentityExtract, IdentityRow, read_identity
 from connectors.sources.lookup import PostcodeLookup, area_key, read_postcode_lookup
-from connectors.sources.problems import SourceProblem, parse_date
+from connectors.sources.problems import Effect, SourceProblem, parse_date
 from connectors.sources.ssda903 import (
     EPISODES,
     HEADER,
@@ -22,6 +22,7 @@ __all__ = [
     "EPISODES",
     "HEADER",
     "MISSING",
+    "Effect",
     "EpisodeRow",
     "HeaderRow",
     "IdentityExtract",

@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from connectors.sources.problems import Row, SourceProblem, collect, keep_first, open_csv
-from connectors.sources.ssda903 import read_sex
+from connectors import normalise
+from connectors.sources.csvfile import Row, collect, keep_first, open_csv
+from connectors.sources.problems import SourceProblem, shown
+from connectors.sources.ssda903 import read_sex, read_upn
 
 REQUIRED = ("child_id", "forename", "surname", "dob")
 _ONS_CODE = re.compile(r"[EWSN]\d{8}")
@@ -40,35 +42,37 @@ class IdentityExtract:
 
     rows: list[IdentityRow] = field(default_factory=list)
     problems: list[SourceProblem] = field(default_factory=list)
+    data_rows: int = 0  # non-blank data rows in the file
 
     def by_child(self) -> dict[str, IdentityRow]:
         """Rows keyed by `child_id`."""
         return {row.child_id: row for row in self.rows}
 
 
-def read_identity(path: Path) -> IdentityExtract:
+def read_identity(path: Path, *, today: date | None = None) -> IdentityExtract:
     """Read the identity extract CSV (header names case-insensitive, any order, BOM allowed)."""
     out = IdentityExtract()
-    csv_file = open_csv(Path(path), out.problems, str.lower)
+    csv_file = open_csv(Path(path), out.problems, str.lower, today=today, key="child_id")
     if csv_file is None:
         return out
     if not csv_file.require(REQUIRED, "identity extract"):
         return out
     rows = collect(csv_file, _identity)
     out.rows = keep_first(rows, lambda r: (r.child_id, r.line), csv_file, "child_id")
+    out.data_rows = csv_file.data_rows
     return out
 
 
 def _identity(row: Row) -> IdentityRow:
     child_id, forename = row.need("child_id"), row.need("forename")
-    surname, dob = row.need("surname"), row.need_date("dob")
+    surname, dob = row.need("surname"), row.need_dob("dob")
     return IdentityRow(
         child_id=child_id,
         forename=forename,
         surname=surname,
         dob=dob,
-        nhs_number=row.get("nhs_number"),
-        upn=row.get("upn"),
+        nhs_number=_nhs_number(row),
+        upn=read_upn(row, "upn"),
         known_as=row.get("known_as"),
         former_surname=row.get("former_surname"),
         sex=read_sex(row, "sex"),
@@ -76,6 +80,18 @@ def _identity(row: Row) -> IdentityRow:
         placement_authority=_authority(row),
         line=row.line,
     )
+
+
+def _nhs_number(row: Row) -> str | None:
+    text = row.get("nhs_number")
+    if text is None or normalise.nhs_number(text) is not None:
+        return text
+    row.drop(
+        "nhs_number",
+        "nhs_number is not 10 digits with a valid modulus-11 check digit",
+        "correct nhs_number, or leave it blank",
+    )
+    return None
 
 
 def _authority(row: Row) -> str | None:
@@ -86,7 +102,7 @@ def _authority(row: Row) -> str | None:
         return text.upper()
     row.drop(
         "placement_authority",
-        f"placement_authority '{text}' is not an ONS code",
+        f"placement_authority '{shown(text)}' is not an ONS code",
         "use the 9-character ONS code of the authority, e.g. E08000025, or leave it blank",
     )
     return None

@@ -8,7 +8,8 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from connectors.sources.problems import Row, RowSkipped, SourceProblem, collect, open_csv
+from connectors.sources.csvfile import Row, collect, open_csv
+from connectors.sources.problems import RowSkipped, SourceProblem, file_problem
 
 _ONS_CODE = re.compile(r"[EWSN]\d{8}")
 _OUTWARD = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?")
@@ -31,7 +32,9 @@ def area_key(postcode: str) -> str | None:
 class PostcodeLookup:
     """Longest-match postcode -> authority map; `problems` lists the rows that were skipped."""
 
-    def __init__(self, areas: Mapping[str, str], problems: Sequence[SourceProblem] = ()) -> None:
+    def __init__(
+        self, areas: Mapping[str, str], problems: Sequence[SourceProblem] = (), data_rows: int = 0
+    ) -> None:
         self._areas: dict[str, str] = {}
         for postcode, authority in areas.items():
             key = area_key(postcode)
@@ -39,6 +42,7 @@ class PostcodeLookup:
                 raise ValueError("not a postcode, sector or district")
             self._areas[key] = authority
         self.problems = list(problems)
+        self.data_rows = data_rows  # non-blank data rows in the file
 
     def __len__(self) -> int:
         return len(self._areas)
@@ -56,19 +60,22 @@ class PostcodeLookup:
 
 
 def read_postcode_lookup(path: Path) -> PostcodeLookup:
-    """Read the lookup CSV (header names case-insensitive); bad rows are skipped and reported."""
+    """Read the lookup CSV (header names case-insensitive); bad rows are skipped and reported.
+    A lookup that cannot be read, or has no usable entry, is a FILE problem: a configured lookup
+    is never silently "no lookup"."""
     problems: list[SourceProblem] = []
     csv_file = open_csv(Path(path), problems, str.lower)
-    if csv_file is None:
-        return PostcodeLookup({}, problems)
-    if not csv_file.require(("postcode", "authority"), "postcode lookup"):
+    if csv_file is None or not csv_file.require(("postcode", "authority"), "postcode lookup"):
         return PostcodeLookup({}, problems)
     areas: dict[str, str] = {}
     for line, key, authority in collect(csv_file, _entry):
         if areas.setdefault(key, authority) != authority:
             message = "postcode listed again with another authority; row skipped (first used)"
             csv_file.report(line, "postcode", message, "keep one row per postcode")
-    return PostcodeLookup(areas, problems)
+    if not areas and not csv_file.broken and csv_file.data_rows:
+        message = "postcode lookup has no usable row"
+        problems.append(file_problem(csv_file.name, 0, message, "see the problems above"))
+    return PostcodeLookup(areas, problems, csv_file.data_rows)
 
 
 def _entry(row: Row) -> tuple[int, str, str]:

@@ -12,15 +12,9 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from connectors.sources.problems import (
-    CsvFile,
-    Row,
-    RowSkipped,
-    SourceProblem,
-    collect,
-    keep_first,
-    open_csv,
-)
+from connectors import normalise
+from connectors.sources.csvfile import CsvFile, Row, collect, keep_first, open_csv
+from connectors.sources.problems import RowSkipped, SourceProblem, file_problem, shown
 
 HEADER = "Header"
 EPISODES = "Episodes"
@@ -105,48 +99,37 @@ class Ssda903:
     problems: list[SourceProblem] = field(default_factory=list)
     ignored_files: list[Path] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)  # table name -> file read
+    rows: dict[str, int] = field(default_factory=dict)  # table name -> data rows in its file
 
 
-def read_903_dir(directory: Path) -> Ssda903:
+def read_903_dir(directory: Path, *, today: date | None = None) -> Ssda903:
     """Read every `*.csv` in a directory (sorted by name)."""
     try:
         paths = sorted(p for p in Path(directory).iterdir() if p.suffix.lower() == ".csv")
     except OSError as e:
         out = Ssda903()
-        out.problems.append(
-            SourceProblem(
-                str(directory),
-                0,
-                "",
-                f"cannot list directory: {e.strerror or e}",
-                "check the 903 directory path",
-            )
-        )
+        message = f"cannot list directory: {e.strerror or e}"
+        out.problems.append(file_problem(str(directory), 0, message, "check the 903 directory"))
         return out
-    return read_903(paths, where=str(directory))
+    return read_903(paths, where=str(directory), today=today)
 
 
-def read_903(paths: Iterable[Path], *, where: str = "") -> Ssda903:
-    """Read 903 CSV files; a missing Episodes or Missing table is reported against `where`."""
+def read_903(paths: Iterable[Path], *, where: str = "", today: date | None = None) -> Ssda903:
+    """Read 903 CSV files; a lacking Header, Episodes or Missing table is reported against
+    `where` (a 903 without a Missing table is not "no missing episodes")."""
     out = Ssda903()
     for path in paths:
-        _read_file(Path(path), out)
-    for table in (EPISODES, MISSING):
+        _read_file(Path(path), out, today)
+    for table in TABLES:
         if table not in out.files:
-            out.problems.append(
-                SourceProblem(
-                    where or "(903 files)",
-                    0,
-                    "",
-                    f"no {table} table among the 903 files",
-                    f"export the {table} table as CSV with its header row",
-                )
-            )
+            message = f"no {table} table among the 903 files"
+            remedy = f"export the {table} table as CSV with its header row"
+            out.problems.append(file_problem(where or "(903 files)", 0, message, remedy))
     return out
 
 
-def _read_file(path: Path, out: Ssda903) -> None:
-    csv_file = open_csv(path, out.problems, str.upper)
+def _read_file(path: Path, out: Ssda903, today: date | None) -> None:
+    csv_file = open_csv(path, out.problems, str.upper, today=today, key="CHILD")
     if csv_file is None:
         return
     table = next((t for t, cols in TABLES.items() if cols <= csv_file.columns.keys()), None)
@@ -155,6 +138,7 @@ def _read_file(path: Path, out: Ssda903) -> None:
         out.ignored_files.append(path)
         return
     out.files[table] = csv_file.name
+    csv_file.may_be_empty = table == MISSING  # guarded by the row-count check instead
     if table == HEADER:
         rows = collect(csv_file, _header)
         out.header = keep_first(rows, lambda r: (r.child, r.line), csv_file, "CHILD")
@@ -162,22 +146,23 @@ def _read_file(path: Path, out: Ssda903) -> None:
         out.episodes = collect(csv_file, _episode)
     else:
         out.missing = collect(csv_file, _missing)
+    out.rows[table] = csv_file.data_rows
 
 
 def _report_unused(csv_file: CsvFile, table: str | None, out: Ssda903) -> None:
     if table is not None:
-        message = f"a second {table} table; file ignored (using {out.files[table]})"
-        csv_file.report(1, "", message, f"pass one {table} file per run")
+        message = f"a second {table} table (the first is {out.files[table]})"
+        csv_file.fail(1, message, f"pass one {table} file per run")
         return
     for name, cols in TABLES.items():
         lacking = sorted(cols - csv_file.columns.keys())
         if len(lacking) <= _NEAR_MISS:
-            message = f"looks like the {name} table but lacks this column; file ignored"
-            csv_file.report(1, ", ".join(lacking), message, f"export all the {name} columns")
+            message = f"looks like the {name} table but lacks this column"
+            csv_file.fail(1, message, f"export all the {name} columns", ", ".join(lacking))
 
 
 def _header(row: Row) -> HeaderRow:
-    child, dob = row.need("CHILD"), row.need_date("DOB")
+    child, dob = row.need("CHILD"), row.need_dob("DOB")
     sex, upn = read_sex(row, "SEX"), _checked(row, "UPN", _UPN, "a 13-character UPN or UN1-UN7")
     return HeaderRow(child=child, sex=sex, dob=dob, upn=upn, line=row.line)
 
@@ -223,8 +208,22 @@ def read_sex(row: Row, column: str) -> str | None:
         return None
     sex = SEX_CODES.get(text.upper())
     if sex is None:
-        row.drop(column, f"{column} '{text}' is not 1, 2, M, F or U", f"correct {column}")
+        row.drop(column, f"{column} '{shown(text)}' is not 1, 2, M, F or U", f"correct {column}")
     return sex
+
+
+def read_upn(row: Row, column: str) -> str | None:
+    """A UPN with a valid check letter, or UN1-UN7; other values are reported, dropped. (The
+    identity extract's UPN becomes a match key; the 903 Header's is only shape-checked, as the
+    connector does not use it and the published samples carry made-up UPNs.)"""
+    text = row.get(column)
+    if text is None or normalise.upn(text) is not None or text.upper() in normalise.UPN_UNKNOWN:
+        return text
+    if _UPN.fullmatch(text.replace(" ", "")):
+        row.drop(column, f"{column} fails its check letter", f"correct {column}")
+    else:
+        row.drop(column, f"{column} is not a 13-character UPN or UN1-UN7", f"correct {column}")
+    return None
 
 
 def _kind(row: Row) -> Literal["M", "A"]:
@@ -235,7 +234,7 @@ def _kind(row: Row) -> Literal["M", "A"]:
         return "A"
     raise RowSkipped(
         "MISSING",
-        f"MISSING '{text}' is not M or A; row skipped",
+        f"MISSING '{shown(text)}' is not M or A; row skipped",
         "use M (missing) or A (away without authorisation)",
     )
 
@@ -247,7 +246,7 @@ def _code(row: Row, column: str) -> str | None:
     code = text.upper()
     if _CODE.fullmatch(code):
         return code
-    row.drop(column, f"{column} '{text}' is not a 903 code", f"correct {column}")
+    row.drop(column, f"{column} '{shown(text)}' is not a 903 code", f"correct {column}")
     return None
 
 
@@ -256,7 +255,7 @@ def _need_code(row: Row, column: str) -> str:
     code = text.upper()
     if not _CODE.fullmatch(code):
         raise RowSkipped(
-            column, f"{column} '{text}' is not a 903 code; row skipped", f"correct {column}"
+            column, f"{column} '{shown(text)}' is not a 903 code; row skipped", f"correct {column}"
         )
     return code
 

@@ -32,9 +32,12 @@ SYNC_EXIT_CODES = """exit codes:
   0  synced
   1  synced, but some input rows were rejected (listed on stderr with file, line and column)
   2  configuration, key file or state file unusable
-  3  refused: the sync would remove more than max_removal_share of the records last sent
+  3  refused: the sync would remove more than max_removal_share of the records last sent,
+     or an input table has lost more than max_table_drop of its rows since the last sync
   4  the hub refused the upload or could not be reached after retries (safe to re-run)
-  5  the hub refused the connector's credential (re-running will not help until it is fixed)"""
+  5  the hub refused the connector's credential (re-running will not help until it is fixed)
+ 65  an input file is unusable (missing, empty, header-only, truncated, UTF-16, not
+     comma-separated, a 903 table lacking); nothing sent (listed on stderr)"""
 REPORT_EXIT_CODES = """exit codes:
   0  the hub accepted the report
   2  configuration, key file or state file unusable, or the child not described
@@ -69,7 +72,8 @@ def register(sub: Actions) -> None:
     sync.add_argument(
         "--allow-mass-removal",
         action="store_true",
-        help="send even if more than max_removal_share of records would be removed",
+        help="send even if more than max_removal_share of records would be removed, or more "
+        "than max_table_drop of an input table's rows have gone since the last sync",
     )
     sync.add_argument("--full", action="store_true", help="send every record again, changed or not")
     sync.add_argument("--quiet", action="store_true", help="no progress output")
@@ -159,7 +163,8 @@ def plan_summary(planned: PlannedSync) -> str:
         f"{planned.authority}: {planned.children_in_care} children in care, "
         f"{planned.recent_episodes} recent episodes; to send: {len(plan.children)} children, "
         f"{len(plan.episodes)} episodes, {plan.removals()} removals; "
-        f"{plan.unchanged} unchanged; {len(plan.problems)} rows rejected"
+        f"{plan.unchanged} unchanged; {plan.held} held as last sent; "
+        f"{len(plan.problems)} rows rejected"
     )
 
 
