@@ -2,9 +2,10 @@
 
 Names are matched as whole words, case-insensitively, after the same Unicode-to-ASCII folding
 the connector uses; NHS numbers, UPNs and postcodes with or without spaces; dates of birth in
-every spelling a council uses. Opaque values (tokens, sealed ids, references) are runs of at
-least 16 lower-case hex digits; they are skipped when looking for names, since a name spelt
-only with the letters a-f (Ada, Bea) turns up inside such runs by chance.
+every spelling a council uses. A name is a run of letters standing on its own: opaque values
+(tokens, sealed ids, case references such as HW-0ADA12...) are runs of letters and digits, and
+a name spelt only with the letters a-f (Ada, Bea) turns up inside them by chance, so a run that
+holds a digit is not read as a name.
 
 Event dates (episode start and end, placement start) are not identifiers and may coincide with
 a baby's date of birth, so fields that hold them by schema are not searched for dates of birth.
@@ -35,8 +36,7 @@ EVENT_DATE_FIELDS = (
     "at",
 )
 _EVENT_DATE_JSON = re.compile(rf'"(?:{"|".join(EVENT_DATE_FIELDS)})":\s*"[^"]*"')
-_WORD = re.compile(r"[A-Za-z]+")
-_HEX_RUN = re.compile(r"(?<![A-Za-z0-9])[0-9a-f]{16,}(?![A-Za-z0-9])")
+_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]+(?![A-Za-z0-9])")  # letters, not beside digits
 _APOSTROPHES = str.maketrans("", "", "'’`´")  # noqa: RUF001 - the apostrophes names carry
 
 
@@ -91,7 +91,7 @@ class Scanner:
         """Every identifier found in ``text`` (empty when clean)."""
         found = [
             f"name {w}"
-            for w in {w.upper() for w in _WORD.findall(_HEX_RUN.sub(" ", _ascii(text)))}
+            for w in {w.upper() for w in _WORD.findall(_ascii(text))}
             if w in self.identifiers.names
         ]
         found += [f"identifier {m}" for m in self._numbers.findall(text)]

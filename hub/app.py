@@ -1,16 +1,19 @@
-"""``create_app(settings)``: the hub as a FastAPI application. No import-time singletons."""
+"""``create_app(settings)``: the hub as a FastAPI application. No import-time singletons.
+
+A request meets the gate first (credentials, then the body limit: ``hub.api.gate``), then the
+routes; every refusal is an audited problem response (``hub.api.problems``), and the OpenAPI
+document says so (``hub.api.openapi``).
+"""
 
 import time
-from collections.abc import Awaitable, Callable
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi import FastAPI
 
 from hub.api import router
-from hub.audit import AuditAction
-from hub.context import Clock, HubContext, Sleep, build_context, utc_now
-from hub.errors import HubError
+from hub.api.gate import RequestGate
+from hub.api.openapi import install_openapi
+from hub.api.problems import install_error_handlers
+from hub.context import Clock, Sleep, build_context, utc_now
 from hub.settings import HubSettings
 from policies import PolicySet
 
@@ -26,69 +29,7 @@ def create_app(
     app = FastAPI(title="Homeward hub", version="1", docs_url="/docs", redoc_url=None)
     app.state.hub = context
     app.include_router(router)
-    _install_error_handlers(app, context)
-    _limit_body_size(app, context.settings.max_body_bytes)
+    install_error_handlers(app, context)
+    install_openapi(app)
+    app.add_middleware(RequestGate, context=context)
     return app
-
-
-def _limit_body_size(app: FastAPI, limit: int) -> None:
-    """Refuse an oversized request before reading it (a declared length over the limit)."""
-
-    @app.middleware("http")
-    async def limit_body(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        declared = request.headers.get("content-length", "0")
-        if not declared.isdigit() or int(declared) > limit:
-            return _problem(
-                413,
-                "too_large",
-                "Request body too large",
-                f"at most {limit} bytes; send smaller batches",
-            )
-        return await call_next(request)
-
-
-def _problem(status: int, code: str, title: str, detail: object) -> JSONResponse:
-    return JSONResponse(
-        status_code=status,
-        media_type="application/problem+json",
-        content={
-            "type": f"urn:homeward:problem:{code}",
-            "title": title,
-            "status": status,
-            "code": code,
-            "detail": detail,
-        },
-    )
-
-
-def _audit_refusal(context: HubContext, request: Request, code: str) -> None:
-    """A refused request is itself an access attempt: record it (in its own transaction, as the
-    request's own was rolled back). The caller is known once authentication has run."""
-    caller = getattr(request.state, "caller", None)
-    with context.transaction() as session:
-        context.services.audit.append(
-            session,
-            context.clock(),
-            actor=caller.code if caller is not None else "anonymous",
-            action=AuditAction.refused(code),
-            subject=request.url.path,
-        )
-
-
-def _install_error_handlers(app: FastAPI, context: HubContext) -> None:
-    @app.exception_handler(HubError)
-    def hub_error(request: Request, exc: HubError) -> JSONResponse:
-        if 400 <= exc.status < 500:
-            _audit_refusal(context, request, exc.code)
-        response = _problem(exc.status, exc.code, exc.title, exc.detail)
-        if exc.status == 401:
-            response.headers["WWW-Authenticate"] = "Bearer"
-        return response
-
-    @app.exception_handler(RequestValidationError)
-    def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        _audit_refusal(context, request, "invalid_request")
-        problems = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
-        return _problem(422, "invalid_request", "The request is not valid", problems)

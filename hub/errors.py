@@ -7,7 +7,9 @@ problem responses.
     ├── NotFound           404  also used for "exists but is not yours"
     ├── IdempotencyConflict 409
     ├── QuotaExceeded      429  an authority sent more keyed reports than its daily quota
+    ├── TooLarge           413  a request body over the limit, however it was sent
     ├── InvalidRequest     422
+    ├── InternalError      500  anything unexpected: one generic answer, details in the log
     └── ConfigurationError      operator-facing, never reaches a client
 """
 
@@ -45,9 +47,20 @@ class QuotaExceeded(HubError):
     code, status, title = "quota_exceeded", 429, "Daily quota of reports exceeded"
 
 
+class TooLarge(HubError):
+    code, status, title = "too_large", 413, "Request body too large"
+
+
 class InvalidRequest(HubError):
     code, status, title = "invalid_request", 422, "The request is not valid"
 
 
 class ConfigurationError(HubError):
     code, title = "configuration", "The hub is not configured"
+
+
+class InternalError(HubError):
+    code, status, title = "internal_error", 500, "The hub could not answer this request"
+
+    def __init__(self) -> None:
+        super().__init__("the error is logged at the hub; try again later")

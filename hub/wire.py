@@ -7,7 +7,7 @@ under a key only the owning council holds, and record references are opaque.
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from policies import EventType
 
@@ -22,13 +22,42 @@ def event_of(kind: str, ended: bool) -> EventType:
     return EventType.FOUND if ended else EVENT_OF_KIND[kind]
 
 
+def storable_text(text: str) -> bool:
+    """Text a database keeps as sent: no NUL character, no unpaired surrogate (JSON can
+    escape both, PostgreSQL and SQLite store neither)."""
+    if text.isascii():
+        return "\x00" not in text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in text
+
+
+def _texts(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [item for item in value if isinstance(item, str)]
+    if isinstance(value, dict):
+        return [t for pair in value.items() for t in pair if isinstance(t, str)]
+    return []
+
+
 class WireModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value: object) -> object:
+        if not all(map(storable_text, _texts(value))):
+            raise ValueError("text must not contain NUL characters or unpaired surrogates")
+        return value
 
 
 class MatchKey(WireModel):
     type: str = Field(max_length=32, pattern=r"^[a-z_]+$")
-    epoch: int = Field(ge=1)
+    epoch: int = Field(ge=1, le=2**31 - 1)  # stored as a 32-bit SQL integer
     token: str = Field(min_length=32, max_length=64, pattern=r"^[0-9a-f]+$")
 
 

@@ -2,15 +2,18 @@
 
 ``SessionDep`` commits when the route returns and rolls back when it raises, before the answer
 is sent (``scope="function"``), so a response never claims what the database did not keep.
-Authentication runs in that same session, before the body is validated: an unauthenticated
-caller learns nothing about its request.
+Authentication runs before the body is read, in ``hub.api.gate``, which leaves the caller in
+the request's state; ``caller`` takes it from there (or, for a route outside the gate's reach,
+authenticates in the request's session), so an unauthenticated caller learns nothing about its
+request.
 """
 
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Query, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
 from hub.context import HubContext
@@ -41,14 +44,21 @@ def now(hub: HubDep) -> datetime:
 NowDep = Annotated[datetime, Depends(now)]
 
 
-def caller(
-    request: Request,
-    hub: HubDep,
-    db: SessionDep,
-    authorization: Annotated[str | None, Header()] = None,
-) -> Caller:
-    found = hub.services.authenticator.authenticate(db, authorization)
-    request.state.caller = found  # names the caller in the audit entry of a refusal
+# Declares the scheme in the OpenAPI document; the Authenticator reads the header itself.
+BEARER = HTTPBearer(
+    scheme_name="bearer",
+    description="`hw1.<authority code>.<secret>`, issued by `homeward hub authority add`",
+    auto_error=False,
+)
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)]
+
+
+def caller(request: Request, hub: HubDep, db: SessionDep, _bearer: BearerDep) -> Caller:
+    found: Caller | None = getattr(request.state, "caller", None)
+    if found is None:
+        authorization = request.headers.get("authorization")
+        found = hub.services.authenticator.authenticate(db, authorization)
+        request.state.caller = found  # names the caller in the audit entry of a refusal
     return found
 
 
@@ -68,3 +78,7 @@ RecordsWriter = Annotated[Caller, Depends(requires(Scope.RECORDS_WRITE))]
 EventsWriter = Annotated[Caller, Depends(requires(Scope.EVENTS_WRITE))]
 InboxReader = Annotated[Caller, Depends(requires(Scope.NOTIFICATIONS_READ))]
 AuditReader = Annotated[Caller, Depends(requires(Scope.AUDIT_READ))]
+
+
+# A position in a log or an inbox: a row's sequence number, a 32-bit SQL integer.
+Cursor = Annotated[int, Query(ge=0, le=2**31 - 1)]

@@ -28,6 +28,8 @@ class AuditAction(StrEnum):
     REFUSED_IDEMPOTENCY_CONFLICT = "refused.idempotency_conflict"
     REFUSED_QUOTA_EXCEEDED = "refused.quota_exceeded"
     REFUSED_INVALID_REQUEST = "refused.invalid_request"
+    REFUSED_TOO_LARGE = "refused.too_large"
+    REFUSED_INTERNAL_ERROR = "refused.internal_error"
 
     @classmethod
     def refused(cls, problem_code: str) -> "AuditAction":

@@ -5,7 +5,7 @@ import hashlib
 import json
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, text
 from sqlmodel import Session, col, select
 
 from hub import wire
@@ -22,13 +22,25 @@ def request_digest(batch: wire.RecordBatch) -> str:
 def replayed_receipt(
     session: Session, authority: str, key: str, digest: str
 ) -> wire.BatchReceipt | None:
-    """The stored receipt for a retried request; a key reused for other content is refused."""
+    """The stored receipt for a retried request; a key reused for other content is refused.
+    Holds the key until the transaction ends, so concurrent uses of it get one answer."""
+    hold_key(session, authority, key)
     seen = session.get(IdempotentRequest, (authority, key))
     if seen is None:
         return None
     if seen.request_digest != digest:
         raise IdempotencyConflict(f"idempotency key {key!r} was used for a different request")
     return wire.BatchReceipt.model_validate({**json.loads(seen.response), "replayed": True})
+
+
+def hold_key(session: Session, authority: str, key: str) -> None:
+    """Wait for any other transaction using this key, then hold it until this one ends (a
+    PostgreSQL transaction-level advisory lock; SQLite transactions are already serial)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    name = hashlib.sha256(f"{authority}\x1f{key}".encode()).digest()[:8]
+    lock = int.from_bytes(name, "big", signed=True)
+    session.execute(text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": lock})
 
 
 def remember_receipt(

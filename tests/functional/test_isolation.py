@@ -145,16 +145,18 @@ def test_reading_notifications_and_the_audit_log_is_itself_audited(
 def test_an_oversized_request_is_refused_before_it_is_read(
     hub_settings: object, clock: object
 ) -> None:
+    """Once the caller is known (tests/functional/test_gate.py: unknown callers get 401)."""
     from hub.app import create_app
     from hub.settings import HubSettings
 
     assert isinstance(hub_settings, HubSettings)
     small = create_app(hub_settings.model_copy(update={"max_body_bytes": 1000}))
+    credential = register_authority(small, HOME)
     with TestClient(small) as client:
         response = client.post(
             "/v1/records",
             content=b"{" + b" " * 2000 + b"}",
-            headers={"Content-Type": "application/json"},
+            headers={"Content-Type": "application/json", **bearer(credential)},
         )
     assert response.status_code == 413
     small.state.hub.engine.dispose()

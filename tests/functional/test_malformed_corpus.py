@@ -31,7 +31,8 @@ def write_council(root: Path, credential: str) -> Path:
     (root / "credential.txt").write_text(credential)
     config = root / "connector.toml"
     config.write_text(
-        f'authority = "{HOME}"\nhub_url = "http://localhost:8700"\ncredential_file = "credential.txt"\n'
+        f'authority = "{HOME}"\nhub_url = "http://localhost:8700"\n'
+        'credential_file = "credential.txt"\n'
         'shared_keyring = "shared.key"\ncouncil_key = "council.key"\nstate_file = "state.json"\n'
         '[sources]\nssda903 = "903/"\nidentities = "identities.csv"\n'
         'postcode_lookup = "postcode_lookup.csv"\n[sync]\nretries = 0\n'

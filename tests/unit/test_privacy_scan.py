@@ -21,3 +21,9 @@ def test_a_hex_token_spelling_a_name_is_not_a_leak() -> None:
     token = "7ada589c55514c75ba41987c936bbea5"
     assert scan.leaks(f'{{"digest": "{token}", "sealed_id": "s1.{token}"}}') == []
     assert scan.leaks("ada-7ada589c") == ["name ADA"]  # a short run is not opaque
+
+
+def test_a_case_reference_spelling_a_name_is_not_a_leak() -> None:
+    scan = scanner("Ada", "Eba")
+    assert scan.leaks('{"case_reference": "HW-EBA933A288AC", "id": "HW-0ADA1C2B3D4E"}') == []
+    assert scan.leaks("HW-EBA933A288AC Ada") == ["name ADA"]

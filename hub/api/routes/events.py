@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from hub import pipeline, wire
+from hub.api import openapi
 from hub.api.deps import EventsWriter, HubDep, NowDep, SessionDep
 
 router = APIRouter()
@@ -24,7 +25,7 @@ def response_floor(hub: HubDep) -> Iterator[None]:
 ResponseFloor = Annotated[None, Depends(response_floor, scope="function")]
 
 
-@router.post(f"{wire.API_PREFIX}/events")
+@router.post(f"{wire.API_PREFIX}/events", responses=openapi.problems(*openapi.API, 429))
 def post_event(
     _floor: ResponseFloor,
     hub: HubDep,

@@ -2,9 +2,11 @@
 
 from fastapi import APIRouter
 
+from hub.api import openapi
+
 router = APIRouter()
 
 
-@router.get("/healthz")
+@router.get("/healthz", responses=openapi.problems(*openapi.EDGE))
 def healthz() -> dict[str, str]:
     return {"status": "ok"}

@@ -5,19 +5,20 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from hub import wire
-from hub.api.deps import HubDep, InboxReader, NowDep, SessionDep
+from hub.api import openapi
+from hub.api.deps import Cursor, HubDep, InboxReader, NowDep, SessionDep
 from hub.delivery import inbox
 
 router = APIRouter()
 
 
-@router.get(f"{wire.API_PREFIX}/notifications")
+@router.get(f"{wire.API_PREFIX}/notifications", responses=openapi.problems(*openapi.API))
 def list_notifications(
     hub: HubDep,
     db: SessionDep,
     now: NowDep,
     caller: InboxReader,
-    cursor: Annotated[int, Query(ge=0)] = 0,
+    cursor: Cursor = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     include_acknowledged: bool = False,
 ) -> wire.NotificationPage:
@@ -32,7 +33,7 @@ def list_notifications(
     )
 
 
-@router.post(f"{wire.API_PREFIX}/notifications/ack")
+@router.post(f"{wire.API_PREFIX}/notifications/ack", responses=openapi.problems(*openapi.API, 404))
 def acknowledge(
     hub: HubDep, db: SessionDep, now: NowDep, caller: InboxReader, body: wire.Acknowledgement
 ) -> wire.AcknowledgementReceipt:

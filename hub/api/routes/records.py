@@ -5,31 +5,32 @@ from typing import Annotated
 from fastapi import APIRouter, Header
 
 from hub import pipeline, wire
+from hub.api import openapi
 from hub.api.deps import HubDep, NowDep, RecordsWriter, SessionDep
 from hub.audit import AuditAction
 from hub.errors import InvalidRequest
 from hub.records.service import count_records
 
 router = APIRouter()
+# Required: a retried batch must be recognised. Printable ASCII, as connectors make them.
+IdempotencyKey = Annotated[str, Header(min_length=1, max_length=128, pattern=r"^[!-~]+$")]
 
 
-@router.post(f"{wire.API_PREFIX}/records")
+@router.post(f"{wire.API_PREFIX}/records", responses=openapi.problems(*openapi.API, 409, 429))
 def post_records(
     hub: HubDep,
     db: SessionDep,
     now: NowDep,
     caller: RecordsWriter,
     batch: wire.RecordBatch,
-    idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
+    idempotency_key: IdempotencyKey,
 ) -> wire.BatchReceipt:
-    if not idempotency_key:
-        raise InvalidRequest("an Idempotency-Key header is required")
     if batch.size() > hub.settings.max_batch_records:
         raise InvalidRequest(f"at most {hub.settings.max_batch_records} records per batch")
     return pipeline.receive_batch(db, hub.services, caller.code, batch, idempotency_key, now)
 
 
-@router.get(f"{wire.API_PREFIX}/records/summary")
+@router.get(f"{wire.API_PREFIX}/records/summary", responses=openapi.problems(*openapi.API))
 def records_summary(
     hub: HubDep, db: SessionDep, now: NowDep, caller: RecordsWriter
 ) -> wire.RecordSummary:
