@@ -20,13 +20,21 @@ from connectors import pipeline
 from connectors.clock import Clock, utc_now
 from connectors.config import ConnectorConfig
 from connectors.errors import ConfigError
+from connectors.oauth import ClientCredentials, Credentials, StaticBearer
 from connectors.pipeline import InboxItem, Progress, SyncPlan
 from connectors.pseudonymise import Pseudonymiser
 from connectors.sources import IdentityRow, SourceProblem, read_identity
 from connectors.state import SyncState, load_state, save_state
 from connectors.upload import HubClient
 from hub import wire
-from keys import CouncilKey, KeyFileError, SharedKeyring, read_council_key, read_shared_keyring
+from keys import (
+    CouncilKey,
+    KeyFileError,
+    SharedKeyring,
+    read_client_key,
+    read_council_key,
+    read_shared_keyring,
+)
 
 EventKind = Literal["M", "A"]
 FOUND_NEEDS_EVENT_ID = "--found needs the --event-id of an event reported from here"
@@ -51,6 +59,19 @@ class ConnectorKeys:
             )
         except KeyFileError as exc:
             raise ConfigError(str(exc)) from exc
+
+
+def credentials_of(config: ConnectorConfig, clock: Clock = utc_now) -> Credentials:
+    """The OAuth2 client (``client_id`` + ``client_key_file``), else the legacy credential."""
+    if config.client_id and config.client_key_file:
+        try:
+            key = read_client_key(config.client_key_file)
+        except KeyFileError as exc:
+            raise ConfigError(str(exc)) from exc
+        return ClientCredentials(config.client_id, key, scope=config.scope, clock=clock)
+    if config.credential is None:
+        raise ConfigError(f"{config.path}: no client_id/client_key_file and no credential")
+    return StaticBearer(config.credential)
 
 
 @dataclass(frozen=True)
@@ -149,7 +170,7 @@ class Connector:
     ) -> Connector:
         """Read the key files named in ``config``; talk to the hub through ``http``."""
         client = HubClient(
-            http, config.credential, retries=config.retries, sleep=sleep, clock=clock
+            http, credentials_of(config, clock), retries=config.retries, sleep=sleep, clock=clock
         )
         return cls(config, ConnectorKeys.read(config), client, clock=clock)
 

@@ -3,7 +3,11 @@ config file's folder.
 
     authority = "E08000025"
     hub_url = "http://127.0.0.1:8700"
-    credential_file = "credential.txt"     # or HOMEWARD_CONNECTOR_CREDENTIAL in the environment
+    client_id = "e08000025-1a2b3c4d5e6f7a8b"   # from `homeward hub client add` (OAuth2)
+    client_key_file = "keys/client.key"    # from `homeward keys new-client` (private JWK)
+    # scope = "records:write events:write notifications:read"   # default: all it was granted
+    # credential_file = "credential.txt"   # legacy bearer credential (this release only), or
+    #                                       # HOMEWARD_CONNECTOR_CREDENTIAL in the environment
     shared_keyring = "keys/shared.key"
     council_key = "keys/council.key"
     state_file = "state.json"
@@ -37,7 +41,7 @@ class ConnectorConfig:
     path: Path
     authority: str
     hub_url: str
-    credential: str
+    credential: str | None  # the legacy bearer credential, when there is no OAuth2 client
     shared_keyring: Path
     council_key: Path
     state_file: Path
@@ -47,6 +51,9 @@ class ConnectorConfig:
     batch_size: int = 1000
     max_removal_share: float = 0.2
     retries: int = 5
+    client_id: str | None = None
+    client_key_file: Path | None = None
+    scope: str | None = None
 
 
 def _require(table: dict[str, Any], key: str, where: str) -> Any:
@@ -66,12 +73,19 @@ def _files_903(value: Any, base: Path, where: str) -> tuple[Path, ...]:
     return tuple(paths)
 
 
-def _credential(doc: dict[str, Any], base: Path, where: str) -> str:
+def _credential(doc: dict[str, Any], base: Path, where: str) -> str | None:
+    if "client_id" in doc:
+        if "client_key_file" not in doc:
+            raise ConfigError(f"{where}: client_id needs client_key_file (a private JWK)")
+        return None
     from_env = os.environ.get(CREDENTIAL_ENV)
     if from_env:
         return from_env.strip()
     if "credential_file" not in doc:
-        raise ConfigError(f"{where}: set credential_file or {CREDENTIAL_ENV}")
+        raise ConfigError(
+            f"{where}: set client_id and client_key_file (or, for this release, "
+            f"credential_file or {CREDENTIAL_ENV})"
+        )
     try:
         return (base / str(doc["credential_file"])).read_text(encoding="utf-8").strip()
     except OSError as exc:
@@ -105,4 +119,7 @@ def load_config(path: Path) -> ConnectorConfig:
         batch_size=int(sync.get("batch_size", 1000)),
         max_removal_share=float(sync.get("max_removal_share", 0.2)),
         retries=int(sync.get("retries", 5)),
+        client_id=str(doc["client_id"]) if "client_id" in doc else None,
+        client_key_file=base / doc["client_key_file"] if "client_key_file" in doc else None,
+        scope=str(doc["scope"]) if "scope" in doc else None,
     )

@@ -63,7 +63,9 @@ def _problem(status: int, code: str, title: str, detail: object) -> JSONResponse
     )
 
 
-def _audit_refusal(context: HubContext, request: Request, code: str) -> None:
+def _audit_refusal(
+    context: HubContext, request: Request, code: str, reason: str | None = None
+) -> None:
     """A refused request is itself an access attempt: record it (in its own transaction, as the
     request's own was rolled back). The caller is known once authentication has run."""
     caller = getattr(request.state, "caller", None)
@@ -74,6 +76,7 @@ def _audit_refusal(context: HubContext, request: Request, code: str) -> None:
             actor=caller.code if caller is not None else "anonymous",
             action=AuditAction.refused(code),
             subject=request.url.path,
+            detail={"reason": reason} if reason else None,
         )
 
 
@@ -81,7 +84,7 @@ def _install_error_handlers(app: FastAPI, context: HubContext) -> None:
     @app.exception_handler(HubError)
     def hub_error(request: Request, exc: HubError) -> JSONResponse:
         if 400 <= exc.status < 500:
-            _audit_refusal(context, request, exc.code)
+            _audit_refusal(context, request, exc.code, getattr(exc, "reason", None))
         response = _problem(exc.status, exc.code, exc.title, exc.detail)
         if exc.status == 401:
             response.headers["WWW-Authenticate"] = "Bearer"

@@ -24,6 +24,10 @@ class AuditAction(StrEnum):
     REFUSED_IDEMPOTENCY_CONFLICT = "refused.idempotency_conflict"
     REFUSED_QUOTA_EXCEEDED = "refused.quota_exceeded"
     REFUSED_INVALID_REQUEST = "refused.invalid_request"
+    CLIENT_REGISTER = "client.register"
+    CLIENT_REVOKE = "client.revoke"
+    TOKEN_ISSUE = "token.issue"
+    TOKEN_REFUSE = "token.refuse"
 
     @classmethod
     def refused(cls, problem_code: str) -> "AuditAction":
