@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from hub import operator
 from hub.app import create_app
-from hub.context import build_context
+from hub.context import HubContext, build_context
 from hub.db import engine as db
 from hub.db.migrate import upgrade_database
 from hub.identity.interfaces import Role, Scope
@@ -174,34 +176,43 @@ def list_authorities(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_client(args: argparse.Namespace) -> int:
+@contextmanager
+def hub_context(args: argparse.Namespace) -> Iterator[HubContext]:
+    """The hub the arguments name; its connections are closed however the command ends."""
     context = build_context(settings_from(args))
-    client_id = operator.add_client(
-        context,
-        authority=args.authority,
-        name=args.name,
-        scopes=args.scope,
-        jwk=read_public_jwk(args.jwk) if args.jwk else None,
-        client_id=args.client_id,
-    )
-    context.engine.dispose()
+    try:
+        yield context
+    finally:
+        context.engine.dispose()
+
+
+def add_client(args: argparse.Namespace) -> int:
+    jwk = read_public_jwk(args.jwk) if args.jwk else None
+    with hub_context(args) as context:
+        client_id = operator.add_client(
+            context,
+            authority=args.authority,
+            name=args.name,
+            scopes=args.scope,
+            jwk=jwk,
+            client_id=args.client_id,
+        )
     print(client_id)
     return 0
 
 
 def list_clients(args: argparse.Namespace) -> int:
-    context = build_context(settings_from(args))
-    for c in operator.list_clients(context):
+    with hub_context(args) as context:
+        found = operator.list_clients(context)
+    for c in found:
         state = "revoked" if c.revoked_at else "active"
         kind = "external" if c.external else "private_key_jwt"
         print(f"{c.client_id}\t{c.authority}\t{state}\t{kind}\t{c.scopes}\t{c.name}")
-    context.engine.dispose()
     return 0
 
 
 def revoke_client(args: argparse.Namespace) -> int:
-    context = build_context(settings_from(args))
-    operator.revoke_client(context, args.client_id)
-    context.engine.dispose()
+    with hub_context(args) as context:
+        operator.revoke_client(context, args.client_id)
     print(f"revoked {args.client_id}")
     return 0
