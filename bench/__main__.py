@@ -17,7 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from bench import connector_throughput, hub_ingest, notify_latency, report
+from bench import connector_throughput, hub_ingest, notify_latency, oauth_tokens, report
 from bench.stamp import run_stamp
 from bench.tables import Measurement, table
 
@@ -26,6 +26,7 @@ BENCHMARKS: dict[str, Callable[..., list[Measurement]]] = {
     connector_throughput.NAME: connector_throughput.run,
     hub_ingest.NAME: hub_ingest.run,
     notify_latency.NAME: notify_latency.run,
+    oauth_tokens.NAME: oauth_tokens.run,  # --only oauth: not yet a section of RESULTS.md
 }
 
 

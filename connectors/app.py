@@ -23,6 +23,7 @@ from connectors.clock import Clock, utc_now
 from connectors.config import ConnectorConfig
 from connectors.durable import locked
 from connectors.errors import ConfigError, ExtractUnusable, QuotaExceeded
+from connectors.oauth import ClientCredentials, Credentials, StaticBearer
 from connectors.outbox import FlushResult, Outbox, QueuedReport
 from connectors.pipeline import InboxItem, Progress, SyncPlan
 from connectors.pseudonymise import Pseudonymiser
@@ -36,6 +37,7 @@ from keys import (
     KeyFileError,
     SealedIdError,
     SharedKeyring,
+    read_client_key,
     read_council_key,
     read_shared_keyring,
 )
@@ -79,6 +81,19 @@ def _key_file(config: ConnectorConfig, setting: str, read: Callable[[Path], K], 
             f"{config.path}: {setting}: {exc}",
             f"point {setting} at the key file made by `homeward {maker}`, readable by this user",
         ) from exc
+
+
+def credentials_of(config: ConnectorConfig, clock: Clock = utc_now) -> Credentials:
+    """The OAuth2 client (``client_id`` + ``client_key_file``), else the legacy credential."""
+    if config.client_id and config.client_key_file:
+        try:
+            key = read_client_key(config.client_key_file)
+        except KeyFileError as exc:
+            raise ConfigError(str(exc)) from exc
+        return ClientCredentials(config.client_id, key, scope=config.scope, clock=clock)
+    if config.credential is None:
+        raise ConfigError(f"{config.path}: no client_id/client_key_file and no credential")
+    return StaticBearer(config.credential)
 
 
 @dataclass(frozen=True)
@@ -185,7 +200,7 @@ class Connector:
     ) -> Connector:
         """Read the key files named in ``config``; talk to the hub through ``http``."""
         client = HubClient(
-            http, config.credential, retries=config.retries, sleep=sleep, clock=clock
+            http, credentials_of(config, clock), retries=config.retries, sleep=sleep, clock=clock
         )
         return cls(config, ConnectorKeys.read(config), client, clock=clock)
 

@@ -4,7 +4,11 @@ remedy. Relative paths are resolved against the config file's folder.
 
     authority = "E08000025"
     hub_url = "https://hub.example.org"    # http:// only for 127.0.0.1, ::1 or localhost
-    credential_file = "credential.txt"     # or HOMEWARD_CONNECTOR_CREDENTIAL in the environment
+    client_id = "e08000025-1a2b3c4d5e6f7a8b"   # from `homeward hub client add` (OAuth2)
+    client_key_file = "keys/client.key"    # from `homeward keys new-client` (private JWK)
+    # scope = "records:write events:write notifications:read"   # default: all it was granted
+    # credential_file = "credential.txt"   # legacy bearer credential (this release only), or
+    #                                       # HOMEWARD_CONNECTOR_CREDENTIAL in the environment
     shared_keyring = "keys/shared.key"
     council_key = "keys/council.key"
     state_file = "state.json"
@@ -47,7 +51,7 @@ class ConnectorConfig:
     path: Path
     authority: str
     hub_url: str
-    credential: str
+    credential: str | None  # the legacy bearer credential, when there is no OAuth2 client
     shared_keyring: Path
     council_key: Path
     state_file: Path
@@ -59,6 +63,9 @@ class ConnectorConfig:
     retries: int = 5
     encoding: str = AUTO_ENCODING  # of the extracts: "auto" = UTF-8 (BOM or not), else cp1252
     max_table_drop: float = 0.2  # refuse a sync in which one extract table shrinks more
+    client_id: str | None = None
+    client_key_file: Path | None = None
+    scope: str | None = None
 
 
 def _hub_url(value: str) -> str:
@@ -106,6 +113,9 @@ class SyncSection(_Section):
 class ConfigFile(_Section):
     authority: str = Field(pattern=AUTHORITY_PATTERN)
     hub_url: Annotated[str, AfterValidator(_hub_url)]
+    client_id: str | None = Field(default=None, min_length=1, max_length=64)
+    client_key_file: str | None = None
+    scope: str | None = None
     credential_file: str | None = None
     shared_keyring: str
     council_key: str
@@ -162,13 +172,23 @@ def _files_903(value: str | list[str], base: Path) -> tuple[Path, ...]:
     return tuple(paths)
 
 
-def _credential(file: ConfigFile, base: Path, where: Path) -> str:
+def _credential(file: ConfigFile, base: Path, where: Path) -> str | None:
+    """The legacy bearer credential; None when the connector is an OAuth2 client."""
+    if file.client_id is not None:
+        if file.client_key_file is None:
+            raise ConfigError(
+                f"{where}: client_key_file: not set",
+                "client_id needs client_key_file (the private JWK from `homeward keys new-client`)",
+            )
+        return None
     from_env = os.environ.get(CREDENTIAL_ENV, "").strip()
     if from_env:
         return from_env
     if file.credential_file is None:
         raise ConfigError(
-            f"{where}: credential_file: not set", f"set credential_file or {CREDENTIAL_ENV}"
+            f"{where}: client_id: not set",
+            f"set client_id and client_key_file (or, for this release, credential_file or "
+            f"{CREDENTIAL_ENV})",
         )
     path = base / file.credential_file
     try:
@@ -206,4 +226,7 @@ def load_config(path: Path) -> ConnectorConfig:
         retries=file.sync.retries,
         encoding=file.sources.encoding,
         max_table_drop=file.sync.max_table_drop,
+        client_id=file.client_id,
+        client_key_file=base / file.client_key_file if file.client_key_file else None,
+        scope=file.scope,
     )

@@ -14,6 +14,7 @@ import httpx2 as httpx
 from pydantic import BaseModel
 
 from connectors.clock import Clock, utc_now
+from connectors.oauth import Credentials, StaticBearer, TokenRefused
 from connectors.retry import backoff_delays, failure, next_delay, retry_after_seconds
 from hub import wire
 
@@ -52,14 +53,14 @@ class HubClient:
     def __init__(
         self,
         http: httpx.Client,
-        credential: str,
+        credential: str | Credentials,
         *,
         retries: int = 5,
         sleep: Callable[[float], None] = time.sleep,
         clock: Clock = utc_now,
     ) -> None:
         self._http = http
-        self._headers = {"Authorization": f"Bearer {credential}"}
+        self._credentials = StaticBearer(credential) if isinstance(credential, str) else credential
         self._delays = backoff_delays(retries)
         self._sleep = sleep
         self._clock = clock
@@ -74,7 +75,7 @@ class HubClient:
         headers: dict[str, str] | None = None,
     ) -> httpx.Response:
         request = self._http.build_request(
-            method, path, json=json, params=params, headers={**self._headers, **(headers or {})}
+            method, path, json=json, params=params, headers=headers or {}
         )
         schedule = iter(self._delays)
         while True:
@@ -89,10 +90,24 @@ class HubClient:
             self._sleep(delay)
 
     def _attempt(self, request: httpx.Request) -> httpx.Response | Unanswered:
+        """One attempt; a 401 to a cached access token is retried once with a fresh token."""
+        outcome = self._authorised_send(request)
+        refused = isinstance(outcome, httpx.Response) and outcome.status_code == 401
+        if refused and self._credentials.forget():
+            outcome = self._authorised_send(request)
+        return outcome if isinstance(outcome, Unanswered) else self._judge(outcome)
+
+    def _authorised_send(self, request: httpx.Request) -> httpx.Response | Unanswered:
         try:
-            response = self._http.send(request)
+            request.headers["Authorization"] = self._credentials.authorization(self._http)
+        except TokenRefused as exc:
+            return Unanswered(exc.as_status, exc.problem)
+        try:
+            return self._http.send(request)
         except httpx.TransportError as exc:
             return Unanswered(None, f"{type(exc).__name__}: {exc}")
+
+    def _judge(self, response: httpx.Response) -> httpx.Response | Unanswered:
         if response.is_success:
             return response
         retry_after = retry_after_seconds(response.headers.get("Retry-After"), self._clock())

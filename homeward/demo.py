@@ -25,6 +25,7 @@ from sqlmodel import Session
 
 from connectors.app import Connector, Person
 from connectors.config import load_config
+from connectors.oauth import ClientCredentials
 from connectors.upload import HubClient
 from homeward import synthetic
 from homeward.commands import audit_cmd, connector_cmd
@@ -33,7 +34,16 @@ from hub import audit, operator
 from hub.app import create_app
 from hub.db.migrate import upgrade_database
 from hub.settings import HubSettings
-from keys import SharedKeyring, new_secret, write_council_key, write_hub_key, write_shared_keyring
+from keys import (
+    SharedKeyring,
+    new_secret,
+    read_client_key,
+    read_public_jwk,
+    write_client_key,
+    write_council_key,
+    write_hub_key,
+    write_shared_keyring,
+)
 
 Say = Callable[[str], None]
 AUDITOR = "E99999999"
@@ -93,24 +103,33 @@ def serving(app: FastAPI) -> Iterator[str]:
         sock.close()
 
 
+def oauth_client(app: FastAPI, code: str, folder: Path, scopes: list[str]) -> str:
+    """What a council and the operator do for a new client: `homeward keys new-client` on the
+    council's side, `homeward hub client add` with the public key on the hub's side."""
+    files = write_client_key(folder)
+    return operator.add_client(
+        app.state.hub, authority=code, name="demo", scopes=scopes, jwk=read_public_jwk(files.public)
+    )
+
+
 def write_connector(
     demo: Demo,
     council: synthetic.Council,
     extract: synthetic.CouncilExtract,
     keyring: Path,
-    credential: str,
+    client_id: str,
     hub_url: str,
 ) -> Path:
+    """The council's folder: its extracts, keys (client.key from `keys new-client`) and config."""
     folder = demo.council_dir(council.code)
     synthetic.write_council_files(extract, folder)
     shutil.copy(keyring, folder / "shared.key")
     write_council_key(folder / "council.key", new_secret(), council.code)
-    (folder / "credential.txt").write_text(credential + "\n", encoding="utf-8")
-    (folder / "credential.txt").chmod(0o600)
     config = folder / "connector.toml"
     config.write_text(
         f'authority = "{council.code}"\nhub_url = "{hub_url}"\n'
-        'credential_file = "credential.txt"\nshared_keyring = "shared.key"\n'
+        f'client_id = "{client_id}"\nclient_key_file = "client.key"\n'
+        'shared_keyring = "shared.key"\n'
         'council_key = "council.key"\nstate_file = "state.json"\n\n'
         '[sources]\nssda903 = "903/"\nidentities = "identities.csv"\n'
         'postcode_lookup = "postcode_lookup.csv"\n',
@@ -159,30 +178,38 @@ def _story(demo: Demo, children: int, seed: int) -> int:
     )
     upgrade_database(settings.database_url)
     app = create_app(settings)
-    credentials = {
-        c.code: operator.register_authority(
-            app.state.hub, code=c.code, name=c.name, contact=c.contact
-        )
+    for c in councils:
+        operator.register_authority(app.state.hub, code=c.code, name=c.name, contact=c.contact)
+    council_scopes = ["records:write", "events:write", "notifications:read"]
+    clients = {
+        c.code: oauth_client(app, c.code, demo.council_dir(c.code), council_scopes)
         for c in councils
     }
-    auditor = operator.register_authority(
+    operator.register_authority(
         app.state.hub,
         code=AUDITOR,
         name="Scheme auditor",
         contact="audit@homeward.example",
         role="auditor",
     )
+    auditor_dir = demo.root / "auditor"
+    auditor = ClientCredentials(
+        oauth_client(app, AUDITOR, auditor_dir, ["audit:read"]),
+        read_client_key(auditor_dir / "client.key"),
+    )
     keyring = demo.root / "councils" / "shared.key"
     write_shared_keyring(keyring, SharedKeyring.generate())
     say(f"  hub database {hub_dir / 'hub.db'}; the shared key went to the councils only")
+    say(
+        "  each council made a client key pair; the hub registered its public key "
+        "(OAuth2 client credentials, private_key_jwt)"
+    )
 
     with serving(app) as hub_url, demo.http(hub_url) as http:
         connectors = {
             e.council.code: Connector.from_config(
                 load_config(
-                    write_connector(
-                        demo, e.council, e, keyring, credentials[e.council.code], hub_url
-                    )
+                    write_connector(demo, e.council, e, keyring, clients[e.council.code], hub_url)
                 ),
                 http,
             )

@@ -11,9 +11,11 @@ from sqlmodel import Session
 from hub.db import engine as db
 from hub.db.migrate import require_current
 from hub.errors import ConfigurationError
+from hub.identity.setup import build_authenticator
+from hub.identity.tokens import AccessTokenSigner, TokenRules
 from hub.services import HubServices, build_services
 from hub.settings import HubSettings
-from keys import KeyFileError, read_hub_key
+from keys import HubKeyring, KeyFileError, read_hub_key, read_signing_keys
 from policies import PolicySet, load_policies
 
 Clock = Callable[[], datetime]
@@ -52,10 +54,7 @@ def build_context(
     sleep: Sleep = time.sleep,
 ) -> HubContext:
     """Keys, policies and a database whose schema is current; else a clear remedy."""
-    try:
-        hub_keys = read_hub_key(settings.key_file)
-    except KeyFileError as exc:
-        raise ConfigurationError(f"{exc}; run `homeward hub init` first") from exc
+    hub_keys, signer = _read_keys(settings)
     engine = db.make_engine(settings.database_url)
     try:
         require_current(engine)
@@ -64,6 +63,20 @@ def build_context(
         raise
     chosen = policies if policies is not None else load_policies(settings.policies_dir)
     services = build_services(
-        chosen, hub_keys, max_keyed_reports_per_day=settings.max_keyed_reports_per_day
+        chosen,
+        hub_keys,
+        authenticator=build_authenticator(settings, signer, hub_keys, clock),
+        tokens=signer,
+        max_keyed_reports_per_day=settings.max_keyed_reports_per_day,
     )
     return HubContext(settings, engine, services, clock, sleep)
+
+
+def _read_keys(settings: HubSettings) -> tuple[HubKeyring, AccessTokenSigner]:
+    """The hub keyring and the access-token signer; else the remedy."""
+    try:
+        hub_keys = read_hub_key(settings.key_file)
+        signing = read_signing_keys(settings.signing_keys_path)
+    except KeyFileError as exc:
+        raise ConfigurationError(f"{exc}; run `homeward hub init` first") from exc
+    return hub_keys, AccessTokenSigner(signing, TokenRules.of(settings))

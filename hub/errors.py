@@ -25,10 +25,13 @@ class HubError(Exception):
 
 
 class NotAuthenticated(HubError):
+    """``reason`` is for the audit log only: the caller always reads the same title."""
+
     code, status, title = "not_authenticated", 401, "Valid credentials are required"
 
-    def __init__(self) -> None:
+    def __init__(self, reason: str = "") -> None:
         super().__init__(self.title)
+        self.reason = reason
 
 
 class Forbidden(HubError):

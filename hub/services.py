@@ -6,8 +6,8 @@ from hub.audit import HashChainLog
 from hub.audit.interfaces import AuditLog
 from hub.delivery.inbox import InboxDeliverer
 from hub.delivery.interfaces import Deliverer
-from hub.identity.bearer import BearerAuthenticator
 from hub.identity.interfaces import Authenticator
+from hub.identity.tokens import AccessTokenSigner
 from keys import HubKeyring
 from policies import PolicySet
 
@@ -19,18 +19,25 @@ class HubServices:
     audit: AuditLog
     authenticator: Authenticator
     deliverer: Deliverer
+    tokens: AccessTokenSigner
     max_keyed_reports_per_day: int = 2000
 
 
 def build_services(
-    policies: PolicySet, hub_keys: HubKeyring, *, max_keyed_reports_per_day: int = 2000
+    policies: PolicySet,
+    hub_keys: HubKeyring,
+    *,
+    authenticator: Authenticator,
+    tokens: AccessTokenSigner,
+    max_keyed_reports_per_day: int = 2000,
 ) -> HubServices:
     audit = HashChainLog()
     return HubServices(
         policies=policies,
         hub_keys=hub_keys,
         audit=audit,
-        authenticator=BearerAuthenticator(hub_keys),
+        authenticator=authenticator,
+        tokens=tokens,
         deliverer=InboxDeliverer(audit),
         max_keyed_reports_per_day=max_keyed_reports_per_day,
     )

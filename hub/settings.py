@@ -2,9 +2,11 @@
 
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 import policies
+from keys import signing_key_path
 
 DEFAULT_HOME = Path("homeward-hub")
 
@@ -25,3 +27,25 @@ class HubSettings(BaseSettings):
     event_response_floor_ms: int = 250
     host: str = "127.0.0.1"
     port: int = 8700
+    # OAuth2 (docs/oauth.md): the hub is the authorization server for its clients' tokens.
+    # The signing keyring defaults to hub-signing.json beside key_file (made by `hub init`).
+    signing_key_file: Path | None = None
+    issuer: str = "http://127.0.0.1:8700"  # the `iss` of our tokens; client assertions' `aud`
+    audience: str = "urn:homeward:hub-api"  # the `aud` every access token must carry
+    access_token_seconds: int = Field(default=300, ge=30, le=3600)
+    max_assertion_seconds: int = Field(default=300, ge=30, le=600)  # client assertion exp - now
+    clock_leeway_seconds: int = Field(default=30, ge=0, le=120)
+    # Static bearer credentials of the first release, accepted for one more release. The
+    # embedded default keeps them; production sets HOMEWARD_HUB_ALLOW_LEGACY_BEARER=false.
+    allow_legacy_bearer: bool = True
+    # An external identity provider whose access tokens are also accepted (both or neither).
+    external_issuer: str | None = None
+    external_jwks_url: str | None = None
+    external_token_types: tuple[str, ...] = ("at+jwt", "application/at+jwt")
+    external_algorithms: tuple[str, ...] = ("ES256", "Ed25519", "RS256")
+    jwks_cache_seconds: int = 3600
+    jwks_refetch_floor_seconds: int = 60  # at most one fetch a minute on unknown kids
+
+    @property
+    def signing_keys_path(self) -> Path:
+        return self.signing_key_file or signing_key_path(self.key_file)

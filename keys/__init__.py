@@ -8,6 +8,8 @@ Pure: no I/O beyond reading and writing key files, no web or database code.
   and derives stable opaque record references.
 - ``HubKeyring``: versions of the hub's own secret (``HubKey``); re-keys incoming tokens so a
   stolen hub database cannot be mapped with the shared secret alone.
+- ``SigningKeyring``: versions of the hub's JWT signing key (OAuth2 access tokens); client key
+  pairs for ``private_key_jwt`` (``write_client_key``).
 """
 
 from keys.council import CouncilKey, SealedIdError
@@ -23,8 +25,21 @@ from keys.keyfiles import (
     write_shared_keyring,
 )
 from keys.keyring import EmptyKeyringError, MatchKeyDeriver, SharedKeyring, Token
+from keys.signing import (
+    ClientKeyFiles,
+    SigningKeyring,
+    ensure_signing_keys,
+    public_jwk,
+    read_client_key,
+    read_public_jwk,
+    read_signing_keys,
+    signing_key_path,
+    write_client_key,
+    write_signing_keys,
+)
 
 __all__ = [
+    "ClientKeyFiles",
     "CouncilKey",
     "EmptyKeyringError",
     "HubKey",
@@ -33,12 +48,21 @@ __all__ = [
     "MatchKeyDeriver",
     "SealedIdError",
     "SharedKeyring",
+    "SigningKeyring",
     "Token",
+    "ensure_signing_keys",
     "new_secret",
+    "public_jwk",
+    "read_client_key",
     "read_council_key",
     "read_hub_key",
+    "read_public_jwk",
     "read_shared_keyring",
+    "read_signing_keys",
+    "signing_key_path",
+    "write_client_key",
     "write_council_key",
     "write_hub_key",
     "write_shared_keyring",
+    "write_signing_keys",
 ]

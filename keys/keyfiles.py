@@ -87,10 +87,14 @@ def new_secret() -> bytes:
 
 
 def write_hub_key(path: Path, secret: bytes, version: int = 1) -> None:
-    """A new hub key file holding one version."""
+    """A new hub key file holding one version. The hub's JWT signing keyring is made beside
+    it (``hub-signing.json``, 0600) unless one is there already: the hub key folder holds both."""
     _write_private(
         path, {"kind": HUB_KIND, "versions": {str(version): _primitives.b64encode(secret)}}
     )
+    from keys.signing import ensure_signing_keys, signing_key_path  # signing builds on this
+
+    ensure_signing_keys(signing_key_path(path))
 
 
 def read_hub_key(path: Path) -> HubKeyring:

@@ -1,19 +1,23 @@
-"""`homeward hub ...`: initialise, migrate, serve, register authorities, purge, back up."""
+"""`homeward hub ...`: initialise, migrate, serve, register authorities and their OAuth2
+clients, purge, back up."""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from homeward.commands import audit_cmd
 from hub import operator
 from hub.app import create_app
-from hub.context import build_context
+from hub.context import HubContext, build_context
 from hub.db import backup as db_backup
 from hub.db import engine as db
 from hub.db.migrate import upgrade_database
+from hub.identity.interfaces import Role, Scope
 from hub.settings import HubSettings
-from keys import new_secret, write_hub_key
+from keys import ensure_signing_keys, new_secret, read_public_jwk, write_hub_key
 
 
 def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
@@ -53,7 +57,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add.add_argument("code", help="ONS code, e.g. E08000025")
     add.add_argument("--name", required=True)
     add.add_argument("--contact", required=True, help="duty team contact shared under policy")
-    add.add_argument("--role", choices=["council", "auditor"], default="council")
+    add.add_argument("--role", choices=[r.value for r in Role], default="council")
     add.add_argument("--credential-out", type=Path, help="write the credential to this file")
     add.set_defaults(handler=add_authority)
     purge = actions.add_parser(
@@ -72,6 +76,37 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     listing = auth_actions.add_parser("list", help="list registered authorities")
     add_settings_arguments(listing)
     listing.set_defaults(handler=list_authorities)
+    _register_clients(actions)
+
+
+def _register_clients(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    client = actions.add_parser("client", help="register the OAuth2 clients of authorities")
+    client_actions = client.add_subparsers(dest="client_action", required=True)
+    add = client_actions.add_parser(
+        "add", help="register a client (private_key_jwt); prints its client id"
+    )
+    add_settings_arguments(add)
+    add.add_argument("authority", help="ONS code of a registered authority")
+    add.add_argument("--jwk", type=Path, help="its public key (client.jwk from keys new-client)")
+    add.add_argument(
+        "--scope",
+        action="append",
+        required=True,
+        choices=[s.value for s in Scope],
+        help="a scope it may be granted (repeat; within the authority's role)",
+    )
+    add.add_argument("--name", default="connector", help="what the client is, e.g. nightly sync")
+    add.add_argument(
+        "--client-id", help="a client of the trusted external identity provider (no --jwk)"
+    )
+    add.set_defaults(handler=add_client)
+    listing = client_actions.add_parser("list", help="list clients")
+    add_settings_arguments(listing)
+    listing.set_defaults(handler=list_clients)
+    revoke = client_actions.add_parser("revoke", help="revoke a client; its tokens stop at once")
+    add_settings_arguments(revoke)
+    revoke.add_argument("client_id")
+    revoke.set_defaults(handler=revoke_client)
 
 
 def init_hub(args: argparse.Namespace) -> int:
@@ -81,6 +116,8 @@ def init_hub(args: argparse.Namespace) -> int:
     else:
         write_hub_key(settings.key_file, new_secret())
         print(f"wrote hub key to {settings.key_file}")
+    if ensure_signing_keys(settings.signing_keys_path):
+        print(f"wrote token signing key to {settings.signing_keys_path}")
     _ensure_sqlite_folder(settings.database_url)
     upgrade_database(settings.database_url)
     print(f"database ready: {_redacted(settings.database_url)}")
@@ -157,4 +194,46 @@ def list_authorities(args: argparse.Namespace) -> int:
         state = "revoked" if a.revoked_at else "active"
         print(f"{a.code}\t{a.role}\t{state}\t{a.name}\t{a.contact}")
     context.engine.dispose()
+    return 0
+
+
+@contextmanager
+def hub_context(args: argparse.Namespace) -> Iterator[HubContext]:
+    """The hub the arguments name; its connections are closed however the command ends."""
+    context = build_context(settings_from(args))
+    try:
+        yield context
+    finally:
+        context.engine.dispose()
+
+
+def add_client(args: argparse.Namespace) -> int:
+    jwk = read_public_jwk(args.jwk) if args.jwk else None
+    with hub_context(args) as context:
+        client_id = operator.add_client(
+            context,
+            authority=args.authority,
+            name=args.name,
+            scopes=args.scope,
+            jwk=jwk,
+            client_id=args.client_id,
+        )
+    print(client_id)
+    return 0
+
+
+def list_clients(args: argparse.Namespace) -> int:
+    with hub_context(args) as context:
+        found = operator.list_clients(context)
+    for c in found:
+        state = "revoked" if c.revoked_at else "active"
+        kind = "external" if c.external else "private_key_jwt"
+        print(f"{c.client_id}\t{c.authority}\t{state}\t{kind}\t{c.scopes}\t{c.name}")
+    return 0
+
+
+def revoke_client(args: argparse.Namespace) -> int:
+    with hub_context(args) as context:
+        operator.revoke_client(context, args.client_id)
+    print(f"revoked {args.client_id}")
     return 0

@@ -9,6 +9,7 @@ from keys import (
     SharedKeyring,
     new_secret,
     read_shared_keyring,
+    write_client_key,
     write_council_key,
     write_shared_keyring,
 )
@@ -28,6 +29,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     council.add_argument("--authority", required=True)
     council.add_argument("--out", type=Path, required=True)
     council.set_defaults(handler=new_council)
+    client = actions.add_parser(
+        "new-client",
+        help="create an OAuth2 client key pair: client.key (private, 0600) and client.jwk",
+    )
+    client.add_argument("--out", type=Path, required=True, help="folder (files are not replaced)")
+    client.add_argument("--alg", choices=["Ed25519", "ES256"], default="Ed25519")
+    client.set_defaults(handler=new_client)
 
 
 def new_shared(args: argparse.Namespace) -> int:
@@ -46,4 +54,11 @@ def rotate_shared(args: argparse.Namespace) -> int:
 def new_council(args: argparse.Namespace) -> int:
     write_council_key(args.out, new_secret(), args.authority)
     print(f"wrote council key for {args.authority} to {args.out}")
+    return 0
+
+
+def new_client(args: argparse.Namespace) -> int:
+    files = write_client_key(args.out, args.alg)
+    print(f"wrote private key {files.private} (keep it on the connector's host)")
+    print(f"wrote public key {files.public} (give it to the hub operator: hub client add)")
     return 0

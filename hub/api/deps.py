@@ -13,12 +13,14 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Query, Request, Security
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlows
+from fastapi.security import OAuth2
 from sqlmodel import Session
 
 from hub.context import HubContext
 from hub.errors import Forbidden
 from hub.identity.interfaces import Caller, Scope
+from hub.identity.tokens import TOKEN_PATH
 
 
 def hub_context(request: Request) -> HubContext:
@@ -44,16 +46,33 @@ def now(hub: HubDep) -> datetime:
 NowDep = Annotated[datetime, Depends(now)]
 
 
-# Declares the scheme in the OpenAPI document; the Authenticator reads the header itself.
-BEARER = HTTPBearer(
-    scheme_name="bearer",
-    description="`hw1.<authority code>.<secret>`, issued by `homeward hub authority add`",
+SCOPE_HELP = {
+    Scope.RECORDS_WRITE: "sync children and episodes (a council's connector)",
+    Scope.EVENTS_WRITE: "report urgent missing, away and found events",
+    Scope.NOTIFICATIONS_READ: "read and acknowledge the council's notifications",
+    Scope.AUDIT_READ: "read the audit log (an auditor: all of it; a council: its own accesses)",
+    Scope.ADMIN: "administer the hub (the scheme operator; never reads notifications)",
+}
+# Declares the scheme in the OpenAPI document (each route lists the scope it needs); the
+# header itself is checked by the hub's Authenticator, not by FastAPI.
+oauth2 = OAuth2(
+    flows=OAuthFlows(
+        clientCredentials=OAuthFlowClientCredentials(tokenUrl=TOKEN_PATH, scopes=SCOPE_HELP)
+    ),
+    scheme_name="oauth2",
+    description="Client credentials with private_key_jwt (RFC 7523); RFC 9068 JWT tokens",
     auto_error=False,
 )
-BearerDep = Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)]
 
 
-def caller(request: Request, hub: HubDep, db: SessionDep, _bearer: BearerDep) -> Caller:
+def caller(
+    request: Request,
+    hub: HubDep,
+    db: SessionDep,
+    _authorization: Annotated[str | None, Security(oauth2)] = None,
+) -> Caller:
+    """The caller the gate authenticated before the body was read (hub/api/gate.py); a route
+    reached without the gate authenticates here, in the request's session."""
     found: Caller | None = getattr(request.state, "caller", None)
     if found is None:
         authorization = request.headers.get("authorization")
@@ -74,10 +93,16 @@ def requires(scope: Scope) -> Callable[[Caller], Caller]:
     return check
 
 
-RecordsWriter = Annotated[Caller, Depends(requires(Scope.RECORDS_WRITE))]
-EventsWriter = Annotated[Caller, Depends(requires(Scope.EVENTS_WRITE))]
-InboxReader = Annotated[Caller, Depends(requires(Scope.NOTIFICATIONS_READ))]
-AuditReader = Annotated[Caller, Depends(requires(Scope.AUDIT_READ))]
+RecordsWriter = Annotated[
+    Caller, Security(requires(Scope.RECORDS_WRITE), scopes=[Scope.RECORDS_WRITE])
+]
+EventsWriter = Annotated[
+    Caller, Security(requires(Scope.EVENTS_WRITE), scopes=[Scope.EVENTS_WRITE])
+]
+InboxReader = Annotated[
+    Caller, Security(requires(Scope.NOTIFICATIONS_READ), scopes=[Scope.NOTIFICATIONS_READ])
+]
+AuditReader = Annotated[Caller, Security(requires(Scope.AUDIT_READ), scopes=[Scope.AUDIT_READ])]
 
 
 # A position in a log or an inbox: a row's sequence number, a 32-bit SQL integer.

@@ -1,5 +1,6 @@
-"""The OpenAPI document tells what the hub answers: the bearer scheme (declared by
-``hub.api.deps``), and per route every problem status it can return, each with the problem body.
+"""The OpenAPI document tells what the hub answers: the OAuth2 scheme (declared by
+``hub.api.deps``), and per route every problem status it can return, each with the problem body;
+the token endpoint's refusals are OAuth2 error bodies (RFC 6749 section 5.2).
 
 Routes declare their statuses with ``problems(...)``; ``install_openapi`` adds the ``Problem``
 schema they refer to.
@@ -25,6 +26,25 @@ DESCRIPTIONS = {
     429: "Daily quota of keyed reports exceeded",
     500: "Unexpected error (logged and audited at the hub)",
 }
+
+
+class OAuthError(BaseModel):
+    """A token endpoint's refusal (RFC 6749 section 5.2)."""
+
+    error: str
+    error_description: str | None = None
+
+
+def oauth_errors() -> dict[int | str, dict[str, Any]]:
+    """The token endpoint's own refusals: a bad request or client authentication failed."""
+    schema = OAuthError.model_json_schema()
+    return {
+        status: {"description": description, "content": {"application/json": {"schema": schema}}}
+        for status, description in (
+            (400, "The token request is not valid, or the client is not authenticated"),
+            (401, "Client authentication failed"),
+        )
+    }
 
 
 class Problem(BaseModel):

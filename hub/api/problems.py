@@ -45,7 +45,9 @@ def problem_response(status: int, code: str, title: str, detail: object) -> JSON
 
 def audit_refusal(context: HubContext, actor: str, error: HubError, subject: str) -> None:
     """A refused request is itself an access attempt: record it in its own transaction (the
-    request's own was rolled back). ``actor`` is the caller once authentication has run."""
+    request's own was rolled back). ``actor`` is the caller once authentication has run; why a
+    credential was refused is written here, never told to the caller."""
+    reason = getattr(error, "reason", "")
     with context.transaction() as session:
         context.services.audit.append(
             session,
@@ -53,6 +55,7 @@ def audit_refusal(context: HubContext, actor: str, error: HubError, subject: str
             actor=actor,
             action=AuditAction.refused(error.code),
             subject=subject,
+            detail={"reason": reason} if reason else None,
         )
 
 

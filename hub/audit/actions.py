@@ -30,6 +30,10 @@ class AuditAction(StrEnum):
     REFUSED_INVALID_REQUEST = "refused.invalid_request"
     REFUSED_TOO_LARGE = "refused.too_large"
     REFUSED_INTERNAL_ERROR = "refused.internal_error"
+    CLIENT_REGISTER = "client.register"
+    CLIENT_REVOKE = "client.revoke"
+    TOKEN_ISSUE = "token.issue"
+    TOKEN_REFUSE = "token.refuse"
 
     @classmethod
     def refused(cls, problem_code: str) -> "AuditAction":

@@ -11,7 +11,15 @@ from tests.factories import CouncilSide, batch, person
 from tests.functional.conftest import bearer, register_authority
 
 HOME, OTHER, REPORTER = "E08000025", "E09000007", "E06000023"
-PUBLIC_PATHS = {"/healthz", "/openapi.json", "/docs", "/docs/oauth2-redirect"}
+PUBLIC_PATHS = {
+    "/healthz",
+    "/openapi.json",
+    "/docs",
+    "/docs/oauth2-redirect",
+    "/oauth/token",  # authenticates the client itself (tests/functional/test_oauth.py)
+    "/.well-known/jwks.json",
+    "/.well-known/oauth-authorization-server",
+}
 
 
 def data_routes(app: FastAPI) -> list[tuple[str, str]]:

@@ -27,13 +27,28 @@ def operations(app: FastAPI) -> Iterator[tuple[str, str, dict[str, Any]]]:
             yield method.upper(), path, operation
 
 
-def test_the_api_declares_the_bearer_scheme_on_every_operation(hub_app: FastAPI) -> None:
+SCOPE = {
+    ("POST", "/v1/records"): ["records:write"],
+    ("GET", "/v1/records/summary"): ["records:write"],
+    ("POST", "/v1/events"): ["events:write"],
+    ("GET", "/v1/notifications"): ["notifications:read"],
+    ("POST", "/v1/notifications/ack"): ["notifications:read"],
+    ("GET", "/v1/audit"): ["audit:read"],
+    ("GET", "/v1/audit/verify"): ["audit:read"],
+    ("GET", "/v1/hub"): [],  # any valid token
+}
+
+
+def test_the_api_declares_the_oauth2_scheme_and_scope_on_every_operation(
+    hub_app: FastAPI,
+) -> None:
     document = hub_app.openapi()
     (name,) = document["components"]["securitySchemes"]
     scheme = document["components"]["securitySchemes"][name]
-    assert (name, scheme["type"], scheme["scheme"]) == ("bearer", "http", "bearer")
+    assert (name, scheme["type"]) == ("oauth2", "oauth2")
+    assert scheme["flows"]["clientCredentials"]["tokenUrl"] == "/oauth/token"
     for method, path, operation in operations(hub_app):
-        expected = [{"bearer": []}] if path.startswith("/v1/") else None
+        expected = [{"oauth2": SCOPE[(method, path)]}] if path.startswith("/v1/") else None
         assert operation.get("security") == expected, (method, path)
         names = {p["name"].lower() for p in operation.get("parameters", [])}
         assert "authorization" not in names, (method, path)
@@ -49,7 +64,8 @@ def test_every_refusal_is_documented_as_a_problem(hub_app: FastAPI) -> None:
         refusals = {"413", "422", "500"}
         if path.startswith("/v1/"):
             refusals |= {"401", "403"} | extra.get((method, path), set())
-        assert set(operation["responses"]) == {"200", *refusals}, (method, path)
+        oauth = {"400", "401"} if path == "/oauth/token" else set()
+        assert set(operation["responses"]) == {"200", *refusals, *oauth}, (method, path)
         for status in refusals:
             content = operation["responses"][status]["content"]
             assert content == {PROBLEM_MEDIA_TYPE: PROBLEM}, (method, path, status)
@@ -69,6 +85,9 @@ def council(hub_app: FastAPI) -> dict[str, str]:
 
 OPERATIONS = [
     ("GET", "/healthz"),
+    ("POST", "/oauth/token"),
+    ("GET", "/.well-known/jwks.json"),
+    ("GET", "/.well-known/oauth-authorization-server"),
     ("POST", "/v1/records"),
     ("GET", "/v1/records/summary"),
     ("POST", "/v1/events"),

@@ -1,0 +1,184 @@
+"""JWT signing keys as JWKs (RFC 7517): the hub's versioned access-token signing keyring and a
+connector's OAuth2 client key (``private_key_jwt``).
+
+Keys are made and serialised with joserfc; this module is the only place that generates them.
+Private halves are written owner-read-only (0600); only public JWKs are meant to be shared.
+
+- ``SigningKeyring``: ordered versions of the hub's signing key; the newest signs, every
+  version is published in the JWKS (so tokens signed before a rotation still verify), and an
+  empty keyring is a constructor error. Each version's ``kid`` names its version.
+- ``write_client_key``: a new client key pair, the private JWK written atomically and never
+  over an existing file, and its public JWK beside it.
+"""
+
+import json
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from joserfc.jwk import ECKey, OKPKey
+
+from keys.keyfiles import KEY_FILE_MODE, KeyFileError, _read, _write_private
+
+SIGNING_KIND = "homeward-hub-signing-keys"
+ALGORITHMS = ("Ed25519", "ES256")  # RFC 9864 fully-specified EdDSA, and ECDSA P-256
+DEFAULT_ALGORITHM = "Ed25519"
+PRIVATE_MEMBERS = frozenset({"d", "p", "q", "dp", "dq", "qi", "k", "oth"})
+Jwk = dict[str, Any]
+
+
+def new_private_jwk(alg: str = DEFAULT_ALGORITHM, kid: str | None = None) -> Jwk:
+    """A fresh private JWK for ``alg``; its ``kid`` defaults to the RFC 7638 thumbprint."""
+    if alg == "Ed25519":
+        key: OKPKey | ECKey = OKPKey.generate_key("Ed25519")
+    elif alg == "ES256":
+        key = ECKey.generate_key("P-256")
+    else:
+        raise ValueError(f"unsupported signing algorithm {alg!r}; use one of {ALGORITHMS}")
+    document: Jwk = dict(key.as_dict(private=True))
+    document.update(alg=alg, use="sig", kid=kid or key.thumbprint())
+    return document
+
+
+def public_jwk(jwk: Mapping[str, Any]) -> Jwk:
+    """The public half of ``jwk`` (no private members)."""
+    return {k: v for k, v in jwk.items() if k not in PRIVATE_MEMBERS}
+
+
+def is_private(jwk: Mapping[str, Any]) -> bool:
+    return any(k in jwk for k in PRIVATE_MEMBERS)
+
+
+@dataclass(frozen=True)
+class SigningKeyring:
+    """Versions of the hub's signing key, oldest first; ``kid`` ``hub-v<n>-<thumbprint>``."""
+
+    versions: tuple[Jwk, ...]
+
+    def __post_init__(self) -> None:
+        if not self.versions:
+            raise ValueError("a signing keyring needs at least one version")
+        if not all(is_private(v) and v.get("alg") in ALGORITHMS for v in self.versions):
+            raise ValueError(f"every signing key must be a private {' or '.join(ALGORITHMS)} JWK")
+
+    @classmethod
+    def generate(cls, alg: str = DEFAULT_ALGORITHM) -> "SigningKeyring":
+        return cls((_versioned(1, alg),))
+
+    @property
+    def newest(self) -> Jwk:
+        """The private JWK that signs."""
+        return self.versions[-1]
+
+    @property
+    def algorithms(self) -> list[str]:
+        return sorted({str(v["alg"]) for v in self.versions})
+
+    def public_jwks(self) -> dict[str, list[Jwk]]:
+        """Every version's public key: what ``/.well-known/jwks.json`` publishes."""
+        return {"keys": [public_jwk(v) for v in self.versions]}
+
+    def rotated(self, alg: str | None = None) -> "SigningKeyring":
+        """A new newest version (the older ones keep verifying until they are dropped)."""
+        version = len(self.versions) + 1
+        return SigningKeyring((*self.versions, _versioned(version, alg or self.newest["alg"])))
+
+
+def _versioned(version: int, alg: str) -> Jwk:
+    jwk = new_private_jwk(alg)
+    jwk["kid"] = f"hub-v{version}-{str(jwk['kid'])[:12]}"
+    return jwk
+
+
+def signing_key_path(hub_key_file: Path) -> Path:
+    """Where the signing keyring lives by default: beside the hub key, in the hub key folder."""
+    return hub_key_file.with_name("hub-signing.json")
+
+
+def write_signing_keys(path: Path, keyring: SigningKeyring) -> None:
+    _write_private(path, {"kind": SIGNING_KIND, "versions": list(keyring.versions)})
+
+
+def ensure_signing_keys(path: Path, alg: str = DEFAULT_ALGORITHM) -> bool:
+    """Make a signing keyring at ``path`` unless there is one; True when it was made."""
+    if path.exists():
+        return False
+    write_signing_keys(path, SigningKeyring.generate(alg))
+    return True
+
+
+def read_signing_keys(path: Path) -> SigningKeyring:
+    versions = _read(path, SIGNING_KIND).get("versions")
+    if not isinstance(versions, list) or not all(isinstance(v, dict) for v in versions):
+        raise KeyFileError(f"{path}: no signing key versions")
+    try:
+        return SigningKeyring(tuple(versions))
+    except ValueError as exc:
+        raise KeyFileError(f"{path}: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class ClientKeyFiles:
+    private: Path
+    public: Path
+
+
+def write_client_key(folder: Path, alg: str = DEFAULT_ALGORITHM) -> ClientKeyFiles:
+    """A new OAuth2 client key pair in ``folder``: ``client.key`` (private JWK, 0600, written
+    atomically, never over an existing file) and ``client.jwk`` (the public JWK to register)."""
+    files = ClientKeyFiles(folder / "client.key", folder / "client.jwk")
+    for path in (files.private, files.public):
+        if path.exists():
+            raise KeyFileError(f"{path}: already exists; refusing to overwrite a key")
+    private = new_private_jwk(alg)
+    _write_new(files.private, private, KEY_FILE_MODE)
+    _write_new(files.public, public_jwk(private), 0o644)
+    return files
+
+
+def _read_jwk(path: Path, what: str) -> Jwk:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise KeyFileError(f"{path}: not a readable {what} ({exc})") from exc
+    if not isinstance(document, dict) or document.get("alg") not in ALGORITHMS:
+        raise KeyFileError(f"{path}: expected a {what} ({' or '.join(ALGORITHMS)} JWK)")
+    return document
+
+
+def read_client_key(path: Path) -> Jwk:
+    """A private client JWK (the file ``write_client_key`` wrote)."""
+    document = _read_jwk(path, "private client key")
+    if not is_private(document):
+        raise KeyFileError(f"{path}: expected a private JWK (made by `homeward keys new-client`)")
+    return document
+
+
+def read_public_jwk(path: Path) -> Jwk:
+    """A public JWK to register; a private key given by mistake is refused, not stripped."""
+    document = _read_jwk(path, "public JWK")
+    if is_private(document):
+        raise KeyFileError(f"{path}: this is a PRIVATE key; register the public client.jwk")
+    return document
+
+
+def _write_new(path: Path, document: Mapping[str, Any] | Sequence[Any], mode: int) -> None:
+    """Write to a temporary file, then link it into place: the name appears complete or not at
+    all, and an existing file is never replaced (``os.link`` refuses)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            os.fchmod(fd, mode)
+            json.dump(document, handle, indent=2)
+            handle.write("\n")
+            handle.flush()
+            os.fsync(fd)
+        os.link(temporary, path)
+    except FileExistsError as exc:
+        raise KeyFileError(f"{path}: already exists; refusing to overwrite a key") from exc
+    finally:
+        temporary.unlink(missing_ok=True)
