@@ -151,12 +151,12 @@ def test_backup_of_a_running_hub_holds_every_record_and_verifies(
     assert "already exists" in capsys.readouterr().err
 
 
+@pytest.mark.postgres
 def test_backup_without_pg_dump_says_how(
-    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    postgres_server_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if database_url.startswith("sqlite"):
-        pytest.skip("PostgreSQL only")
+    """PostgreSQL only: a SQLite backup needs no outside tool."""
     monkeypatch.setenv("PATH", str(tmp_path))  # no pg_dump here
     with pytest.raises(ConfigurationError, match="pg_dump --format=custom"):
-        backup(database_url, tmp_path / "dump")
+        backup(postgres_server_url, tmp_path / "dump")
     assert not (tmp_path / "dump").exists()
