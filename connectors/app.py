@@ -309,10 +309,11 @@ class Connector:
         episode = earlier.model_copy(update={"end": when.date(), "ended_at": when})
         return self._send_event(QueuedReport(event_id, episode, found=True))
 
-    def inbox(self, *, include_acknowledged: bool = False) -> list[InboxItem]:
+    def inbox(self, *, include_acknowledged: bool = False, wait: int = 0) -> list[InboxItem]:
         """Notifications for this council, its own child ids unsealed locally. Nothing is
-        acknowledged: call ``acknowledge`` once they have been delivered."""
-        return pipeline.fetch_inbox(self.client, self.keys.council, include_acknowledged)
+        acknowledged: call ``acknowledge`` once they have been delivered. ``wait``: long-poll
+        up to so many seconds (at most 30) for one to arrive."""
+        return pipeline.fetch_inbox(self.client, self.keys.council, include_acknowledged, wait)
 
     def acknowledge(self, items: Sequence[InboxItem]) -> int:
         """Acknowledge ``items`` (those not acknowledged before); returns how many were."""

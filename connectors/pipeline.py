@@ -222,9 +222,9 @@ def open_reference(council: CouncilKey, sealed: str | None) -> str | None:
 
 
 def fetch_inbox(
-    client: HubClient, council: CouncilKey, include_acknowledged: bool = False
+    client: HubClient, council: CouncilKey, include_acknowledged: bool = False, wait: int = 0
 ) -> list[InboxItem]:
     return [
         InboxItem(n, open_reference(council, n.fields.get("your_reference")))
-        for n in client.notifications(include_acknowledged=include_acknowledged)
+        for n in client.notifications(include_acknowledged=include_acknowledged, wait=wait)
     ]

@@ -136,10 +136,14 @@ class HubClient:
         """The hub's stable id: another id means another (new or rebuilt) hub."""
         return self._parse(wire.HubInfo, self._send("GET", f"{wire.API_PREFIX}/hub")).hub_id
 
-    def notifications(self, *, include_acknowledged: bool = False) -> list[wire.Notification]:
+    def notifications(
+        self, *, include_acknowledged: bool = False, wait: int = 0
+    ) -> list[wire.Notification]:
+        """Every notification; ``wait``: long-poll the first page up to so many seconds."""
         found: list[wire.Notification] = []
         cursor: str | None = "0"
         while cursor is not None:
+            waiting = {"wait": wait} if wait and cursor == "0" else {}
             response = self._send(
                 "GET",
                 f"{wire.API_PREFIX}/notifications",
@@ -147,6 +151,7 @@ class HubClient:
                     "cursor": cursor,
                     "limit": 500,
                     "include_acknowledged": include_acknowledged,
+                    **waiting,
                 },
             )
             page = self._parse(wire.NotificationPage, response)

@@ -5,7 +5,9 @@ routes; every refusal is an audited problem response (``hub.api.problems``), and
 document says so (``hub.api.openapi``).
 """
 
-import time
+import random
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
@@ -13,8 +15,9 @@ from hub.api import router
 from hub.api.gate import RequestGate
 from hub.api.openapi import install_openapi
 from hub.api.problems import install_error_handlers
-from hub.context import Clock, Sleep, build_context, utc_now
+from hub.context import Clock, Random, build_context, utc_now
 from hub.settings import HubSettings
+from hub.worker import attach
 from policies import PolicySet
 
 
@@ -23,11 +26,25 @@ def create_app(
     *,
     clock: Clock = utc_now,
     policies: PolicySet | None = None,
-    sleep: Sleep = time.sleep,
+    jitter: Random | None = None,
 ) -> FastAPI:
-    context = build_context(settings or HubSettings(), clock=clock, policies=policies, sleep=sleep)
-    app = FastAPI(title="Homeward hub", version="1", docs_url="/docs", redoc_url=None)
-    app.state.hub = context
+    """The app; with ``worker="thread"`` (the default) its outbox worker thread is started here
+    and stopped when the app shuts down (or at ``app.state.worker.stop()``)."""
+    context = build_context(
+        settings or HubSettings(), clock=clock, policies=policies, jitter=jitter or random.random
+    )
+    worker = attach(context)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if worker is not None:
+            worker.stop()
+
+    app = FastAPI(
+        title="Homeward hub", version="1", docs_url="/docs", redoc_url=None, lifespan=lifespan
+    )
+    app.state.hub, app.state.worker = context, worker
     app.include_router(router)
     install_error_handlers(app, context)
     install_openapi(app)

@@ -1,25 +1,28 @@
 """What every request and command needs: settings, database, services, clock."""
 
-import time
+import random
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
+import httpx2 as httpx
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from hub.db import engine as db
 from hub.db.migrate import require_current
+from hub.delivery.webhooks import Sender
 from hub.errors import ConfigurationError
 from hub.identity.setup import build_authenticator
 from hub.identity.tokens import AccessTokenSigner, TokenRules
 from hub.services import HubServices, build_services
 from hub.settings import HubSettings
-from keys import HubKeyring, KeyFileError, read_hub_key, read_signing_keys
+from keys import HubKeyring, KeyFileError, SigningKeyring, read_hub_key, read_signing_keys
+from keys.webhooks import ed25519_private_bytes, public_key_text
 from policies import PolicySet, load_policies
 
 Clock = Callable[[], datetime]
-Sleep = Callable[[float], None]  # seconds; tests pass a recorder instead of waiting
+Random = Callable[[], float]  # uniform in [0, 1): the jitter of webhook retries
 
 
 def utc_now() -> datetime:
@@ -27,7 +30,9 @@ def utc_now() -> datetime:
 
 
 class HubContext:
-    """What every request needs: settings, database, services, clock (and how to wait)."""
+    """What every request needs: settings, database, services, clock, and what the worker
+    needs to send webhooks (``sender``). ``kick_worker`` runs after each request commits: it
+    wakes the worker thread, or drains the outbox inline (set by ``hub.worker.attach``)."""
 
     def __init__(
         self,
@@ -35,10 +40,11 @@ class HubContext:
         engine: Engine,
         services: HubServices,
         clock: Clock,
-        sleep: Sleep = time.sleep,
+        sender: Sender,
     ) -> None:
         self.settings, self.engine, self.services, self.clock = settings, engine, services, clock
-        self.sleep = sleep
+        self.sender = sender
+        self.kick_worker: Callable[[], None] = lambda: None
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -51,10 +57,11 @@ def build_context(
     *,
     clock: Clock = utc_now,
     policies: PolicySet | None = None,
-    sleep: Sleep = time.sleep,
+    jitter: Random = random.random,
+    webhook_http: httpx.Client | None = None,
 ) -> HubContext:
     """Keys, policies and a database whose schema is current; else a clear remedy."""
-    hub_keys, signer = _read_keys(settings)
+    hub_keys, signer, signing = _read_keys(settings)
     engine = db.make_engine(settings.database_url)
     try:
         require_current(engine)
@@ -69,14 +76,28 @@ def build_context(
         tokens=signer,
         max_keyed_reports_per_day=settings.max_keyed_reports_per_day,
     )
-    return HubContext(settings, engine, services, clock, sleep)
+    sender = Sender(
+        http=webhook_http
+        or httpx.Client(follow_redirects=False, timeout=settings.webhook_timeout_seconds),
+        ed25519_key=webhook_key(signing),
+        public_key=public_key_text(signing.newest) if webhook_key(signing) else None,
+        random=jitter,
+        allow_private=settings.webhook_allow_private_targets,
+    )
+    return HubContext(settings, engine, services, clock, sender)
 
 
-def _read_keys(settings: HubSettings) -> tuple[HubKeyring, AccessTokenSigner]:
+def webhook_key(signing: SigningKeyring) -> bytes | None:
+    """The v1a key: the newest signing key, if it is Ed25519 (the default)."""
+    newest = signing.newest
+    return ed25519_private_bytes(newest) if newest.get("alg") == "Ed25519" else None
+
+
+def _read_keys(settings: HubSettings) -> tuple[HubKeyring, AccessTokenSigner, SigningKeyring]:
     """The hub keyring and the access-token signer; else the remedy."""
     try:
         hub_keys = read_hub_key(settings.key_file)
         signing = read_signing_keys(settings.signing_keys_path)
     except KeyFileError as exc:
         raise ConfigurationError(f"{exc}; run `homeward hub init` first") from exc
-    return hub_keys, AccessTokenSigner(signing, TokenRules.of(settings))
+    return hub_keys, AccessTokenSigner(signing, TokenRules.of(settings)), signing

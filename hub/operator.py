@@ -2,13 +2,15 @@
 `homeward hub ...` commands, the demo and tests call these)."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import col, select
 
 from hub.context import HubContext
+from hub.delivery import webhooks
 from hub.delivery.retention import purge_expired
+from hub.errors import NotFound
 from hub.identity import clients
 from hub.identity import service as identity
 from hub.identity.interfaces import Role
@@ -87,3 +89,48 @@ def revoke_client(context: HubContext, client_id: str) -> None:
 def list_clients(context: HubContext) -> list[clients.ClientListing]:
     with context.transaction() as session:
         return clients.list_clients(session)
+
+
+def add_webhook(context: HubContext, authority: str, url: str) -> tuple[int, str]:
+    """Register a webhook endpoint (SSRF-checked); its id and ``whsec_`` secret. Audited."""
+    with context.transaction() as session:
+        if identity.authority_facts(session, authority) is None:
+            raise NotFound(f"no registered authority {authority}")
+        return webhooks.add_endpoint(
+            session,
+            context.services.audit,
+            authority,
+            url,
+            context.clock(),
+            allow_private=context.settings.webhook_allow_private_targets,
+        )
+
+
+def webhook_public_key(context: HubContext) -> str | None:
+    """The ``whpk_`` key receivers verify ``v1a`` signatures with (None: not Ed25519)."""
+    return context.sender.public_key
+
+
+def list_webhooks(context: HubContext) -> list[webhooks.EndpointListing]:
+    with context.transaction() as session:
+        return webhooks.list_endpoints(session)
+
+
+def remove_webhook(context: HubContext, endpoint: int) -> None:
+    with context.transaction() as session:
+        webhooks.remove_endpoint(session, context.services.audit, endpoint, context.clock())
+
+
+def rotate_webhook_secret(context: HubContext, endpoint: int) -> str:
+    overlap = timedelta(hours=context.settings.webhook_secret_overlap_hours)
+    with context.transaction() as session:
+        return webhooks.rotate_secret(
+            session, context.services.audit, endpoint, context.clock(), overlap
+        )
+
+
+def redeliver_webhooks(context: HubContext, endpoint: int) -> list[str]:
+    with context.transaction() as session:
+        again = webhooks.redeliver(session, context.services.audit, endpoint, context.clock())
+    context.kick_worker()
+    return again

@@ -1,9 +1,12 @@
 """The hub's whole path in one place, in the order a report travels:
 
-    records (idempotency, quota, ingest)  ->  linking (candidates, decide, match)
-      ->  sharing (policies)  ->  delivery (notifications)  ->  audit (every step)
+    records (idempotency, quota, ingest)  ->  outbox  ||  worker: linking (candidates, decide,
+      match)  ->  sharing (policies)  ->  delivery (notifications, webhooks)  ->  audit
 
-Every function here runs inside the caller's transaction; nothing commits.
+The request stores the report and queues its episodes in the outbox (the answer is the same
+whether or not the child is known); the worker (hub/worker.py) takes each queued episode
+through ``share_queued``. Every function here runs inside the caller's transaction; nothing
+commits.
 """
 
 from datetime import datetime
@@ -12,10 +15,12 @@ from sqlmodel import Session
 
 from hub import wire
 from hub.audit import AuditAction
+from hub.delivery import outbox
 from hub.linking import service as linking
 from hub.linking.values import Link
 from hub.records import idempotency, quota
 from hub.records import service as records
+from hub.records.models import Episode
 from hub.records.values import EpisodeFacts
 from hub.services import HubServices
 from hub.sharing.service import grants_for
@@ -82,9 +87,17 @@ def ingest_batch(
         *linking.own_episodes(session, children),
     ):
         affected.setdefault(episode.id, episode)
-    for episode in affected.values():
-        share_episode(session, hub, episode, now)
+    outbox.enqueue_share(session, affected, now)
     return receipt
+
+
+def share_queued(session: Session, hub: HubServices, episode_id: int, now: datetime) -> int:
+    """The worker's half of a report (hub/worker.py): link and share one queued episode, if it
+    still exists."""
+    episode = session.get(Episode, episode_id)
+    return (
+        0 if episode is None else share_episode(session, hub, records.episode_facts(episode), now)
+    )
 
 
 def share_episode(session: Session, hub: HubServices, episode: EpisodeFacts, now: datetime) -> int:

@@ -1,6 +1,7 @@
 """Hub settings (environment prefix ``HOMEWARD_HUB_``). Defaults run the embedded demo."""
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -22,9 +23,17 @@ class HubSettings(BaseSettings):
     # Episodes described by match keys (not the authority's own children) per authority per 24 h:
     # England sees about 300 missing reports a day in all, so this only stops membership probing.
     max_keyed_reports_per_day: int = 2000
-    # An urgent report is answered no sooner than this, after its notifications are committed:
-    # the time taken must not reveal whether the child is known (a linked report does more work).
-    event_response_floor_ms: int = 250
+    # Who drains the outbox (hub/worker.py): "thread" (a background thread in the app: the
+    # embedded default), "external" (`homeward hub worker` processes; production), or "inline"
+    # (after each request's commit, in the request: tests only, deterministic).
+    worker: Literal["thread", "external", "inline"] = "thread"
+    worker_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    webhook_timeout_seconds: float = Field(default=15.0, gt=0, le=30)
+    webhook_secret_overlap_hours: int = Field(default=24, ge=0, le=24 * 30)
+    # The longest a long-poll of the inbox (GET /v1/notifications?wait=N) waits.
+    long_poll_max_seconds: float = Field(default=30, ge=0, le=30)
+    # Admit http:// and private, loopback and link-local webhook targets: tests only.
+    webhook_allow_private_targets: bool = False
     host: str = "127.0.0.1"
     port: int = 8700
     # OAuth2 (docs/oauth.md): the hub is the authorization server for its clients' tokens.

@@ -186,3 +186,20 @@ class AuditVerification(WireModel):
     head_hash: str
     problem: str | None = None
     at_seq: int | None = None
+
+
+class WebhookEndpointStatus(WireModel):
+    id: int
+    url: str
+    active: bool
+    pending: int
+    dead: int
+    last_error: str | None
+
+
+class WebhookStatus(WireModel):
+    """A council's webhook endpoints, and the deliveries that gave up (dead letters): the
+    notifications themselves are always in the inbox."""
+
+    endpoints: list[WebhookEndpointStatus]
+    dead_webhook_ids: list[str]

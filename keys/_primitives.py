@@ -7,8 +7,12 @@ import hmac  # noqa: TID251 - this module is the one allowed home of raw primiti
 import os
 from collections.abc import Callable
 
-from cryptography.exceptions import InvalidTag
+from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hashes  # noqa: TID251
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (  # noqa: TID251
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: TID251
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF  # noqa: TID251
 
@@ -101,3 +105,16 @@ def b64encode(data: bytes) -> str:
 
 def b64decode(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def ed25519_sign(private_key: bytes, message: bytes) -> bytes:
+    """A raw Ed25519 signature (64 bytes) under a 32-byte private key."""
+    return Ed25519PrivateKey.from_private_bytes(private_key).sign(message)
+
+
+def ed25519_verify(public_key: bytes, signature: bytes, message: bytes) -> bool:
+    try:
+        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True

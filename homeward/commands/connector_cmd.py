@@ -121,6 +121,11 @@ def register(sub: Actions) -> None:
     inbox.add_argument("--json", action="store_true", help="print JSON lines")
     inbox.add_argument("--no-ack", action="store_true", help="do not acknowledge")
     inbox.add_argument("--all", action="store_true", help="include acknowledged notifications")
+    inbox.add_argument(
+        "--follow",
+        action="store_true",
+        help="keep waiting for new notifications (long-poll), printing each; stop with Ctrl-C",
+    )
     inbox.set_defaults(handler=inbox_command)
 
 
@@ -261,16 +266,30 @@ def report_line(result: ReportResult) -> str:
     )
 
 
+FOLLOW_WAIT_SECONDS = 25  # under the hub client's 30 s timeout
+
+
 def inbox_command(args: argparse.Namespace, http: httpx.Client | None = None) -> int:
     with connector_for(args.config, http) as connector:
-        items = connector.inbox(include_acknowledged=args.all)
-        for item in items:
-            print(json_line(item) if args.json else table_lines(item))
-        if not items and not args.json:
-            print("inbox empty")
-        if items and not args.no_ack:  # only once printed: a failure in between loses nothing
-            print(f"acknowledged {connector.acknowledge(items)}", file=sys.stderr)
-    return EXIT_OK
+        if not getattr(args, "follow", False):
+            _print_inbox(connector, args, connector.inbox(include_acknowledged=args.all))
+            return EXIT_OK
+        try:
+            while True:
+                items = connector.inbox(wait=FOLLOW_WAIT_SECONDS)
+                if items:
+                    _print_inbox(connector, args, items)
+        except KeyboardInterrupt:
+            return EXIT_OK
+
+
+def _print_inbox(connector: Connector, args: argparse.Namespace, items: list[InboxItem]) -> None:
+    for item in items:
+        print(json_line(item) if args.json else table_lines(item), flush=True)
+    if not items and not args.json:
+        print("inbox empty")
+    if items and not args.no_ack:  # only once printed: a failure in between loses nothing
+        print(f"acknowledged {connector.acknowledge(items)}", file=sys.stderr)
 
 
 def json_line(item: InboxItem) -> str:

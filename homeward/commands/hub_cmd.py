@@ -77,6 +77,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_settings_arguments(listing)
     listing.set_defaults(handler=list_authorities)
     _register_clients(actions)
+    worker = actions.add_parser(
+        "worker",
+        help="drain the outbox: link and share reports, send webhooks (run any number against "
+        "one PostgreSQL database; set HOMEWARD_HUB_WORKER=external for the API)",
+    )
+    add_settings_arguments(worker)
+    worker.set_defaults(handler=run_worker)
+    from homeward.commands import webhook_cmd
+
+    webhook_cmd.register(actions)
 
 
 def _register_clients(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -236,4 +246,20 @@ def revoke_client(args: argparse.Namespace) -> int:
     with hub_context(args) as context:
         operator.revoke_client(context, args.client_id)
     print(f"revoked {args.client_id}")
+    return 0
+
+
+def run_worker(args: argparse.Namespace) -> int:
+    """Until interrupted (SIGINT or SIGTERM): what is left is picked up by the next worker."""
+    import signal
+    import threading
+
+    from hub import worker
+
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    with hub_context(args) as context:
+        print("worker running; stop with Ctrl-C", flush=True)
+        worker.run_forever(context, stop)
     return 0

@@ -32,8 +32,10 @@ HubDep = Annotated[HubContext, Depends(hub_context)]
 
 
 def session(hub: HubDep) -> Iterator[Session]:
+    """One transaction per request; once it commits, the worker is woken for what it queued."""
     with hub.transaction() as open_session:
         yield open_session
+    hub.kick_worker()
 
 
 SessionDep = Annotated[Session, Depends(session, scope="function")]

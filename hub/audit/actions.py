@@ -34,6 +34,11 @@ class AuditAction(StrEnum):
     CLIENT_REVOKE = "client.revoke"
     TOKEN_ISSUE = "token.issue"
     TOKEN_REFUSE = "token.refuse"
+    WEBHOOK_ENDPOINT = "webhook.endpoint"
+    WEBHOOK_DELIVER = "webhook.deliver"
+    WEBHOOK_DEAD = "webhook.dead"
+    WEBHOOK_REDELIVER = "webhook.redeliver"
+    NOTIFICATION_DISPOSITION = "notification.disposition"
 
     @classmethod
     def refused(cls, problem_code: str) -> "AuditAction":

@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 from hub import wire
 from hub.audit import AuditAction
 from hub.audit.interfaces import AuditLog
+from hub.delivery import outbox
 from hub.delivery.models import Notification
 from hub.errors import NotFound
 from hub.linking.values import Link
@@ -54,6 +55,7 @@ class InboxDeliverer:
                     AuditAction.NOTIFICATION_REINSTATE,
                 )
             session.add(notification)
+            _announce(session, notification, action, now)
             supersedes = _supersede(session, notification)
             self.audit.append(
                 session,
@@ -90,6 +92,7 @@ class InboxDeliverer:
         for row in rows:
             row.withdrawn_at, row.acknowledged_at = now, None
             session.add(row)
+            _announce(session, row, AuditAction.NOTIFICATION_WITHDRAW, now)
             self.audit.append(
                 session,
                 now,
@@ -99,6 +102,20 @@ class InboxDeliverer:
                 detail={"notification": row.id, "recipient": row.recipient},
             )
         return len(rows)
+
+
+WEBHOOK_TYPES = {
+    AuditAction.NOTIFICATION_CREATE: "notification.created",
+    AuditAction.NOTIFICATION_REINSTATE: "notification.reinstated",
+    AuditAction.NOTIFICATION_WITHDRAW: "notification.withdrawn",
+}
+
+
+def _announce(session: Session, n: Notification, action: AuditAction, now: datetime) -> None:
+    """Queue a thin webhook to each of the recipient's endpoints, in this transaction."""
+    kind = WEBHOOK_TYPES[action]
+    payload = outbox.thin_payload(kind, n.id, n.event, n.case_reference, now)
+    outbox.enqueue_webhooks(session, n.recipient, payload, now)
 
 
 def _existing(

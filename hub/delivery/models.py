@@ -31,3 +31,40 @@ class Notification(SQLModel, table=True):
     # names this recipient's notification about the same episode that replaces it, if any.
     withdrawn_at: datetime | None = None
     superseded_by: str | None = Field(default=None, max_length=40)
+
+
+class OutboxItem(SQLModel, table=True):
+    """Work the worker owes: share an episode (link, policies, notifications) or send one
+    webhook. Written in the transaction of the change that caused it, so a committed change
+    always has its work queued; claimed with ``FOR UPDATE SKIP LOCKED`` (hub/delivery/outbox.py)
+    and finished in the claiming transaction, so a worker that dies loses nothing."""
+
+    __table_args__ = (Index("ix_outboxitem_due", "state", "next_attempt_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)  # "share" | "webhook"
+    state: str = Field(default="pending", max_length=16)  # pending | done | dead
+    episode_id: int | None = None  # share: the episode to (re)link
+    endpoint_id: int | None = Field(default=None, index=True)  # webhook: where to
+    recipient: str | None = Field(default=None, max_length=16)  # webhook: its authority
+    message_id: str | None = Field(default=None, max_length=40)  # webhook-id, kept on retries
+    payload: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    attempts: int = 0
+    next_attempt_at: datetime
+    last_status: int | None = None
+    last_error: str | None = Field(default=None, max_length=200)
+    created_at: datetime
+    done_at: datetime | None = None
+
+
+class WebhookEndpoint(SQLModel, table=True):
+    """A recipient's webhook URL with its own ``whsec_`` secret; after a rotation the previous
+    secret also signs until ``previous_until`` (an overlap for the receiver to switch)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    authority: str = Field(max_length=16, index=True)
+    url: str = Field(max_length=2000)
+    secret: str = Field(max_length=100)
+    previous_secret: str | None = Field(default=None, max_length=100)
+    previous_until: datetime | None = None
+    created_at: datetime
+    disabled_at: datetime | None = None  # removed by the operator, or answered 410 Gone

@@ -87,9 +87,11 @@ def hub_settings(tmp_path: Path, database_url: str) -> HubSettings:
         upgrade_database(database_url)
     key_file = tmp_path / "hub.key"
     write_hub_key(key_file, new_secret())
-    # No response floor: the floor only pads answers, and tests/functional/test_matching_flow.py
-    # checks it separately.
-    return HubSettings(database_url=database_url, key_file=key_file, event_response_floor_ms=0)
+    # The worker drains the outbox inline after each request (deterministic); long-polls do not
+    # wait (tests/functional/test_long_poll.py sets its own).
+    return HubSettings(
+        database_url=database_url, key_file=key_file, worker="inline", long_poll_max_seconds=0
+    )
 
 
 @pytest.fixture

@@ -237,64 +237,54 @@ def test_the_reporter_cannot_tell_from_the_response_whether_a_child_is_known(
     }
 
 
-class RecordingSleeper:
-    """Stands in for ``time.sleep`` under the response floor: records each request to wait and
-    what another session can already read from the database at that moment."""
+def row_counts(engine: Engine) -> dict[str, int]:
+    from sqlalchemy import func, select
 
-    def __init__(self, authority: str) -> None:
-        self.authority = authority
-        self.engine: Engine | None = None
-        self.calls: list[tuple[float, int]] = []
+    from hub.db.metadata import metadata
 
-    def __call__(self, seconds: float) -> None:
-        from sqlmodel import Session, func, select
-
-        from hub.delivery.models import Notification
-
-        assert self.engine is not None
-        with Session(self.engine) as session:
-            committed = session.exec(
-                select(func.count())
-                .select_from(Notification)
-                .where(Notification.recipient == self.authority)
-            ).one()
-        self.calls.append((seconds, committed))
+    with engine.connect() as conn:
+        return {
+            name: conn.execute(select(func.count()).select_from(table)).scalar_one()
+            for name, table in metadata.tables.items()
+        }
 
 
-def test_answers_to_reports_wait_out_the_floor_after_committing_known_or_not(
+def test_a_report_does_the_same_work_known_or_not_and_the_worker_does_the_rest(
     hub_settings: HubSettings, clock: Clock
 ) -> None:
-    """The response floor hides the extra work a linked report does: known or not, the hub
-    waits once, for no longer than the floor, and only after the notification is committed
-    (so the wait covers the work, and the answer never precedes what it caused)."""
+    """No response floor: the request only stores the report and queues it, so a known and an
+    unknown child cost the request the same rows in the same tables (so the same time); the
+    worker links, shares and notifies afterwards (hub/worker.py)."""
+    from hub import worker
     from hub.app import create_app
 
-    floor_ms = 60_000  # long, so the wait asked for is positive however slow the machine
-    sleeper = RecordingSleeper(HOME)
-    app = create_app(
-        hub_settings.model_copy(update={"event_response_floor_ms": floor_ms}),
-        clock=clock,
-        sleep=sleeper,
-    )
-    sleeper.engine = app.state.hub.engine
+    app = create_app(hub_settings.model_copy(update={"worker": "external"}), clock=clock)
+    engine = app.state.hub.engine
     keyring = SharedKeyring.generate()
     home, reporter = CouncilSide(HOME, keyring), CouncilSide(REPORTER, keyring)
     home_cred, reporter_cred = register_authority(app, HOME), register_authority(app, REPORTER)
     known = person()
-    answers = []
+    answers, written = [], []
     with TestClient(app) as client:
         send(client, home_cred, children=[home.child(known)])
-        for child in (known, person(forename="Nobody", surname="Known", nhs_number=None)):
+        worker.drain(app.state.hub)
+        stranger = person(
+            forename="Nobody", surname="Known", nhs_number="9434765870", postcode="M1 1AE"
+        )
+        for child in (known, stranger):
+            before = row_counts(engine)
             response = client.post(
                 "/v1/events",
                 json=reporter.event(child).model_dump(mode="json"),
                 headers=bearer(reporter_cred),
             )
+            after = row_counts(engine)
             answers.append((response.status_code, response.json(), sorted(response.headers)))
+            written.append({t: after[t] - before[t] for t in after if after[t] != before[t]})
+        assert inbox(client, home_cred) == []  # nothing linked yet: the worker has not run
+        assert worker.drain(app.state.hub) == 2
         assert len(inbox(client, home_cred)) == 1
-    app.state.hub.engine.dispose()
+    engine.dispose()
     assert answers[0] == answers[1]
-    [(known_wait, notified_by_then), (unknown_wait, notified_later)] = sleeper.calls
-    assert 0 < known_wait <= floor_ms / 1000 and 0 < unknown_wait <= floor_ms / 1000
-    assert notified_by_then == 1  # the known child's notification was already committed
-    assert notified_later == 1
+    assert written[0] == written[1]
+    assert "outboxitem" in written[0] and "match" not in written[0]

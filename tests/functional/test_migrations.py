@@ -201,7 +201,7 @@ def test_a_first_release_hub_is_upgraded_with_its_data_and_audit_log_intact(
     with Session(engine) as session:
         assert audit.verify(session).ok
 
-    settings = HubSettings(database_url=empty_url, key_file=key_file, event_response_floor_ms=0)
+    settings = HubSettings(database_url=empty_url, key_file=key_file, worker="inline")
     app = create_app(settings)
     with TestClient(app) as client:
         inbox = client.get("/v1/notifications", headers=bearer(credential))

@@ -33,6 +33,7 @@ SCOPE = {
     ("POST", "/v1/events"): ["events:write"],
     ("GET", "/v1/notifications"): ["notifications:read"],
     ("POST", "/v1/notifications/ack"): ["notifications:read"],
+    ("GET", "/v1/webhooks"): ["notifications:read"],
     ("GET", "/v1/audit"): ["audit:read"],
     ("GET", "/v1/audit/verify"): ["audit:read"],
     ("GET", "/v1/hub"): [],  # any valid token
@@ -93,6 +94,7 @@ OPERATIONS = [
     ("POST", "/v1/events"),
     ("GET", "/v1/notifications"),
     ("POST", "/v1/notifications/ack"),
+    ("GET", "/v1/webhooks"),
     ("GET", "/v1/audit"),
     ("GET", "/v1/audit/verify"),
     ("GET", "/v1/hub"),

@@ -1,10 +1,8 @@
-"""Urgent missing, away and found reports, processed at once."""
+"""Urgent missing, away and found reports: stored and queued for the worker at once, so the
+answer is the same, in the same time, whether or not the child is known (hub/worker.py links
+and shares it)."""
 
-import time
-from collections.abc import Iterator
-from typing import Annotated
-
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from hub import pipeline, wire
 from hub.api import openapi
@@ -13,21 +11,8 @@ from hub.api.deps import EventsWriter, HubDep, NowDep, SessionDep
 router = APIRouter()
 
 
-def response_floor(hub: HubDep) -> Iterator[None]:
-    """Hold the answer to a fixed minimum time, so how long it took does not tell the reporter
-    whether the child was known. Entered before the session, so it waits after the commit."""
-    started = time.perf_counter()
-    yield
-    floor = hub.settings.event_response_floor_ms / 1000
-    hub.sleep(max(0.0, floor - (time.perf_counter() - started)))
-
-
-ResponseFloor = Annotated[None, Depends(response_floor, scope="function")]
-
-
 @router.post(f"{wire.API_PREFIX}/events", responses=openapi.problems(*openapi.API, 429))
 def post_event(
-    _floor: ResponseFloor,
     hub: HubDep,
     db: SessionDep,
     now: NowDep,

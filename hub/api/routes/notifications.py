@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from hub import wire
 from hub.api import openapi
 from hub.api.deps import Cursor, HubDep, InboxReader, NowDep, SessionDep
-from hub.delivery import inbox
+from hub.delivery import inbox, longpoll
 
 router = APIRouter()
 
@@ -21,7 +21,13 @@ def list_notifications(
     cursor: Cursor = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     include_acknowledged: bool = False,
+    wait: Annotated[int, Query(ge=0, le=longpoll.MAX_WAIT_SECONDS)] = 0,
 ) -> wire.NotificationPage:
+    """``wait``: long-poll up to this many seconds for a notification after ``cursor``."""
+    if wait:
+        longpoll.wait_for_news(
+            hub, caller.code, cursor, include_acknowledged=include_acknowledged, seconds=wait
+        )
     return inbox.read_inbox(
         db,
         hub.services.audit,

@@ -1,0 +1,124 @@
+"""The transactional outbox: work queued in the transaction of the change that caused it, and
+claimed by the worker (hub/worker.py) one item per transaction.
+
+Claiming takes a row lock with ``FOR UPDATE SKIP LOCKED`` (PostgreSQL): several workers never
+hold the same item, and an item whose worker dies is released by the rollback and claimed
+again, so nothing is lost. SQLite takes its write lock at ``BEGIN IMMEDIATE``
+(hub/db/engine.py), which serialises workers the same way.
+"""
+
+import json
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from hub.delivery import retry
+from hub.delivery.models import OutboxItem, WebhookEndpoint
+
+SHARE, WEBHOOK = "share", "webhook"
+PENDING, DONE, DEAD = "pending", "done", "dead"
+
+
+def enqueue_share(session: Session, episode_ids: Iterable[int], now: datetime) -> int:
+    """Queue each episode for linking, policies and notifications; returns how many."""
+    items = [
+        OutboxItem(kind=SHARE, episode_id=e, next_attempt_at=now, created_at=now)
+        for e in sorted(set(episode_ids))
+    ]
+    session.add_all(items)
+    return len(items)
+
+
+def thin_payload(kind: str, notification_id: str, event: str, case: str, now: datetime) -> str:
+    """What a webhook says: that a notification is waiting, never what it holds."""
+    return json.dumps(
+        {
+            "type": kind,
+            "timestamp": now.isoformat(),
+            "data": {
+                "notification_id": notification_id,
+                "event": event,
+                "urgency": "immediate",
+                "case_reference": case,
+            },
+        },
+        separators=(",", ":"),
+    )
+
+
+def enqueue_webhooks(
+    session: Session, recipient: str, payload: str, now: datetime
+) -> list[OutboxItem]:
+    """One delivery per active endpoint of ``recipient``, each with its own ``webhook-id``."""
+    endpoints = session.exec(
+        select(WebhookEndpoint).where(
+            WebhookEndpoint.authority == recipient, col(WebhookEndpoint.disabled_at).is_(None)
+        )
+    ).all()
+    items = [
+        OutboxItem(
+            kind=WEBHOOK,
+            endpoint_id=endpoint.id,
+            recipient=recipient,
+            message_id="msg_" + uuid.uuid4().hex,
+            payload=payload,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        for endpoint in endpoints
+    ]
+    session.add_all(items)
+    return items
+
+
+def claim(session: Session, now: datetime) -> OutboxItem | None:
+    """The oldest due item no other worker holds, locked until this transaction ends."""
+    return session.exec(
+        select(OutboxItem)
+        .where(OutboxItem.state == PENDING, col(OutboxItem.next_attempt_at) <= now)
+        .order_by(col(OutboxItem.id))
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    ).first()
+
+
+def finish(item: OutboxItem, status: int | None, now: datetime) -> None:
+    item.attempts += 1
+    item.state, item.done_at, item.last_status, item.last_error = DONE, now, status, None
+
+
+def fail(
+    item: OutboxItem,
+    status: int | None,
+    error: str,
+    now: datetime,
+    random: Callable[[], float],
+) -> None:
+    """Record a failed attempt: try again after the schedule's wait, or dead letter."""
+    item.attempts += 1
+    item.last_status, item.last_error = status, error[:200]
+    delay = retry.next_delay(item.attempts, status, random)
+    if delay is None:
+        item.state, item.done_at = DEAD, now
+    else:
+        item.next_attempt_at = now + delay
+
+
+def redeliver(session: Session, items: Iterable[OutboxItem], now: datetime) -> list[str]:
+    """Dead (or pending) deliveries due again now, with a fresh schedule; their ids stay."""
+    again: list[str] = []
+    for item in items:
+        item.state, item.attempts, item.next_attempt_at, item.done_at = PENDING, 0, now, None
+        session.add(item)
+        again.append(item.message_id or str(item.id))
+    return again
+
+
+def due_count(session: Session, now: datetime) -> int:
+    """Items waiting for a worker now (a retry scheduled later is not counted)."""
+    due = select(OutboxItem.id).where(
+        OutboxItem.state == PENDING, col(OutboxItem.next_attempt_at) <= now
+    )
+    return len(session.exec(due).all())

@@ -1,0 +1,130 @@
+"""The worker: drains the outbox (hub/delivery/outbox.py), one item per transaction.
+
+A queued episode is linked, shared under the policies and notified (``pipeline.share_queued``);
+a queued webhook is sent (hub/delivery/webhooks.py). Each item is claimed under a row lock, done
+and marked in the same transaction, so two workers never hold one item and a worker killed
+mid-item leaves it queued. A failed item is retried on the webhook schedule, then dead-lettered.
+
+Where it runs (``HubSettings.worker``): a background thread of the app (the embedded default,
+woken after every commit), ``homeward hub worker`` processes (production, any number against
+one PostgreSQL database), or inline after each request's commit (tests: deterministic).
+"""
+
+import logging
+import threading
+import time
+
+from sqlmodel import Session
+
+from hub import pipeline
+from hub.context import HubContext
+from hub.delivery import outbox, webhooks
+from hub.delivery.models import OutboxItem
+
+log = logging.getLogger(__name__)
+
+
+def process_one(context: HubContext) -> bool:
+    """Claim, do and finish the oldest due item; False when nothing is due."""
+    with context.transaction() as session:
+        now = context.clock()
+        item = outbox.claim(session, now)
+        if item is None:
+            return False
+        _handle(session, context, item)
+        session.add(item)
+    return True
+
+
+def _handle(session: Session, context: HubContext, item: OutboxItem) -> None:
+    now, services = context.clock(), context.services
+    if item.kind == outbox.WEBHOOK:
+        webhooks.send(session, services.audit, context.sender, item, now)
+        return
+    try:
+        with session.begin_nested():
+            pipeline.share_queued(session, services, item.episode_id or 0, now)
+    except Exception as exc:
+        log.exception("sharing episode %s failed", item.episode_id)
+        outbox.fail(item, None, type(exc).__name__, now, context.sender.random)
+    else:
+        outbox.finish(item, None, now)
+
+
+def drain(context: HubContext, limit: int | None = None) -> int:
+    """Process due items until none is left (or ``limit``); returns how many."""
+    done = 0
+    while (limit is None or done < limit) and process_one(context):
+        done += 1
+    return done
+
+
+class WorkerThread:
+    """The in-process worker: drains when woken (after each commit) or every poll interval."""
+
+    def __init__(self, context: HubContext) -> None:
+        self.context = context
+        self._wake, self._stop = threading.Event(), threading.Event()
+        self._thread = threading.Thread(target=self._run, name="homeward-worker", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def kick(self) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                drain(self.context)
+            except Exception:
+                log.exception("the worker failed to drain the outbox; retrying")
+            self._wake.wait(self.context.settings.worker_poll_seconds)
+            self._wake.clear()
+
+
+def attach(context: HubContext) -> WorkerThread | None:
+    """Wire the worker the settings ask for; the thread, if any, is started."""
+    mode = context.settings.worker
+    if mode == "inline":
+        context.kick_worker = lambda: _drain_quietly(context)
+        return None
+    if mode == "external":
+        return None
+    thread = WorkerThread(context)
+    context.kick_worker = thread.kick
+    thread.start()
+    return thread
+
+
+def wait_until_idle(context: HubContext, seconds: float) -> bool:
+    """True once no item is due (the worker caught up), False if it has not within
+    ``seconds``: for the demo and benchmarks, which watch the thread worker from outside."""
+    deadline = time.monotonic() + seconds
+    while True:
+        with context.transaction() as session:
+            if outbox.due_count(session, context.clock()) == 0:
+                return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
+
+
+def _drain_quietly(context: HubContext) -> None:
+    drain(context)
+
+
+def run_forever(context: HubContext, stop: threading.Event) -> None:
+    """``homeward hub worker``: drain, then wait a poll interval, until ``stop`` is set."""
+    while not stop.is_set():
+        try:
+            drain(context)
+        except Exception:
+            log.exception("the worker failed to drain the outbox; retrying")
+        stop.wait(context.settings.worker_poll_seconds)
