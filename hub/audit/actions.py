@@ -34,6 +34,10 @@ class AuditAction(StrEnum):
     CLIENT_REVOKE = "client.revoke"
     TOKEN_ISSUE = "token.issue"
     TOKEN_REFUSE = "token.refuse"
+    AUTHORITY_UPDATE = "authority.update"
+    AUTHORITY_REVOKE = "authority.revoke"
+    EPOCH_PURGE = "epoch.purge"
+    HUB_KEY_REKEY = "hubkey.rekey"
 
     @classmethod
     def refused(cls, problem_code: str) -> "AuditAction":
