@@ -16,7 +16,7 @@ from hub.app import create_app
 from hub.errors import InvalidRequest
 from hub.records.models import MatchToken
 from hub.settings import HubSettings
-from keys import SharedKeyring, Token, add_hub_key_version, new_secret, read_hub_key
+from keys import HubKeyring, SharedKeyring, Token, add_hub_key_version, new_secret, read_hub_key
 from tests.factories import CouncilSide, person
 from tests.functional.conftest import Clock, bearer, register_authority
 
@@ -142,3 +142,47 @@ def test_the_hub_key_rotates_and_matching_works_before_and_after_the_rekey(
     assert hub_keys.rekey(token, 2) in digests
     assert hub_keys.rekey(token, 1) not in digests  # a leaked version-1 key maps nothing now
     rotated.state.hub.engine.dispose()
+
+
+def stored_digests(app: FastAPI) -> set[bytes]:
+    with Session(app.state.hub.engine) as session:
+        return {r.digest for r in session.exec(select(MatchToken))}
+
+
+def digests_of(hub_keys: HubKeyring, record: wire.ChildRecord, epoch: int) -> set[bytes]:
+    return {
+        hub_keys.rekey(Token(k.type, k.epoch, k.token))
+        for k in record.match_keys
+        if k.epoch == epoch
+    }
+
+
+def test_after_a_leaked_epoch_is_rotated_out_the_leaked_secret_maps_nothing(
+    client: TestClient, hub_app: FastAPI
+) -> None:
+    """Compromise recovery for a leaked shared secret: even a thief holding the leaked epoch's
+    secret and the hub key finds none of its guesses in the database after the purge."""
+    leaked, fresh = new_secret(), new_secret()
+    home, reporter = (
+        CouncilSide(HOME, SharedKeyring({1: leaked})),
+        CouncilSide(REPORTER, SharedKeyring({1: leaked})),
+    )
+    home_cred, reporter_cred = (
+        register_authority(hub_app, HOME),
+        register_authority(hub_app, REPORTER),
+    )
+    child = person()
+    upload(client, home_cred, home.child(child))
+    hub_keys = hub_app.state.hub.services.hub_keys
+    guessed = digests_of(hub_keys, home.child(child), 1)  # what the thief can compute
+    assert guessed <= stored_digests(hub_app)
+    for side, cred in ((home, home_cred), (reporter, reporter_cred)):
+        moved(side, SharedKeyring({1: leaked, 2: fresh}))
+        upload(client, cred, side.child(child if side is home else person()))
+    operator.purge_epoch(hub_app.state.hub, 1)
+    for side in (home, reporter):
+        moved(side, SharedKeyring({2: fresh}))
+    upload(client, home_cred, home.child(child))
+    assert not guessed & stored_digests(hub_app)
+    report(client, reporter_cred, reporter.event(child, event_id="EV-after-recovery"))
+    assert links_to_home(client, home_cred) == 1  # and matching works on the new epoch
