@@ -120,6 +120,7 @@ class SyncResult:
     sent: int  # records the hub acknowledged; 0 on a dry run
     dry_run: bool = False
     outbox: FlushResult | None = None  # urgent reports sent (or still queued) first
+    warnings: tuple[str, ...] = ()  # the hub's, e.g. an epoch no other council uses
 
     @property
     def rows_rejected(self) -> int:
@@ -252,9 +253,10 @@ class Connector:
         if flushed.stopped_by is not None and not isinstance(flushed.stopped_by, QuotaExceeded):
             raise flushed.stopped_by
         update_state(config.state_file, bind_keyring(self.keys.shared))
-        sent = pipeline.run_sync(planned.plan, self.client, config, progress)
+        warnings: list[str] = []
+        sent = pipeline.run_sync(planned.plan, self.client, config, progress, warnings)
         update_state(config.state_file, self._synced_with(planned.hub_id, planned.plan.table_rows))
-        return SyncResult(planned, sent, outbox=flushed)
+        return SyncResult(planned, sent, outbox=flushed, warnings=tuple(warnings))
 
     def _synced_with(
         self, hub_id: str, table_rows: Mapping[str, int]

@@ -146,9 +146,11 @@ def run_sync(
     client: HubClient,
     config: ConnectorConfig,
     progress: Progress | None = None,
+    warnings: list[str] | None = None,
 ) -> int:
     """Upload the plan in batches; the state file is updated after each acknowledged batch, so
-    an interrupted run resumes where it stopped. Returns the number of records sent."""
+    an interrupted run resumes where it stopped. Returns the number of records sent; the hub's
+    warnings (each once) are added to ``warnings``."""
     run_id, sent, total, size = uuid.uuid4().hex, 0, plan.total(), config.batch_size
     steps: list[tuple[str, wire.RecordBatch, Commit]] = []
     for chunk in batches(plan.children, size):
@@ -164,7 +166,9 @@ def run_sync(
         batch = wire.RecordBatch(removed_episodes=list(refs))
         steps.append(("removed-episodes", batch, _forget("episodes", refs)))
     for number, (kind, batch, commit) in enumerate(steps):
-        client.send_batch(batch, idempotency_key=f"{run_id}-{number}-{kind}")
+        receipt = client.send_batch(batch, idempotency_key=f"{run_id}-{number}-{kind}")
+        if warnings is not None:
+            warnings.extend(w for w in receipt.warnings if w not in warnings)
         update_state(config.state_file, commit)
         sent += batch.size()
         if progress:

@@ -50,10 +50,13 @@ def episode_ref(council: CouncilKey, child_id: str, episode: MissingEpisode) -> 
 
 
 class Pseudonymiser:
-    """Derives tokens under the newest shared epoch and seals ids under the council's key."""
+    """Derives tokens under every epoch of the shared keyring and seals ids under the council's
+    key. Between installing a new epoch and retiring the old one (the rotation overlap, README
+    "Keys and rotation"), each record carries its tokens under both, so it matches councils that
+    have moved and councils that have not."""
 
     def __init__(self, keyring: SharedKeyring, council: CouncilKey) -> None:
-        self._tokenise = Tokeniser(keyring.deriver())
+        self._tokenisers = [Tokeniser(keyring.deriver(e)) for e in keyring.epochs]
         self._council = council
 
     def child_ref(self, child_id: str) -> str:
@@ -63,8 +66,12 @@ class Pseudonymiser:
     def match_keys(self, identity: Identity) -> list[wire.MatchKey]:
         """Tokens built by this connector's own code are well formed by construction, so the
         wire models skip re-validation (the hub validates everything it receives)."""
-        epoch, construct = self._tokenise.epoch, wire.MatchKey.model_construct
-        return [construct(type=t, epoch=epoch, token=v) for t, v in self._tokenise(identity)]
+        construct = wire.MatchKey.model_construct
+        return [
+            construct(type=t, epoch=tokenise.epoch, token=v)
+            for tokenise in self._tokenisers
+            for t, v in tokenise(identity)
+        ]
 
     def child(self, child: ChildInCare) -> Outgoing:
         row = child.identity

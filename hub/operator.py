@@ -11,19 +11,22 @@ from hub.context import HubContext
 from hub.delivery import webhooks
 from hub.delivery.retention import purge_expired
 from hub.errors import NotFound
-from hub.identity import clients
+from hub.identity import authorities, clients
 from hub.identity import service as identity
 from hub.identity.interfaces import Role
 from hub.identity.models import Authority
+from hub.records import epochs
+from hub.records import rekey as rekeying
 
 
 def register_authority(
     context: HubContext, *, code: str, name: str, contact: str, role: str = Role.COUNCIL
 ) -> str:
-    """Register or re-issue credentials; audited. Returns the credential (shown once)."""
+    """Register a new authority (an existing code is refused); audited. Returns its legacy
+    bearer credential (shown once)."""
     services = context.services
     with context.transaction() as session:
-        return identity.register_authority(
+        return authorities.add_authority(
             session,
             services.hub_keys,
             services.audit,
@@ -32,6 +35,38 @@ def register_authority(
             name=name,
             contact=contact,
             role=role,
+        )
+
+
+def update_authority(
+    context: HubContext,
+    *,
+    code: str,
+    name: str | None = None,
+    contact: str | None = None,
+    new_credential: bool = False,
+) -> str | None:
+    """Change an authority's name or contact, or re-issue its legacy credential; audited."""
+    services = context.services
+    with context.transaction() as session:
+        return authorities.update_authority(
+            session,
+            services.hub_keys,
+            services.audit,
+            context.clock(),
+            code=code,
+            name=name,
+            contact=contact,
+            new_credential=new_credential,
+        )
+
+
+def revoke_authority(context: HubContext, code: str, reason: str) -> int:
+    """Revoke an authority: credential, clients and tokens stop at once, its match tokens are
+    deleted (hub/identity/authorities.py); audited. Returns how many tokens were deleted."""
+    with context.transaction() as session:
+        return authorities.revoke_authority(
+            session, context.services.audit, context.clock(), code=code, reason=reason
         )
 
 
@@ -134,3 +169,24 @@ def redeliver_webhooks(context: HubContext, endpoint: int) -> list[str]:
         again = webhooks.redeliver(session, context.services.audit, endpoint, context.clock())
     context.kick_worker()
     return again
+
+
+def epoch_usage(context: HubContext) -> list[epochs.EpochUse]:
+    with context.transaction() as session:
+        return epochs.epoch_usage(session)
+
+
+def purge_epoch(context: HubContext, epoch: int, *, force: bool = False) -> int:
+    """Delete an old shared-key epoch's tokens once every authority has moved; audited."""
+    with context.transaction() as session:
+        return epochs.purge_epoch(
+            session, context.services.audit, context.clock(), epoch, force=force
+        )
+
+
+def rekey(context: HubContext) -> rekeying.Rekeyed:
+    """Move every stored token to the newest hub key version; audited."""
+    with context.transaction() as session:
+        return rekeying.rekey_stored(
+            session, context.services.hub_keys, context.services.audit, context.clock()
+        )

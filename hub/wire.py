@@ -117,6 +117,9 @@ class BatchReceipt(WireModel):
     removed_children: int
     removed_episodes: int
     replayed: bool = False
+    # What the sender should act on, e.g. it sends tokens only under a shared-key epoch no other
+    # authority uses (hub/records/epochs.py). Never about a child or a match.
+    warnings: list[str] = Field(default_factory=list)
 
 
 class HubInfo(WireModel):

@@ -8,6 +8,10 @@ Pure: no I/O beyond reading and writing key files, no web or database code.
   and derives stable opaque record references.
 - ``HubKeyring``: versions of the hub's own secret (``HubKey``); re-keys incoming tokens so a
   stolen hub database cannot be mapped with the shared secret alone.
+- ``keys.epochs``: a council's X25519 key pair; one epoch's shared secret sealed to each
+  council with HPKE (RFC 9180) and opened by it.
+- ``keys.files``: every key file 0600, atomic, never overwritten unless asked, optionally
+  passphrase-protected; loose permissions refused on reading.
 - ``SigningKeyring``: versions of the hub's JWT signing key (OAuth2 access tokens); client key
   pairs for ``private_key_jwt`` (``write_client_key``).
 """
@@ -16,10 +20,12 @@ from keys.council import CouncilKey, SealedIdError
 from keys.hub import HubKey, HubKeyring
 from keys.keyfiles import (
     KeyFileError,
+    add_hub_key_version,
     new_secret,
     read_council_key,
     read_hub_key,
     read_shared_keyring,
+    update_shared_keyring,
     write_council_key,
     write_hub_key,
     write_shared_keyring,
@@ -50,6 +56,7 @@ __all__ = [
     "SharedKeyring",
     "SigningKeyring",
     "Token",
+    "add_hub_key_version",
     "ensure_signing_keys",
     "new_secret",
     "public_jwk",
@@ -60,6 +67,7 @@ __all__ = [
     "read_shared_keyring",
     "read_signing_keys",
     "signing_key_path",
+    "update_shared_keyring",
     "write_client_key",
     "write_council_key",
     "write_hub_key",

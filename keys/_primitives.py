@@ -8,13 +8,18 @@ import os
 from collections.abc import Callable
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
-from cryptography.hazmat.primitives import hashes  # noqa: TID251
+from cryptography.hazmat.primitives import hashes, hpke  # noqa: TID251
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (  # noqa: TID251
     Ed25519PrivateKey,
     Ed25519PublicKey,
 )
+from cryptography.hazmat.primitives.asymmetric.x25519 import (  # noqa: TID251
+    X25519PrivateKey,
+    X25519PublicKey,
+)
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: TID251
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF  # noqa: TID251
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt  # noqa: TID251
 
 SECRET_BYTES = 32
 NONCE_BYTES = 12
@@ -118,3 +123,45 @@ def ed25519_verify(public_key: bytes, signature: bytes, message: bytes) -> bool:
     except (InvalidSignature, ValueError):
         return False
     return True
+
+
+# Passphrase protection of key files: scrypt (RFC 7914) -> AES-256-GCM.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
+
+
+def scrypt_key(
+    passphrase: str, salt: bytes, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P
+) -> bytes:
+    return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode("utf-8"))
+
+
+def random_bytes(length: int) -> bytes:
+    return os.urandom(length)
+
+
+# HPKE (RFC 9180), base mode, single shot: DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, AES-256-GCM.
+_SUITE = hpke.Suite(hpke.KEM.X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM)
+X25519_BYTES = 32
+
+
+def x25519_generate() -> tuple[bytes, bytes]:
+    """A new X25519 key pair as (private, public) raw 32-byte strings."""
+    private = X25519PrivateKey.generate()
+    return private.private_bytes_raw(), private.public_key().public_bytes_raw()
+
+
+def x25519_public(private: bytes) -> bytes:
+    return X25519PrivateKey.from_private_bytes(private).public_key().public_bytes_raw()
+
+
+def hpke_seal(public: bytes, plaintext: bytes, info: bytes) -> bytes:
+    """``enc || ciphertext`` to the X25519 public key, bound to ``info``."""
+    return _SUITE.encrypt(plaintext, X25519PublicKey.from_public_bytes(public), info=info)
+
+
+def hpke_open(private: bytes, sealed: bytes, info: bytes) -> bytes | None:
+    """The plaintext, or None when not sealed to this key for this ``info`` (or altered)."""
+    try:
+        return _SUITE.decrypt(sealed, X25519PrivateKey.from_private_bytes(private), info=info)
+    except (InvalidTag, ValueError):
+        return None

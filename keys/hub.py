@@ -1,6 +1,14 @@
 """The hub's own secret: re-keys every incoming match-key token before it is stored.
 
 A stolen hub database then needs both the shared secret and the hub key to map tokens to people.
+
+Versions chain. A token's digest under version 1 is ``HMAC(k1, type|epoch|token)[:16]``; under
+version ``v > 1`` it is ``HMAC(c_v, digest under v-1)[:16]``, ``c_v`` derived from version
+``v``'s secret. So the hub moves a stored digest to a newer version without the token it came
+from (``forward``), which is what makes re-keying a stored database possible at all (the digests
+are one-way); and a digest under the newest version needs every version's secret, so a leaked
+older hub key maps nothing once the database has been moved past it. The price: no version can
+ever be dropped from the keyring (every new token starts at version 1).
 """
 
 from collections.abc import Mapping
@@ -17,6 +25,7 @@ class HubKey:
         self._credential_key = _primitives.hkdf_sha256(
             secret, salt=b"homeward/hub", info=b"credential v1"
         )
+        self._chain_key = _primitives.hkdf_sha256(secret, salt=b"homeward/hub", info=b"chain v1")
 
     @classmethod
     def generate(cls) -> "HubKey":
@@ -26,6 +35,10 @@ class HubKey:
         """16-byte digest under the hub key; includes key type and epoch for domain separation."""
         message = f"{token.key_type}\x1f{token.epoch}\x1f{token.value}".encode("ascii")
         return _primitives.hmac_sha256(self._key, message)[:16]
+
+    def chain(self, digest: bytes) -> bytes:
+        """The digest one version on: this version's key over the previous version's digest."""
+        return _primitives.hmac_sha256(self._chain_key, b"homeward hub chain\x1f" + digest)[:16]
 
     def credential_digest(self, credential: str) -> bytes:
         return _primitives.hmac_sha256(self._credential_key, credential.encode("utf-8"))
@@ -40,26 +53,44 @@ class HubKey:
 
 
 class HubKeyring:
-    """Ordered versions of the hub key, like the councils' shared keyring: the newest version
-    re-keys and issues, every version still verifies a credential it issued. An empty keyring
-    is a constructor error."""
+    """Ordered versions of the hub key (1, 2, ... with no gap), like the councils' shared
+    keyring: the newest version issues credentials and every version still verifies one.
+    ``version`` is the version tokens are stored under: the newest, unless ``at`` chose the
+    one the database is at (a rotation is under way until ``homeward hub rekey`` has moved
+    every stored digest). An empty keyring is a constructor error."""
 
-    def __init__(self, versions: Mapping[int, bytes]) -> None:
+    def __init__(self, versions: Mapping[int, bytes], storing: int | None = None) -> None:
         if not versions:
             raise ValueError("a hub keyring needs at least one version")
-        if min(versions) < 1:
-            raise ValueError("hub key versions start at 1")
-        self._keys = {v: HubKey(secret) for v, secret in sorted(versions.items())}
-        self.version = max(self._keys)
-        self.current = self._keys[self.version]
+        if sorted(versions) != list(range(1, len(versions) + 1)):
+            raise ValueError("hub key versions start at 1, with none missing (they chain)")
+        self._secrets = dict(sorted(versions.items()))
+        self._keys = {v: HubKey(secret) for v, secret in self._secrets.items()}
+        self.newest = max(self._keys)
+        self.current = self._keys[self.newest]
+        self.version = self.newest if storing is None else storing
+        if self.version not in self._keys:
+            raise ValueError(f"no hub key version {self.version} in this keyring")
+
+    def at(self, version: int) -> "HubKeyring":
+        """This keyring storing under ``version`` (the version the database is at)."""
+        return HubKeyring(self._secrets, storing=version)
 
     @property
     def versions(self) -> list[int]:
         return list(self._keys)
 
-    def rekey(self, token: Token) -> bytes:
-        """The token under the newest version (stored beside ``self.version``)."""
-        return self.current.rekey(token)
+    def rekey(self, token: Token, version: int | None = None) -> bytes:
+        """The token's digest under ``version`` (default: the storing version)."""
+        return self.forward(self._keys[1].rekey(token), 1, version or self.version)
+
+    def forward(self, digest: bytes, from_version: int, to_version: int) -> bytes:
+        """A digest stored under ``from_version`` moved to ``to_version`` (not before it)."""
+        if to_version < from_version:
+            raise ValueError("a digest moves forward only: the chain is one-way")
+        for v in range(from_version + 1, to_version + 1):
+            digest = self._keys[v].chain(digest)
+        return digest
 
     def credential_digest(self, credential: str) -> bytes:
         return self.current.credential_digest(credential)

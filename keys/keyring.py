@@ -1,7 +1,8 @@
 """The shared secret, one per key epoch, and the match-key tokens derived from it.
 
-The newest epoch derives; every epoch can still derive (for the rotation overlap window), so a
-connector may send tokens of two epochs side by side. Every token carries its epoch.
+The newest epoch derives; every epoch can still derive (for the rotation overlap window): a
+connector sends tokens under every epoch its keyring holds, so between installing a new epoch
+and retiring the old one it sends both side by side. Every token carries its epoch.
 """
 
 from collections.abc import Callable, Iterable, Mapping
@@ -101,6 +102,20 @@ class SharedKeyring:
         if new_epoch <= self.newest_epoch:
             raise ValueError(f"new epoch {new_epoch} must be after {self.newest_epoch}")
         return SharedKeyring({**self._secrets, new_epoch: _primitives.random_secret()})
+
+    def with_epoch(self, epoch: int, secret: bytes) -> "SharedKeyring":
+        """This keyring with ``epoch`` installed (the same secret again changes nothing; another
+        secret under an epoch it holds is refused: tokens would silently stop matching)."""
+        held = self._secrets.get(epoch)
+        if held is not None and not _primitives.constant_time_equal(held, secret):
+            raise ValueError(f"epoch {epoch} is already installed with another secret")
+        return SharedKeyring({**self._secrets, epoch: secret})
+
+    def without_epoch(self, epoch: int) -> "SharedKeyring":
+        """This keyring with ``epoch`` retired (its secret destroyed); the last one stays."""
+        if epoch not in self._secrets:
+            raise ValueError(f"epoch {epoch} is not in this keyring")
+        return SharedKeyring({e: s for e, s in self._secrets.items() if e != epoch})
 
     @property
     def epochs(self) -> list[int]:

@@ -12,15 +12,14 @@ Private halves are written owner-read-only (0600); only public JWKs are meant to
 """
 
 import json
-import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from joserfc.jwk import ECKey, OKPKey
 
-from keys.keyfiles import KEY_FILE_MODE, KeyFileError, _read, _write_private
+from keys.files import KeyFileError, check_private, read_document, write_document
 
 SIGNING_KIND = "homeward-hub-signing-keys"
 ALGORITHMS = ("Ed25519", "ES256")  # RFC 9864 fully-specified EdDSA, and ECDSA P-256
@@ -97,8 +96,10 @@ def signing_key_path(hub_key_file: Path) -> Path:
     return hub_key_file.with_name("hub-signing.json")
 
 
-def write_signing_keys(path: Path, keyring: SigningKeyring) -> None:
-    _write_private(path, {"kind": SIGNING_KIND, "versions": list(keyring.versions)})
+def write_signing_keys(path: Path, keyring: SigningKeyring, *, replace: bool = False) -> None:
+    """The keyring at ``path`` (0600, atomic); ``replace`` for a rotation of the same file."""
+    document = {"kind": SIGNING_KIND, "versions": list(keyring.versions)}
+    write_document(path, document, replace=replace)
 
 
 def ensure_signing_keys(path: Path, alg: str = DEFAULT_ALGORITHM) -> bool:
@@ -110,7 +111,7 @@ def ensure_signing_keys(path: Path, alg: str = DEFAULT_ALGORITHM) -> bool:
 
 
 def read_signing_keys(path: Path) -> SigningKeyring:
-    versions = _read(path, SIGNING_KIND).get("versions")
+    versions = read_document(path, SIGNING_KIND).get("versions")
     if not isinstance(versions, list) or not all(isinstance(v, dict) for v in versions):
         raise KeyFileError(f"{path}: no signing key versions")
     try:
@@ -133,8 +134,8 @@ def write_client_key(folder: Path, alg: str = DEFAULT_ALGORITHM) -> ClientKeyFil
         if path.exists():
             raise KeyFileError(f"{path}: already exists; refusing to overwrite a key")
     private = new_private_jwk(alg)
-    _write_new(files.private, private, KEY_FILE_MODE)
-    _write_new(files.public, public_jwk(private), 0o644)
+    write_document(files.private, private)
+    write_document(files.public, public_jwk(private), mode=0o644)
     return files
 
 
@@ -150,6 +151,7 @@ def _read_jwk(path: Path, what: str) -> Jwk:
 
 def read_client_key(path: Path) -> Jwk:
     """A private client JWK (the file ``write_client_key`` wrote)."""
+    check_private(path)
     document = _read_jwk(path, "private client key")
     if not is_private(document):
         raise KeyFileError(f"{path}: expected a private JWK (made by `homeward keys new-client`)")
@@ -162,23 +164,3 @@ def read_public_jwk(path: Path) -> Jwk:
     if is_private(document):
         raise KeyFileError(f"{path}: this is a PRIVATE key; register the public client.jwk")
     return document
-
-
-def _write_new(path: Path, document: Mapping[str, Any] | Sequence[Any], mode: int) -> None:
-    """Write to a temporary file, then link it into place: the name appears complete or not at
-    all, and an existing file is never replaced (``os.link`` refuses)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            os.fchmod(fd, mode)
-            json.dump(document, handle, indent=2)
-            handle.write("\n")
-            handle.flush()
-            os.fsync(fd)
-        os.link(temporary, path)
-    except FileExistsError as exc:
-        raise KeyFileError(f"{path}: already exists; refusing to overwrite a key") from exc
-    finally:
-        temporary.unlink(missing_ok=True)

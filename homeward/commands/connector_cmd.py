@@ -159,6 +159,8 @@ def sync_command(args: argparse.Namespace, http: httpx.Client | None = None) -> 
         print("dry run: nothing sent")
         return EXIT_OK
     print(f"sync complete: {result.sent} records sent")
+    for warning in result.warnings:
+        print(f"hub warning: {warning}", file=sys.stderr)
     return EXIT_ROWS_REJECTED if result.rows_rejected else EXIT_OK
 
 
@@ -191,6 +193,8 @@ def report_command(args: argparse.Namespace, http: httpx.Client | None = None) -
     for line in outbox_lines(FlushResult(sent=earlier, refused=flushed.refused)):
         print(line, file=sys.stderr)  # reports queued before this one
     print(report_line(result))
+    for warning in result.receipt.warnings if result.receipt else ():
+        print(f"hub warning: {warning}", file=sys.stderr)
     if not result.queued:
         return EXIT_OK
     if flushed.stopped_by is not None:

@@ -4,34 +4,18 @@ clients, purge, back up."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-from homeward.commands import audit_cmd
+from homeward.commands import audit_cmd, authority_cmd
+from homeward.commands.hub_settings import add_settings_arguments, hub_context, settings_from
 from hub import operator
 from hub.app import create_app
-from hub.context import HubContext, build_context
+from hub.context import build_context
 from hub.db import backup as db_backup
 from hub.db import engine as db
 from hub.db.migrate import upgrade_database
-from hub.identity.interfaces import Role, Scope
-from hub.settings import HubSettings
+from hub.identity.interfaces import Scope
 from keys import ensure_signing_keys, new_secret, read_public_jwk, write_hub_key
-
-
-def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--database-url", help="default: HOMEWARD_HUB_DATABASE_URL or SQLite")
-    parser.add_argument("--key-file", type=Path, help="default: HOMEWARD_HUB_KEY_FILE")
-
-
-def settings_from(args: argparse.Namespace) -> HubSettings:
-    overrides = {
-        k: v
-        for k, v in (("database_url", args.database_url), ("key_file", args.key_file))
-        if v is not None
-    }
-    return HubSettings(**overrides)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -50,16 +34,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
     serve.set_defaults(handler=serve_hub)
-    authority = actions.add_parser("authority", help="register authorities")
-    auth_actions = authority.add_subparsers(dest="authority_action", required=True)
-    add = auth_actions.add_parser("add", help="register an authority; prints its credential once")
-    add_settings_arguments(add)
-    add.add_argument("code", help="ONS code, e.g. E08000025")
-    add.add_argument("--name", required=True)
-    add.add_argument("--contact", required=True, help="duty team contact shared under policy")
-    add.add_argument("--role", choices=[r.value for r in Role], default="council")
-    add.add_argument("--credential-out", type=Path, help="write the credential to this file")
-    add.set_defaults(handler=add_authority)
+    authority_cmd.register(actions, add_settings_arguments)
     purge = actions.add_parser(
         "purge", help="delete notifications whose policy retention period has passed (audited)"
     )
@@ -73,9 +48,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_settings_arguments(backup)
     backup.add_argument("dest", type=Path, help="a new file (never overwritten), created 0600")
     backup.set_defaults(handler=backup_hub)
-    listing = auth_actions.add_parser("list", help="list registered authorities")
-    add_settings_arguments(listing)
-    listing.set_defaults(handler=list_authorities)
     _register_clients(actions)
     worker = actions.add_parser(
         "worker",
@@ -164,22 +136,6 @@ def serve_hub(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_authority(args: argparse.Namespace) -> int:
-    context = build_context(settings_from(args))
-    credential = operator.register_authority(
-        context, code=args.code, name=args.name, contact=args.contact, role=args.role
-    )
-    context.engine.dispose()
-    if args.credential_out:
-        args.credential_out.parent.mkdir(parents=True, exist_ok=True)
-        args.credential_out.write_text(credential + "\n", encoding="utf-8")
-        args.credential_out.chmod(0o600)
-        print(f"registered {args.code}; credential written to {args.credential_out}")
-    else:
-        print(credential)
-    return 0
-
-
 def purge_hub(args: argparse.Namespace) -> int:
     context = build_context(settings_from(args))
     purged = operator.purge(context)
@@ -196,25 +152,6 @@ def backup_hub(args: argparse.Namespace) -> int:
     if done.method == db_backup.SQLITE:
         return audit_cmd.report(audit_cmd.verify_database(f"sqlite:///{done.path}"))
     return 0
-
-
-def list_authorities(args: argparse.Namespace) -> int:
-    context = build_context(settings_from(args))
-    for a in operator.list_authorities(context):
-        state = "revoked" if a.revoked_at else "active"
-        print(f"{a.code}\t{a.role}\t{state}\t{a.name}\t{a.contact}")
-    context.engine.dispose()
-    return 0
-
-
-@contextmanager
-def hub_context(args: argparse.Namespace) -> Iterator[HubContext]:
-    """The hub the arguments name; its connections are closed however the command ends."""
-    context = build_context(settings_from(args))
-    try:
-        yield context
-    finally:
-        context.engine.dispose()
 
 
 def add_client(args: argparse.Namespace) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from homeward.commands.hub_cmd import add_settings_arguments, hub_context
+from homeward.commands.hub_settings import add_settings_arguments, hub_context
 from hub import operator
 
 

@@ -39,6 +39,10 @@ class AuditAction(StrEnum):
     WEBHOOK_DEAD = "webhook.dead"
     WEBHOOK_REDELIVER = "webhook.redeliver"
     NOTIFICATION_DISPOSITION = "notification.disposition"
+    AUTHORITY_UPDATE = "authority.update"
+    AUTHORITY_REVOKE = "authority.revoke"
+    EPOCH_PURGE = "epoch.purge"
+    HUB_KEY_REKEY = "hubkey.rekey"
 
     @classmethod
     def refused(cls, problem_code: str) -> "AuditAction":

@@ -1,7 +1,5 @@
 """Bearer credentials: ``hw1.<authority code>.<secret>``; the hub keeps only a keyed digest."""
 
-from datetime import datetime
-
 from sqlmodel import Session
 
 from hub.errors import NotAuthenticated
@@ -37,31 +35,3 @@ class BearerAuthenticator:
         if not self.hub_keys.verifies(credential, found.credential_digest):
             raise NotAuthenticated()
         return Caller.of(found.code, found.role)
-
-
-def store_credential(
-    session: Session,
-    hub_keys: HubKeyring,
-    *,
-    code: str,
-    name: str,
-    contact: str,
-    role: str,
-    now: datetime,
-) -> str:
-    """Register (or re-issue credentials for) an authority; returns the new credential once."""
-    credential, digest = issue_credential(hub_keys, code)
-    found = session.get(Authority, code)
-    if found is None:
-        found = Authority(
-            code=code,
-            name=name,
-            contact=contact,
-            role=role,
-            credential_digest=digest,
-            created_at=now,
-        )
-    found.name, found.contact, found.role = name, contact, role
-    found.credential_digest, found.revoked_at = digest, None
-    session.add(found)
-    return credential

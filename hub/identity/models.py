@@ -17,10 +17,12 @@ class Authority(SQLModel, table=True):
 
 
 class HubInstance(SQLModel, table=True):
-    """One row: this hub's random id, made by the migration that created the table."""
+    """One row: this hub's random id, made by the migration that created the table, and the
+    hub-key version every stored token digest is under (hub/records/rekey.py)."""
 
     id: int = Field(default=1, primary_key=True)
     hub_id: str = Field(max_length=64)
+    hub_key_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
 
 class OAuthClient(SQLModel, table=True):

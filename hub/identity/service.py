@@ -1,43 +1,12 @@
-"""Operator actions on authorities, and the facts policies share about them."""
-
-from datetime import datetime
+"""The facts policies share about an authority; the hub's own id. (The operator's actions on
+authorities: hub/identity/authorities.py.)"""
 
 from sqlmodel import Session
 
-from hub.audit import AuditAction
-from hub.audit.interfaces import AuditLog
 from hub.errors import ConfigurationError
-from hub.identity.bearer import store_credential
 from hub.identity.interfaces import Role
 from hub.identity.models import Authority, HubInstance
 from hub.identity.values import AuthorityFacts
-from keys import HubKeyring
-
-
-def register_authority(
-    session: Session,
-    hub_keys: HubKeyring,
-    audit: AuditLog,
-    now: datetime,
-    *,
-    code: str,
-    name: str,
-    contact: str,
-    role: str = Role.COUNCIL,
-) -> str:
-    """Register or re-issue credentials; audited. Returns the credential (shown once)."""
-    credential = store_credential(
-        session, hub_keys, code=code, name=name, contact=contact, role=Role(role), now=now
-    )
-    audit.append(
-        session,
-        now,
-        actor="operator",
-        action=AuditAction.AUTHORITY_REGISTER,
-        subject=code,
-        detail={"role": str(role)},
-    )
-    return credential
 
 
 def authority_facts(session: Session, code: str | None) -> AuthorityFacts | None:

@@ -57,6 +57,7 @@ class MatchToken(SQLModel, table=True):
     __table_args__ = (
         Index("ix_matchtoken_digest", "digest", "owner_kind"),
         Index("ix_matchtoken_owner", "owner_kind", "owner_id"),
+        Index("ix_matchtoken_epoch", "epoch", "authority"),
     )
     id: int | None = Field(default=None, primary_key=True)
     digest: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session
 
-from hub import wire
+from hub import operator, wire
 from hub.context import HubContext
 from hub.linking.candidates import Digests, MemoryCandidateIndex, SqlCandidateIndex
 from hub.linking.decide import Candidate
@@ -189,7 +189,8 @@ def test_any_small_population_gives_the_same_candidates_from_both_indexes(
     hub_app: FastAPI, holders: list[Holder], query: list[Key], exclude: str
 ) -> None:
     context: HubContext = hub_app.state.hub
-    for code in AUTHORITIES:
+    registered = {a.code for a in operator.list_authorities(context)}
+    for code in set(AUTHORITIES) - registered:  # one hub for every example: add refuses twice
         register_authority(hub_app, code)
     hub_keys = context.services.hub_keys
     asked = digests(hub_keys, query)

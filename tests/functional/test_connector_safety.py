@@ -29,7 +29,13 @@ from homeward.demo import serving
 from hub.app import create_app
 from hub.db.migrate import upgrade_database
 from hub.settings import HubSettings
-from keys import new_secret, read_shared_keyring, write_hub_key, write_shared_keyring
+from keys import (
+    new_secret,
+    read_shared_keyring,
+    update_shared_keyring,
+    write_hub_key,
+    write_shared_keyring,
+)
 from tests.functional.conftest import bearer, register_authority
 from tests.functional.test_connector_cli import point_at, run
 from tests.functional.test_connector_sync import HOME, REPORTER, connector, write_councils
@@ -226,10 +232,11 @@ def test_a_rotated_keyring_is_accepted_but_a_replaced_one_is_refused(
 ) -> None:
     assert connector(configs[HOME], client).sync().sent == 10
     keyring_file = configs[HOME].parent.parent / "shared.key"
-    write_shared_keyring(keyring_file, read_shared_keyring(keyring_file).rotated())
+    update_shared_keyring(keyring_file, lambda k: k.with_epoch(2, new_secret()))
     connector(configs[HOME], client).sync()  # epoch 1 unchanged, epoch 2 new: fine
     rotated = read_shared_keyring(keyring_file)
-    write_shared_keyring(keyring_file, type(rotated)({1: rotated.secret(1), 2: new_secret()}))
+    replaced = type(rotated)({1: rotated.secret(1), 2: new_secret()})
+    write_shared_keyring(keyring_file, replaced, replace=True)
     with pytest.raises(KeyringMismatch, match="key epoch 2"):
         connector(configs[HOME], client).report(child="025002", at=AT)
 

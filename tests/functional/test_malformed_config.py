@@ -69,7 +69,7 @@ COUNCIL_KEY = {"kind": "homeward-council-key", "secret": "A" * 43}
 
 
 def new_keyring_same_epoch(config: Path) -> None:
-    write_shared_keyring(shared_key(config), SharedKeyring.generate())
+    write_shared_keyring(shared_key(config), SharedKeyring.generate(), replace=True)
 
 
 CASES = [

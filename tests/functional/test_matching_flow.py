@@ -229,6 +229,7 @@ def test_the_reporter_cannot_tell_from_the_response_whether_a_child_is_known(
         answers.append((response.status_code, response.json(), sorted(response.headers)))
     assert answers[0] == answers[1]
     assert set(answers[0][1]) == {
+        "warnings",
         "children",
         "episodes",
         "removed_children",

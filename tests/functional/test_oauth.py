@@ -179,10 +179,12 @@ def test_the_token_endpoint_refuses_bad_assertions_and_audits_each(
 def test_legacy_bearer_credentials_work_only_while_allowed(
     hub_settings: HubSettings, clock: Clock
 ) -> None:
+    first = create_app(hub_settings, clock=clock)
+    credential = register_authority(first, HOME)
+    first.state.hub.engine.dispose()
     for allowed, status in ((True, 200), (False, 401)):
         settings = hub_settings.model_copy(update={"allow_legacy_bearer": allowed})
         app = create_app(settings, clock=clock)
-        credential = register_authority(app, HOME)
         with TestClient(app) as test_client:
             answer = test_client.get("/v1/records/summary", headers=bearer(credential))
         app.state.hub.engine.dispose()

@@ -179,11 +179,10 @@ def test_webhook_targets_are_checked_against_ssrf(hub_settings: HubSettings, clo
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)  # SKIP LOCKED
 def test_two_workers_on_postgresql_never_send_one_webhook_twice(
     settings: HubSettings, clock: Clock, receiver: Receiver, database_url: str
 ) -> None:
-    if database_url.startswith("sqlite"):
-        pytest.skip("SKIP LOCKED: PostgreSQL")
     external = settings.model_copy(update={"worker": "external"})
     first, second = create_app(external, clock=clock), create_app(external, clock=clock)
     with TestClient(first) as client:

@@ -7,6 +7,8 @@ from fastapi import APIRouter
 from hub import pipeline, wire
 from hub.api import openapi
 from hub.api.deps import EventsWriter, HubDep, NowDep, SessionDep
+from hub.records.epochs import with_epoch_warnings
+from hub.records.rekey import services_for
 
 router = APIRouter()
 
@@ -20,4 +22,5 @@ def post_event(
     episode: wire.EpisodeRecord,
 ) -> wire.BatchReceipt:
     batch = wire.RecordBatch(episodes=[episode])
-    return pipeline.ingest_batch(db, hub.services, caller.code, batch, now)
+    receipt = pipeline.ingest_batch(db, services_for(db, hub.services), caller.code, batch, now)
+    return with_epoch_warnings(db, caller.code, batch, receipt)

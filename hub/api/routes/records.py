@@ -9,6 +9,8 @@ from hub.api import openapi
 from hub.api.deps import HubDep, NowDep, RecordsWriter, SessionDep
 from hub.audit import AuditAction
 from hub.errors import InvalidRequest
+from hub.records.epochs import with_epoch_warnings
+from hub.records.rekey import services_for
 from hub.records.service import count_records
 
 router = APIRouter()
@@ -27,7 +29,9 @@ def post_records(
 ) -> wire.BatchReceipt:
     if batch.size() > hub.settings.max_batch_records:
         raise InvalidRequest(f"at most {hub.settings.max_batch_records} records per batch")
-    return pipeline.receive_batch(db, hub.services, caller.code, batch, idempotency_key, now)
+    services = services_for(db, hub.services)
+    receipt = pipeline.receive_batch(db, services, caller.code, batch, idempotency_key, now)
+    return with_epoch_warnings(db, caller.code, batch, receipt)
 
 
 @router.get(f"{wire.API_PREFIX}/records/summary", responses=openapi.problems(*openapi.API))

@@ -1,5 +1,6 @@
-"""The hub keyring: never empty, versions from 1, the newest version re-keys and issues, and a
-credential issued under an older version still verifies after a rotation."""
+"""The hub keyring: never empty, versions 1..n, digests chain through every version (so a stored
+digest moves forward without its token), and a credential issued under an older version still
+verifies after a rotation."""
 
 import pytest
 
@@ -20,11 +21,27 @@ def test_versions_below_one_are_refused(version: int) -> None:
         HubKeyring({version: OLD, 2: NEW})
 
 
-def test_the_newest_version_rekeys() -> None:
+def test_the_newest_version_rekeys_by_chaining_through_every_version() -> None:
     keyring = HubKeyring({2: NEW, 1: OLD})
     assert keyring.version == 2 and keyring.versions == [1, 2]
-    assert keyring.rekey(TOKEN) == HubKey(NEW).rekey(TOKEN) != HubKey(OLD).rekey(TOKEN)
+    under_one = HubKey(OLD).rekey(TOKEN)
+    assert keyring.rekey(TOKEN) == HubKey(NEW).chain(under_one) != under_one
+    assert keyring.rekey(TOKEN, 1) == under_one == HubKeyring({1: OLD}).rekey(TOKEN)
+    assert keyring.forward(under_one, 1, 2) == keyring.rekey(TOKEN)
+    with pytest.raises(ValueError, match="forward only"):
+        keyring.forward(keyring.rekey(TOKEN), 2, 1)
     assert keyring.credential_digest("hw1.E1.s") == HubKey(NEW).credential_digest("hw1.E1.s")
+
+
+def test_a_keyring_at_an_older_version_stores_under_it() -> None:
+    keyring = HubKeyring({1: OLD, 2: NEW}).at(1)
+    assert (keyring.version, keyring.newest) == (1, 2)
+    assert keyring.rekey(TOKEN) == HubKey(OLD).rekey(TOKEN)
+
+
+def test_a_gap_in_the_versions_is_refused() -> None:
+    with pytest.raises(ValueError, match="none missing"):
+        HubKeyring({1: OLD, 3: NEW})
 
 
 def test_a_credential_issued_under_an_old_version_still_verifies() -> None:
@@ -33,4 +50,4 @@ def test_a_credential_issued_under_an_old_version_still_verifies() -> None:
     rotated = HubKeyring({1: OLD, 2: NEW})
     assert rotated.verifies(credential, digest)
     assert not rotated.verifies(credential + "x", digest)
-    assert not HubKeyring({2: NEW}).verifies(credential, digest)  # its version retired
+    assert not HubKeyring({1: NEW}).verifies(credential, digest)  # another hub's key

@@ -1,4 +1,5 @@
-"""Key files: owner-only (0600) whether new or rewritten, round-trip, and explanatory errors."""
+"""Key files: owner-only (0600), never overwritten unless asked, loose permissions refused on
+reading, round-trip, and explanatory errors."""
 
 import json
 import os
@@ -14,6 +15,7 @@ from keys import (
     read_council_key,
     read_hub_key,
     read_shared_keyring,
+    update_shared_keyring,
     write_council_key,
     write_hub_key,
     write_shared_keyring,
@@ -27,6 +29,13 @@ WRITERS: dict[str, Writer] = {
     "hub": write_hub_key,
     "council": lambda path, secret: write_council_key(path, secret, "E09000001"),
     "shared": lambda path, secret: write_shared_keyring(path, SharedKeyring({1: secret})),
+}
+REPLACERS: dict[str, Writer] = {
+    "hub": lambda path, secret: write_hub_key(path, secret, replace=True),
+    "council": lambda path, secret: write_council_key(path, secret, "E09000001", replace=True),
+    "shared": lambda path, secret: write_shared_keyring(
+        path, SharedKeyring({1: secret}), replace=True
+    ),
 }
 
 
@@ -52,20 +61,31 @@ def test_a_new_key_file_is_owner_read_write_only(tmp_path: Path, kind: str) -> N
 
 
 @pytest.mark.parametrize("kind", WRITERS)
-def test_rewriting_a_world_readable_key_file_makes_it_owner_only(tmp_path: Path, kind: str) -> None:
+def test_an_existing_key_file_is_never_overwritten(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / f"{kind}.key"
+    WRITERS[kind](path, SECRET)
+    before = path.read_text(encoding="utf-8")
+    with pytest.raises(KeyFileError, match="refusing to overwrite"):
+        WRITERS[kind](path, OTHER_SECRET)
+    assert path.read_text(encoding="utf-8") == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.parametrize("kind", WRITERS)
+def test_replacing_a_world_readable_key_file_makes_it_owner_only(tmp_path: Path, kind: str) -> None:
     path = tmp_path / f"{kind}.key"
     path.write_text("left over from an old install\n", encoding="utf-8")
     path.chmod(0o644)
-    WRITERS[kind](path, SECRET)
+    REPLACERS[kind](path, SECRET)
     assert mode(path) == 0o600
 
 
 @pytest.mark.parametrize("kind", WRITERS)
-def test_writing_over_an_existing_key_file_replaces_it(tmp_path: Path, kind: str) -> None:
+def test_replace_writes_over_an_existing_key_file(tmp_path: Path, kind: str) -> None:
     path = tmp_path / f"{kind}.key"
     WRITERS[kind](path, SECRET)
     first = path.read_text(encoding="utf-8")
-    WRITERS[kind](path, OTHER_SECRET)
+    REPLACERS[kind](path, OTHER_SECRET)
     second = path.read_text(encoding="utf-8")
     assert first != second
     assert json.loads(second)["kind"] == json.loads(first)["kind"]
@@ -96,10 +116,10 @@ def test_shared_keyring_round_trips_every_epoch(tmp_path: Path) -> None:
     assert [read.secret(e) for e in read.epochs] == [SECRET, OTHER_SECRET]
 
 
-def test_rotating_in_place_keeps_the_old_epochs(tmp_path: Path) -> None:
+def test_installing_an_epoch_in_place_keeps_the_old_epochs(tmp_path: Path) -> None:
     path = tmp_path / "shared.key"
     write_shared_keyring(path, SharedKeyring({1: SECRET}))
-    write_shared_keyring(path, read_shared_keyring(path).rotated())
+    update_shared_keyring(path, lambda k: k.with_epoch(2, OTHER_SECRET))
     read = read_shared_keyring(path)
     assert (read.epochs, read.secret(1)) == ([1, 2], SECRET)
     assert mode(path) == 0o600
@@ -134,6 +154,7 @@ def test_a_bad_hub_secret_is_explained_once_with_the_path(
 ) -> None:
     path = tmp_path / "hub.key"
     path.write_text(json.dumps(document), encoding="utf-8")
+    path.chmod(0o600)
     with pytest.raises(KeyFileError, match=problem) as caught:
         read_hub_key(path)
     assert str(caught.value).count(str(path)) == 1
@@ -150,5 +171,6 @@ def test_a_bad_hub_secret_is_explained_once_with_the_path(
 def test_a_bad_shared_keyring_file_is_explained(tmp_path: Path, text: str, problem: str) -> None:
     path = tmp_path / "shared.key"
     path.write_text(text, encoding="utf-8")
+    path.chmod(0o600)
     with pytest.raises(KeyFileError, match=problem):
         read_shared_keyring(path)

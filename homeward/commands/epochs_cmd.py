@@ -1,0 +1,127 @@
+"""`homeward keys new-council-kem | wrap-epoch | install-epoch | retire-epoch`: the shared
+secret handed to every council with HPKE (keys/epochs.py), and the overlap of two epochs.
+
+1. Each council: ``new-council-kem`` (its X25519 key pair) and sends ``council-kem.pub`` to
+   the scheme operator.
+2. The operator: ``wrap-epoch --epoch N --to a.pub --to b.pub ...`` writes one sealed file per
+   council; the secret exists only in memory while it is sealed.
+3. Each council: ``install-epoch FILE`` adds epoch N to its shared keyring; its connector then
+   sends tokens under every epoch in the keyring (the overlap).
+4. Once the hub has purged the old epoch (``homeward hub purge-epoch``): ``retire-epoch OLD``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from homeward.commands.passphrase import new_passphrase, passphrase_for
+from keys import SharedKeyring, new_secret, update_shared_keyring, write_shared_keyring
+from keys.epochs import (
+    new_kem_key,
+    open_epoch,
+    read_kem_key,
+    read_kem_public,
+    read_sealed_epoch,
+    seal_epoch,
+    write_kem_key,
+    write_sealed_epoch,
+)
+from keys.files import KeyFileError
+
+
+def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    kem = actions.add_parser(
+        "new-council-kem",
+        help="create a council's X25519 key pair for receiving shared-key epochs (HPKE)",
+    )
+    kem.add_argument("--authority", required=True)
+    kem.add_argument("--out", type=Path, required=True, help="folder (files are not replaced)")
+    kem.add_argument("--protect", action="store_true", help="encrypt the private key file")
+    kem.set_defaults(handler=new_council_kem)
+    wrap = actions.add_parser(
+        "wrap-epoch", help="operator: make an epoch's secret, sealed to each council's key"
+    )
+    wrap.add_argument("--epoch", type=int, required=True)
+    wrap.add_argument(
+        "--to", type=Path, action="append", required=True, help="a council-kem.pub (repeat)"
+    )
+    wrap.add_argument("--out", type=Path, required=True, help="folder for the sealed files")
+    wrap.set_defaults(handler=wrap_epoch)
+    install = actions.add_parser(
+        "install-epoch", help="council: open a sealed epoch and add it to the shared keyring"
+    )
+    install.add_argument("file", type=Path)
+    install.add_argument("--kem-key", type=Path, required=True, help="council-kem.key")
+    install.add_argument("--keyring", type=Path, required=True, help="the shared keyring file")
+    install.set_defaults(handler=install_epoch)
+    retire = actions.add_parser(
+        "retire-epoch", help="council: destroy an old epoch's secret (after the hub purged it)"
+    )
+    retire.add_argument("epoch", type=int)
+    retire.add_argument("--keyring", type=Path, required=True)
+    retire.set_defaults(handler=retire_epoch)
+
+
+def new_council_kem(args: argparse.Namespace) -> int:
+    key = new_kem_key(args.authority)
+    private, public = write_kem_key(args.out, key, passphrase=new_passphrase(args))
+    print(f"wrote private key {private} (keep it on the council's host)")
+    print(f"wrote public key {public} (key id {key.public.kid}; send it to the scheme operator)")
+    return 0
+
+
+def wrap_epoch(args: argparse.Namespace) -> int:
+    recipients = [read_kem_public(path) for path in args.to]
+    codes = [r.authority for r in recipients]
+    if len(set(codes)) != len(codes):
+        raise KeyFileError(f"one public key per council: {', '.join(sorted(codes))}")
+    targets = [args.out / f"epoch-{args.epoch}-{r.authority}.sealed" for r in recipients]
+    for path in targets:
+        if path.exists():
+            raise KeyFileError(f"{path}: already exists; refusing to overwrite")
+    secret = new_secret()
+    sealed = [seal_epoch(args.epoch, secret, r) for r in recipients]
+    del secret  # never written in clear; only the sealed copies remain
+    for path, copy in zip(targets, sealed, strict=True):
+        write_sealed_epoch(path, copy)
+        print(f"sealed epoch {args.epoch} to {copy.authority} (key {copy.kid}): {path}")
+    print(f"fingerprint of epoch {args.epoch}: {sealed[0].fingerprint} (councils compare it)")
+    return 0
+
+
+def install_epoch(args: argparse.Namespace) -> int:
+    sealed = read_sealed_epoch(args.file)
+    opened = open_epoch(sealed, read_kem_key(args.kem_key, passphrase_for(args.kem_key)))
+    secret = opened.secret(sealed.epoch)
+    if args.keyring.exists():
+        keyring = update_shared_keyring(
+            args.keyring, lambda k: k.with_epoch(sealed.epoch, secret), passphrase_for(args.keyring)
+        )
+    else:
+        keyring = opened
+        write_shared_keyring(args.keyring, keyring)
+    print(f"installed epoch {sealed.epoch} (fingerprint {sealed.fingerprint}) in {args.keyring}")
+    print(f"the connector now sends tokens under epoch(s) {_listed(keyring.epochs)}")
+    return 0
+
+
+def retire_epoch(args: argparse.Namespace) -> int:
+    keyring = update_shared_keyring(
+        args.keyring, lambda k: _retired(k, args.epoch), passphrase_for(args.keyring)
+    )
+    print(f"retired epoch {args.epoch}: its secret is gone from {args.keyring}")
+    print(f"the connector now sends tokens under epoch(s) {_listed(keyring.epochs)}")
+    return 0
+
+
+def _retired(keyring: SharedKeyring, epoch: int) -> SharedKeyring:
+    if epoch == keyring.newest_epoch:
+        raise KeyFileError(
+            f"epoch {epoch} is the newest in this keyring: retire the old epoch, not the new one"
+        )
+    return keyring.without_epoch(epoch)
+
+
+def _listed(epochs: list[int]) -> str:
+    return ", ".join(map(str, epochs))
