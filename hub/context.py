@@ -3,11 +3,12 @@
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from hub.audit.checkpoints import CheckpointIssuer
 from hub.db import engine as db
 from hub.db.migrate import require_current
 from hub.errors import ConfigurationError
@@ -16,6 +17,7 @@ from hub.identity.tokens import AccessTokenSigner, TokenRules
 from hub.services import HubServices, build_services
 from hub.settings import HubSettings
 from keys import HubKeyring, KeyFileError, read_hub_key, read_signing_keys
+from keys.notes import ensure_checkpoint_key
 from policies import PolicySet, load_policies
 
 Clock = Callable[[], datetime]
@@ -67,6 +69,7 @@ def build_context(
         hub_keys,
         authenticator=build_authenticator(settings, signer, hub_keys, clock),
         tokens=signer,
+        checkpoints=_checkpoint_issuer(settings),
         max_keyed_reports_per_day=settings.max_keyed_reports_per_day,
     )
     return HubContext(settings, engine, services, clock, sleep)
@@ -80,3 +83,13 @@ def _read_keys(settings: HubSettings) -> tuple[HubKeyring, AccessTokenSigner]:
     except KeyFileError as exc:
         raise ConfigurationError(f"{exc}; run `homeward hub init` first") from exc
     return hub_keys, AccessTokenSigner(signing, TokenRules.of(settings))
+
+
+def _checkpoint_issuer(settings: HubSettings) -> CheckpointIssuer:
+    """The checkpoint key (made beside the hub key on first start) and the origin."""
+    try:
+        signer = ensure_checkpoint_key(settings.checkpoint_key_path, settings.audit_origin)
+    except (KeyFileError, OSError) as exc:
+        raise ConfigurationError(f"audit checkpoint key: {exc}") from exc
+    interval = timedelta(seconds=settings.checkpoint_interval_seconds)
+    return CheckpointIssuer(signer, settings.audit_origin, interval)

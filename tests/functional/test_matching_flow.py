@@ -204,10 +204,10 @@ def test_no_policy_means_no_notification(
 def _actions(app: FastAPI) -> list[str]:
     from sqlmodel import Session, select
 
-    from hub.audit.models import AuditRecord
+    from hub.audit.models import AuditLeaf
 
     with Session(app.state.hub.engine) as session:
-        return [r.action for r in session.exec(select(AuditRecord))]
+        return [r.action for r in session.exec(select(AuditLeaf))]
 
 
 def test_the_reporter_cannot_tell_from_the_response_whether_a_child_is_known(
