@@ -5,6 +5,7 @@ Tests pass FastAPI's TestClient (an httpx client) or a MockTransport; production
 client. Retry decisions are pure functions in retry.py; the sleep and the clock are injected.
 """
 
+import base64
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -173,19 +174,45 @@ class HubClient:
             wire.RecordSummary, self._send("GET", f"{wire.API_PREFIX}/records/summary")
         )
 
-    def audit_entries(self, subject: str | None = None) -> list[wire.AuditEntry]:
-        """Every audit entry the credential may read (an auditor's: all), oldest first."""
+    def audit_entries(
+        self, subject: str | None = None, **filters: str | None
+    ) -> list[wire.AuditEntry]:
+        """Every audit entry the credential may read (an auditor's: all) matching the filters
+        (``subject``, ``actor``, ``action``, ``policy``, ``since``, ``until``), oldest first."""
         entries: list[wire.AuditEntry] = []
-        after: str | None = "0"
-        while after is not None:
-            params: Params = {"after": after, "limit": 1000}
-            if subject:
-                params["subject"] = subject
+        start: str | None = "0"
+        chosen = {k: v for k, v in {"subject": subject, **filters}.items() if v}
+        while start is not None:
+            params: Params = {"after": start, "limit": 1000, **chosen}
             response = self._send("GET", f"{wire.API_PREFIX}/audit", params=params)
             page = self._parse(wire.AuditPage, response)
             entries.extend(page.entries)
-            after = page.next_cursor
+            start = page.next_cursor
         return entries
+
+    def audit_checkpoint(self) -> str:
+        """The hub's latest signed checkpoint (a C2SP signed note), unverified."""
+        return self._send("GET", f"{wire.API_PREFIX}/audit/checkpoint").text
+
+    def audit_key(self) -> str:
+        return self._send("GET", f"{wire.API_PREFIX}/audit/key").text.strip()
+
+    def audit_leaves(self, size: int, page: int = 1000) -> list[bytes]:
+        """The exact leaf bytes of entries 0 to ``size - 1``."""
+        out: list[bytes] = []
+        while len(out) < size:
+            params: Params = {"start": len(out), "end": min(size, len(out) + page)}
+            response = self._send("GET", f"{wire.API_PREFIX}/audit/entries", params=params)
+            got = self._parse(wire.AuditLeaves, response).entries
+            if not got:
+                break
+            out.extend(base64.b64decode(e.entry) for e in got)
+        return out
+
+    def audit_consistency(self, first: int, second: int) -> list[bytes]:
+        params: Params = {"first": first, "second": second}
+        response = self._send("GET", f"{wire.API_PREFIX}/audit/proof/consistency", params=params)
+        return [base64.b64decode(h) for h in self._parse(wire.AuditProof, response).hashes]
 
 
 def _problem(response: httpx.Response) -> tuple[str, str | None]:

@@ -331,7 +331,7 @@ def _closing_checks(
         verified = audit.verify(session)
     say(
         f"  audit verify: {'OK' if verified.ok else 'FAILED: ' + str(verified.problem)} "
-        f"({verified.entries} entries, head {verified.head_hash[:16]}...)"
+        f"({verified.entries} entries, root {verified.root[:16]}...)"
     )
     scanner = Scanner(identifiers_from([*(r for e in extracts for r in e.identities), found]))
     checked, leaks = scanner.scan_database(engine)

@@ -3,12 +3,13 @@
 import random
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx2 as httpx
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from hub.audit.checkpoints import CheckpointIssuer
 from hub.db import engine as db
 from hub.db.migrate import require_current
 from hub.delivery.webhooks import Sender
@@ -18,6 +19,7 @@ from hub.identity.tokens import AccessTokenSigner, TokenRules
 from hub.services import HubServices, build_services
 from hub.settings import HubSettings
 from keys import HubKeyring, KeyFileError, SigningKeyring, read_hub_key, read_signing_keys
+from keys.notes import ensure_checkpoint_key
 from keys.webhooks import ed25519_private_bytes, public_key_text
 from policies import PolicySet, load_policies
 
@@ -74,6 +76,7 @@ def build_context(
         hub_keys,
         authenticator=build_authenticator(settings, signer, hub_keys, clock),
         tokens=signer,
+        checkpoints=_checkpoint_issuer(settings),
         max_keyed_reports_per_day=settings.max_keyed_reports_per_day,
     )
     sender = Sender(
@@ -101,3 +104,13 @@ def _read_keys(settings: HubSettings) -> tuple[HubKeyring, AccessTokenSigner, Si
     except KeyFileError as exc:
         raise ConfigurationError(f"{exc}; run `homeward hub init` first") from exc
     return hub_keys, AccessTokenSigner(signing, TokenRules.of(settings)), signing
+
+
+def _checkpoint_issuer(settings: HubSettings) -> CheckpointIssuer:
+    """The checkpoint key (made beside the hub key on first start) and the origin."""
+    try:
+        signer = ensure_checkpoint_key(settings.checkpoint_key_path, settings.audit_origin)
+    except (KeyFileError, OSError) as exc:
+        raise ConfigurationError(f"audit checkpoint key: {exc}") from exc
+    interval = timedelta(seconds=settings.checkpoint_interval_seconds)
+    return CheckpointIssuer(signer, settings.audit_origin, interval)

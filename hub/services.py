@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from hub.audit import HashChainLog
+from hub.audit import MerkleLog
+from hub.audit.checkpoints import CheckpointIssuer
 from hub.audit.interfaces import AuditLog
 from hub.delivery.inbox import InboxDeliverer
 from hub.delivery.interfaces import Deliverer
@@ -20,6 +21,7 @@ class HubServices:
     authenticator: Authenticator
     deliverer: Deliverer
     tokens: AccessTokenSigner
+    checkpoints: CheckpointIssuer
     max_keyed_reports_per_day: int = 2000
 
 
@@ -29,15 +31,17 @@ def build_services(
     *,
     authenticator: Authenticator,
     tokens: AccessTokenSigner,
+    checkpoints: CheckpointIssuer,
     max_keyed_reports_per_day: int = 2000,
 ) -> HubServices:
-    audit = HashChainLog()
+    audit = MerkleLog()
     return HubServices(
         policies=policies,
         hub_keys=hub_keys,
         audit=audit,
         authenticator=authenticator,
         tokens=tokens,
+        checkpoints=checkpoints,
         deliverer=InboxDeliverer(audit),
         max_keyed_reports_per_day=max_keyed_reports_per_day,
     )

@@ -55,6 +55,17 @@ class HubSettings(BaseSettings):
     jwks_cache_seconds: int = 3600
     jwks_refetch_floor_seconds: int = 60  # at most one fetch a minute on unknown kids
 
+    # The audit log (docs/design.md "Audit log"): the checkpoint origin names the scheme and the
+    # hub; the Ed25519 checkpoint key defaults to hub-checkpoint.key beside key_file (made on
+    # first start); a new checkpoint is signed when asked for and the last is this old.
+    audit_origin: str = Field(default="homeward.example/audit", pattern=r"^[^\s+]+$")
+    checkpoint_key_file: Path | None = None
+    checkpoint_interval_seconds: int = Field(default=300, ge=1)
+
+    @property
+    def checkpoint_key_path(self) -> Path:
+        return self.checkpoint_key_file or self.key_file.with_name("hub-checkpoint.key")
+
     @property
     def signing_keys_path(self) -> Path:
         return self.signing_key_file or signing_key_path(self.key_file)

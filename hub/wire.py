@@ -166,14 +166,16 @@ class AcknowledgementReceipt(WireModel):
 
 
 class AuditEntry(WireModel):
-    seq: int
+    """One entry of the transparency log, decoded from its leaf (``leaf_hash``: RFC 9162)."""
+
+    index: int
     at: datetime
     actor: str
     action: str
     subject: str
+    refs: list[str]
     detail: dict[str, object]
-    prev_hash: str
-    hash: str
+    leaf_hash: str
 
 
 class AuditPage(WireModel):
@@ -186,9 +188,9 @@ class AuditVerification(WireModel):
 
     ok: bool
     entries: int
-    head_hash: str
+    root: str
     problem: str | None = None
-    at_seq: int | None = None
+    at_index: int | None = None
 
 
 class WebhookEndpointStatus(WireModel):
@@ -206,3 +208,27 @@ class WebhookStatus(WireModel):
 
     endpoints: list[WebhookEndpointStatus]
     dead_webhook_ids: list[str]
+
+
+class AuditLeafBytes(WireModel):
+    index: int
+    entry: str  # the exact leaf bytes, standard base64
+
+
+class AuditLeaves(WireModel):
+    entries: list[AuditLeafBytes]
+
+
+class AuditProof(WireModel):
+    hashes: list[str]  # standard base64, RFC 9162 order
+
+
+class AuditCheckpointRecord(WireModel):
+    size: int
+    issued_at: datetime
+    note: str
+
+
+class AuditCheckpointHistory(WireModel):
+    checkpoints: list[AuditCheckpointRecord]
+    next_cursor: str | None

@@ -117,6 +117,11 @@ def ed25519_sign(private_key: bytes, message: bytes) -> bytes:
     return Ed25519PrivateKey.from_private_bytes(private_key).sign(message)
 
 
+def ed25519_public(private_key: bytes) -> bytes:
+    """The raw 32-byte public key of a 32-byte Ed25519 private key."""
+    return Ed25519PrivateKey.from_private_bytes(private_key).public_key().public_bytes_raw()
+
+
 def ed25519_verify(public_key: bytes, signature: bytes, message: bytes) -> bool:
     try:
         Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)

@@ -1,9 +1,12 @@
-"""`homeward audit ...`: verify the chain, query entries."""
+"""`homeward audit ...`: verify the transparency log (a copy of the hub database, or the hub's
+API against the checkpoint the auditor kept), query and export entries, sign a checkpoint."""
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
+import sys
 from pathlib import Path
 
 import httpx2 as httpx
@@ -11,9 +14,12 @@ from sqlmodel import Session
 
 from connectors.upload import HubClient, open_http
 from hub import audit, wire
-from hub.audit.models import AuditHead
+from hub.audit import auditor, checkpoints
+from hub.audit import deep as tables
+from hub.context import build_context
 from hub.db import engine as db
 from hub.settings import HubSettings
+from keys.notes import NoteVerifier, read_checkpoint_key
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -21,30 +27,38 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     actions = group.add_subparsers(dest="action", required=True)
     verify = actions.add_parser(
         "verify",
-        help="recompute the hash chain: from a copy of the hub database, or, as an auditor, "
-        "from entries fetched through the API",
+        help="verify the transparency log: a copy of the hub database, or, as an auditor, the "
+        "hub's API against the checkpoint kept in --state",
     )
     verify.add_argument("--database-url", help="default: HOMEWARD_HUB_DATABASE_URL or SQLite")
+    verify.add_argument("--deep", action="store_true", help="also check the tables' commitments")
     verify.add_argument("--hub-url", help="verify through the API instead (auditor credential)")
     verify.add_argument("--credential-file", type=Path, help="with --hub-url")
+    verify.add_argument("--state", type=Path, help="the checkpoint kept last time (updated)")
+    verify.add_argument("--key", help="the hub's checkpoint verifier key (default: --state's)")
     verify.set_defaults(handler=verify_command)
     query = actions.add_parser("query", help="read audit entries through the hub API")
     query.add_argument("--hub-url", required=True)
     query.add_argument("--credential-file", type=Path, required=True)
-    query.add_argument("--subject", help="only entries about this subject (e.g. a case reference)")
-    query.add_argument("--json", action="store_true")
+    query.add_argument("--subject", help="a case reference, notification id or subject")
+    for name in ("actor", "action", "policy", "since", "until"):
+        query.add_argument(f"--{name}")
+    query.add_argument("--format", choices=("text", "jsonl", "csv"), default="text")
+    query.add_argument("--json", action="store_true", help="same as --format jsonl")
     query.set_defaults(handler=query_command)
+    sign = actions.add_parser("checkpoint", help="sign a checkpoint now (the hub's operator)")
+    sign.add_argument("--database-url", help="default: HOMEWARD_HUB_DATABASE_URL or SQLite")
+    sign.set_defaults(handler=checkpoint_command)
 
 
 def verify_command(args: argparse.Namespace, http: httpx.Client | None = None) -> int:
     if http is not None:
-        result = verify_remote(HubClient(http, _credential(args)))
-    elif args.hub_url:
+        return verify_remote(HubClient(http, _credential(args)), args)
+    if args.hub_url:
         with open_http(args.hub_url) as own:
-            result = verify_remote(HubClient(own, _credential(args)))
-    else:
-        result = verify_database(args.database_url or HubSettings().database_url)
-    return report(result)
+            return verify_remote(HubClient(own, _credential(args)), args)
+    url = args.database_url or HubSettings().database_url
+    return verify_database(url, deep=args.deep, key=args.key)
 
 
 def _credential(args: argparse.Namespace) -> str:
@@ -54,47 +68,133 @@ def _credential(args: argparse.Namespace) -> str:
     return text
 
 
-def verify_database(url: str) -> audit.Verification:
+def _local_verifiers(key: str | None) -> list[NoteVerifier] | None:
+    """The checkpoints' key: given, or the hub's own key file when it is at hand."""
+    if key:
+        return [NoteVerifier.parse(key)]
+    path = HubSettings().checkpoint_key_path
+    return [read_checkpoint_key(path).verifier] if path.exists() else None
+
+
+def verify_database(url: str, *, deep: bool = False, key: str | None = None) -> int:
     db.require_existing(url)
     engine = db.make_engine(url)
     try:
         with Session(engine) as session:
-            return audit.verify(session)
+            code = report(audit.verify(session, _local_verifiers(key)))
+            if deep and code == 0:
+                code = report_deep(tables.verify_tables(session))
+            return code
     finally:
         engine.dispose()
 
 
-def verify_remote(client: HubClient) -> audit.Verification:
-    """Recompute the chain here, from genesis, over every entry the hub serves: the auditor
-    trusts its own arithmetic, not the hub's."""
-    records = [audit.from_public(e) for e in client.audit_entries()]
-    tip = AuditHead(seq=len(records), hash=records[-1].hash if records else "")
-    return audit.verify_chain(records, tip)
+class HubLogSource:
+    """The hub's API as the auditor's ``LogSource``."""
+
+    def __init__(self, client: HubClient) -> None:
+        self.client = client
+
+    def checkpoint(self) -> str:
+        return self.client.audit_checkpoint()
+
+    def leaves(self, size: int) -> list[bytes]:
+        return self.client.audit_leaves(size)
+
+    def consistency(self, first: int, second: int) -> list[bytes]:
+        return self.client.audit_consistency(first, second)
+
+
+def verify_remote(client: HubClient, args: argparse.Namespace) -> int:
+    """Check the hub's signature, its consistency with the checkpoint kept, and the root of
+    the entries served: the auditor trusts its own arithmetic and what it kept, not the hub."""
+    state = _read_state(args.state)
+    vkey = args.key or state.get("vkey")
+    if vkey is None:
+        vkey = client.audit_key()
+        print(f"trusting the hub's checkpoint key on first use: {vkey}")
+    result = auditor.audit(
+        HubLogSource(client), [NoteVerifier.parse(vkey)], state.get("checkpoint")
+    )
+    code = report(result.verification)
+    if result.checkpoint is not None and args.state is not None:
+        args.state.write_text(json.dumps({"vkey": vkey, "checkpoint": result.checkpoint}) + "\n")
+    return code
+
+
+def _read_state(path: Path | None) -> dict[str, str]:
+    if path is None or not path.exists():
+        return {}
+    document = json.loads(path.read_text(encoding="utf-8"))
+    return {k: v for k, v in document.items() if isinstance(v, str)}
 
 
 def report(result: audit.Verification) -> int:
     if result.ok:
-        print(f"audit log verified: {result.entries} entries, head {result.head_hash}")
+        print(f"audit log verified: {result.entries} entries, root {result.root}")
         return 0
-    where = "" if result.at_seq is None else f" at entry {result.at_seq}"
-    print(
-        f"AUDIT LOG FAILED VERIFICATION{where}: {result.problem} "
-        f"({result.entries} entries verified before it)"
-    )
+    where = "" if result.at_index is None else f" at entry {result.at_index}"
+    print(f"AUDIT LOG FAILED VERIFICATION{where}: {result.problem}")
+    return 1
+
+
+def report_deep(result: tables.DeepResult) -> int:
+    if result.ok:
+        print(
+            f"tables match the log: {result.checked} rows checked "
+            f"({result.uncommitted} recorded before commitments)"
+        )
+        return 0
+    print(f"TABLES DIFFER FROM THE LOG: {result.problem}")
     return 1
 
 
 def format_entry(e: wire.AuditEntry) -> str:
     detail = json.dumps(e.detail, sort_keys=True)
     return (
-        f"#{e.seq:<6} {e.at:%Y-%m-%d %H:%M:%S}  {e.actor:<10} {e.action:<20} {e.subject}  {detail}"
+        f"#{e.index:<6} {e.at:%Y-%m-%d %H:%M:%S}  {e.actor:<10} {e.action:<20} {e.subject}  "
+        f"{' '.join(e.refs)}  {detail}"
     )
+
+
+COLUMNS = ("index", "at", "actor", "action", "subject", "refs", "detail", "leaf_hash")
 
 
 def query_command(args: argparse.Namespace) -> int:
     credential = args.credential_file.read_text(encoding="utf-8").strip()
+    filters = {k: getattr(args, k) for k in ("actor", "action", "policy", "since", "until")}
     with open_http(args.hub_url) as http:
-        entries = HubClient(http, credential).audit_entries(args.subject)
+        entries = HubClient(http, credential).audit_entries(args.subject, **filters)
+    chosen = "jsonl" if args.json else args.format
+    writer = csv.writer(sys.stdout) if chosen == "csv" else None
+    if writer is not None:
+        writer.writerow(COLUMNS)
     for entry in entries:
-        print(entry.model_dump_json() if args.json else format_entry(entry))
+        if writer is not None:
+            row = entry.model_dump(mode="json")
+            writer.writerow(
+                [
+                    " ".join(row["refs"])
+                    if k == "refs"
+                    else json.dumps(row[k], sort_keys=True)
+                    if k == "detail"
+                    else row[k]
+                    for k in COLUMNS
+                ]
+            )
+        else:
+            print(entry.model_dump_json() if chosen == "jsonl" else format_entry(entry))
+    return 0
+
+
+def checkpoint_command(args: argparse.Namespace) -> int:
+    settings = HubSettings(**({"database_url": args.database_url} if args.database_url else {}))
+    hub = build_context(settings)
+    try:
+        with hub.transaction() as session:
+            made = checkpoints.issue(session, hub.services.checkpoints, hub.clock())
+            note = made.note
+    finally:
+        hub.engine.dispose()
+    print(note, end="")
     return 0

@@ -150,7 +150,7 @@ def backup_hub(args: argparse.Namespace) -> int:
     done = db_backup.backup(settings.database_url, args.dest)
     print(f"backed up {_redacted(settings.database_url)} to {done.path} ({done.method})")
     if done.method == db_backup.SQLITE:
-        return audit_cmd.report(audit_cmd.verify_database(f"sqlite:///{done.path}"))
+        return audit_cmd.verify_database(f"sqlite:///{done.path}")
     return 0
 
 

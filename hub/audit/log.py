@@ -1,63 +1,45 @@
-"""Append-only, hash-chained audit log.
+"""The audit log: a Merkle transparency log (RFC 9162 §2.1) appended in the access's transaction.
 
-Each entry's hash covers its canonical encoding and the previous entry's hash, so an edited,
-deleted or reordered entry breaks the chain. Appends happen in the caller's transaction: an
-access and its audit entry land together or not at all. Entries hold no personal data, only
-authority codes, opaque references and counts.
+``MerkleLog`` is the ``AuditLog`` the hub uses. Each append turns the entry into canonical JSON
+leaf bytes (``entry.py``), adds the commitment to the state it changed and the references it
+touched (``commitments.py``), and adds the leaf to the tree (``tree.py``) under the locked tree
+head: the access and its entry land together or not at all, and concurrent appends are
+serialised. Entries hold no personal data, only authority codes, opaque references, counts and
+commitments.
 """
 
-import hashlib
-import json
-from collections.abc import Mapping
-from datetime import UTC, datetime
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
 
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from hub import wire
+from hub.audit import tree
 from hub.audit.actions import AuditAction
-from hub.audit.models import AuditHead, AuditRecord
-
-GENESIS_HASH = "0" * 64
-DOMAIN = b"homeward-audit-v1\n"
-
-
-def timestamp(at: datetime) -> str:
-    """UTC, microseconds, ``Z``: one spelling per instant (naive values are taken as UTC)."""
-    aware = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+from hub.audit.commitments import enrich
+from hub.audit.entry import Entry
+from hub.audit.models import AuditLeaf
 
 
-def canonical(value: object) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+def ref_column(refs: Sequence[str], detail: Mapping[str, Any]) -> str:
+    """The indexed copy of what an entry touched: its refs and ``policy:<id>``, space-framed."""
+    tokens = list(refs)
+    if isinstance(detail.get("policy"), str):
+        tokens.append(f"policy:{detail['policy']}")
+    return " " + " ".join(tokens) + " " if tokens else ""
 
 
-def entry_hash(
-    *, seq: int, at: datetime, actor: str, action: str, subject: str, detail: str, prev_hash: str
-) -> str:
-    body = canonical(
-        {
-            "seq": seq,
-            "at": timestamp(at),
-            "actor": actor,
-            "action": action,
-            "subject": subject,
-            "detail": json.loads(detail),
-            "prev_hash": prev_hash,
-        }
+def row_of(entry: Entry, leaf: bytes) -> AuditLeaf:
+    return AuditLeaf(
+        idx=-1,
+        at=entry.at,
+        actor=entry.actor,
+        action=entry.action,
+        subject=entry.subject,
+        refs=ref_column(entry.refs, entry.detail),
+        leaf=leaf.decode("utf-8"),
     )
-    return hashlib.sha256(DOMAIN + body.encode("ascii")).hexdigest()
-
-
-def _locked_head(session: Session) -> AuditHead:
-    """The chain head, read and locked once per transaction (the lock lasts until commit)."""
-    transaction = session.get_transaction()
-    cached = session.info.get("audit_head")
-    if cached is not None and cached[0] is transaction:
-        head: AuditHead = cached[1]
-        return head
-    head = session.exec(select(AuditHead).with_for_update()).one()
-    session.info["audit_head"] = (transaction, head)
-    return head
 
 
 def append_at(
@@ -68,80 +50,20 @@ def append_at(
     action: AuditAction,
     subject: str = "",
     detail: Mapping[str, object] | None = None,
-) -> AuditRecord:
-    """Append one entry at time ``at``. Locks the chain head until commit."""
-    head = _locked_head(session)
-    encoded = canonical(dict(detail or {}))
-    seq = head.seq + 1
-    record = AuditRecord(
-        seq=seq,
-        at=at,
-        actor=actor,
-        action=str(action),
-        subject=subject,
-        detail=encoded,
-        prev_hash=head.hash,
-        hash=entry_hash(
-            seq=seq,
-            at=at,
-            actor=actor,
-            action=str(action),
-            subject=subject,
-            detail=encoded,
-            prev_hash=head.hash,
-        ),
+) -> AuditLeaf:
+    """Append one entry at time ``at``; locks the tree head until commit."""
+    enriched, refs = enrich(session, str(action), subject, dict(detail or {}))
+    entry = Entry(
+        at=at, actor=actor, action=str(action), subject=subject, detail=enriched, refs=refs
     )
-    head.seq, head.hash = seq, record.hash
-    session.add(record)
-    session.add(head)
-    return record
+    leaf = entry.leaf()
+    row = row_of(entry, leaf)
+    tree.append_leaf(session, row, leaf)
+    return row
 
 
-def public(record: AuditRecord) -> wire.AuditEntry:
-    return wire.AuditEntry(
-        seq=record.seq,
-        at=record.at,
-        actor=record.actor,
-        action=record.action,
-        subject=record.subject,
-        detail=json.loads(record.detail),
-        prev_hash=record.prev_hash,
-        hash=record.hash,
-    )
-
-
-def from_public(entry: wire.AuditEntry) -> AuditRecord:
-    """The stored form of a served entry, so a third party can recompute its hash."""
-    return AuditRecord(
-        seq=entry.seq,
-        at=entry.at,
-        actor=entry.actor,
-        action=entry.action,
-        subject=entry.subject,
-        detail=canonical(entry.detail),
-        prev_hash=entry.prev_hash,
-        hash=entry.hash,
-    )
-
-
-def entries(
-    session: Session,
-    *,
-    after: int = 0,
-    limit: int = 100,
-    actor: str | None = None,
-    subject: str | None = None,
-) -> list[AuditRecord]:
-    query = select(AuditRecord).where(col(AuditRecord.seq) > after)
-    if actor is not None:
-        query = query.where(AuditRecord.actor == actor)
-    if subject is not None:
-        query = query.where(AuditRecord.subject == subject)
-    return list(session.exec(query.order_by(col(AuditRecord.seq)).limit(limit)))
-
-
-class HashChainLog:
-    """The ``AuditLog`` of today: a SHA-256 hash chain with a locked head row."""
+class MerkleLog:
+    """The ``AuditLog`` of the hub: RFC 9162 Merkle tree, signed checkpoints elsewhere."""
 
     def append(
         self,
@@ -154,3 +76,38 @@ class HashChainLog:
         detail: Mapping[str, object] | None = None,
     ) -> None:
         append_at(session, at, actor=actor, action=action, subject=subject, detail=detail)
+
+
+def entries(
+    session: Session,
+    *,
+    after: int = -1,
+    limit: int = 100,
+    actor: str | None = None,
+    subject: str | None = None,
+    action: str | None = None,
+    policy: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[AuditLeaf]:
+    """Entries after index ``after`` matching every filter given; ``subject`` matches the
+    entry's subject or any reference it touched (a case, a notification)."""
+    query = select(AuditLeaf).where(col(AuditLeaf.idx) > after)
+    if actor is not None:
+        query = query.where(AuditLeaf.actor == actor)
+    if subject is not None:
+        query = query.where(
+            or_(
+                col(AuditLeaf.subject) == subject,
+                col(AuditLeaf.refs).contains(f" {subject} ", autoescape=True),
+            )
+        )
+    if action is not None:
+        query = query.where(AuditLeaf.action == action)
+    if policy is not None:
+        query = query.where(col(AuditLeaf.refs).contains(f" policy:{policy} ", autoescape=True))
+    if since is not None:
+        query = query.where(col(AuditLeaf.at) >= since)
+    if until is not None:
+        query = query.where(col(AuditLeaf.at) < until)
+    return list(session.exec(query.order_by(col(AuditLeaf.idx)).limit(limit)))

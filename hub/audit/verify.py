@@ -1,153 +1,169 @@
-"""Verification: recompute the hash chain from genesis and check it against the head.
+"""Verification of the log stored in a database: recompute every leaf hash and every root.
 
-Verification never raises on a damaged log: a missing table, a row whose detail is not JSON or
-whose timestamp does not parse, a head that is not exactly one row are each reported as the
-problem, at the first entry (1-based position in the chain) that does not fit. The database is
-read as raw values, so a value the ORM could not load is still a value to report on.
+Checks, naming the first entry (0-based index) that does not fit: indexes run 0, 1, 2, ...
+without gaps; each leaf is a canonical entry whose indexed copies (time, actor, action, subject)
+agree with it; each leaf hash equals its stored level-0 node; the tree head counts the leaves;
+the root the stored subtrees give equals the recomputed root; and every checkpoint the hub
+signed (each verified against the hub's key when one is given) is the root of that prefix.
+Truncating the log below a checkpoint, rewriting it consistently or deleting everything is
+therefore detected while the checkpoint history survives; an auditor's saved checkpoint
+(``hub/audit/auditor.py``) detects it even if the history was rewritten too.
+
+Verification never raises on a damaged log: missing tables, malformed rows and unreadable
+values are each reported as the problem. Rows are read as raw values.
 """
 
-import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlmodel import Session
 
-from hub.audit.log import GENESIS_HASH, entry_hash
-from hub.audit.models import AuditHead, AuditRecord
+from hub.audit import merkle
+from hub.audit.checkpoints import verify_checkpoint
+from hub.audit.entry import NotAnEntry, parse_leaf
+from hub.audit.legacy import timestamp
+from keys.notes import NoteError, NoteVerifier
 
-RECORDS, HEAD = "auditrecord", "audithead"
-_ROWS = text(
-    "SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM auditrecord ORDER BY seq"
-)
-_HEADS = text("SELECT seq, hash FROM audithead")
+TABLES = ("auditleaf", "merklenode", "treehead", "auditcheckpoint")
+_LEAVES = text("SELECT idx, at, actor, action, subject, leaf FROM auditleaf ORDER BY idx")
+_LEVEL0 = text("SELECT idx, hash FROM merklenode WHERE level = 0 ORDER BY idx")
+_HEADS = text("SELECT size FROM treehead")
+_NODE = text("SELECT hash FROM merklenode WHERE level = :level AND idx = :idx")
+_CHECKPOINTS = text("SELECT size, root, note FROM auditcheckpoint ORDER BY size")
 
 
 @dataclass(frozen=True, slots=True)
 class Verification:
     ok: bool
     entries: int
-    head_hash: str
+    root: str
     problem: str | None = None
-    at_seq: int | None = None
+    at_index: int | None = None
+    checkpoints: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Unreadable:
-    """A stored row that is not an audit entry (or head) at all."""
-
-    problem: str
-
-
-def verify_chain(
-    records: Iterable[AuditRecord | Unreadable], head: AuditHead | Unreadable
-) -> Verification:
-    """Recompute the chain from genesis; report the first entry that does not fit."""
-    prev_hash, expected_seq, count = GENESIS_HASH, 1, 0
-    for r in records:
-        if isinstance(r, Unreadable):
-            return Verification(False, count, prev_hash, r.problem, expected_seq)
-        problem = _misfit(r, expected_seq, prev_hash)
-        if problem is not None:
-            return Verification(False, count, prev_hash, problem, r.seq)
-        prev_hash, expected_seq, count = r.hash, expected_seq + 1, count + 1
-    if isinstance(head, Unreadable):
-        return Verification(False, count, prev_hash, head.problem, count)
-    if head.seq != count or head.hash != prev_hash:
-        return Verification(
-            False,
-            count,
-            prev_hash,
-            f"chain ends at entry {count} but the head records {head.seq}",
-            count,
-        )
-    return Verification(True, count, prev_hash)
+class Misfit(Exception):
+    def __init__(self, problem: str, at_index: int | None = None) -> None:
+        super().__init__(problem)
+        self.problem, self.at_index = problem, at_index
 
 
-def _misfit(r: AuditRecord, expected_seq: int, prev_hash: str) -> str | None:
-    if r.seq != expected_seq:
-        return f"entry {expected_seq} is missing"
-    if r.prev_hash != prev_hash:
-        return "entry does not follow its predecessor"
+def leaf_problem(raw: Sequence[Any], expected: int) -> str | None:
+    """Why a stored leaf row does not fit at ``expected``, or None."""
+    idx, at, actor, action, subject, leaf = raw
+    if idx != expected:
+        return f"entry {expected} is missing" if isinstance(idx, int) else "malformed index"
+    if not isinstance(leaf, str):
+        return "the leaf is not text"
     try:
-        recomputed = entry_hash(
-            seq=r.seq,
-            at=r.at,
-            actor=r.actor,
-            action=r.action,
-            subject=r.subject,
-            detail=r.detail,
-            prev_hash=r.prev_hash,
-        )
-    except ValueError:
-        return "the detail is not valid JSON"
-    return None if recomputed == r.hash else "entry content was altered"
+        entry = parse_leaf(leaf.encode("utf-8"))
+    except NotAnEntry as exc:
+        return str(exc)
+    stored = (_instant(at), actor, action, subject)
+    if stored != (timestamp(entry.at), entry.actor, entry.action, entry.subject):
+        return "the indexed columns disagree with the entry"
+    return None
 
 
-def verify(session: Session) -> Verification:
-    """Verify the log stored in this database; a damaged or missing log is a failed result."""
-    try:
-        connection = session.connection()
-        missing = [t for t in (RECORDS, HEAD) if not inspect(connection).has_table(t)]
-        if missing:
-            return Verification(
-                False, 0, GENESIS_HASH, f"the database has no {missing[0]} table: not a hub log"
-            )
-        return verify_chain(_entries(connection), _head(connection))
-    except DBAPIError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
-        return Verification(False, 0, GENESIS_HASH, f"the audit log could not be read: {reason}")
-
-
-def _head(connection: Connection) -> AuditHead | Unreadable:
-    rows = connection.execute(_HEADS).all()
-    if len(rows) != 1:
-        return Unreadable(f"the chain head has {len(rows)} rows; it must have exactly one")
-    seq, hash_ = rows[0]
-    if not isinstance(seq, int) or not isinstance(hash_, str):
-        return Unreadable("the chain head row is malformed")
-    return AuditHead(seq=seq, hash=hash_)
-
-
-def _entries(connection: Connection) -> Iterator[AuditRecord | Unreadable]:
-    for raw in connection.execute(_ROWS):
-        yield _entry(tuple(raw))
-
-
-def _entry(raw: Sequence[Any]) -> AuditRecord | Unreadable:
-    seq, at, actor, action, subject, detail, prev_hash, hash_ = raw
-    if not isinstance(seq, int):
-        return Unreadable("the sequence number is not a number")
-    if not all(isinstance(v, str) for v in (actor, action, subject, detail, prev_hash, hash_)):
-        return Unreadable("a field is missing or not text")
-    when = _instant(at)
-    if when is None:
-        return Unreadable("the timestamp is not a date and time")
-    try:
-        json.loads(detail)
-    except ValueError:
-        return Unreadable("the detail is not valid JSON")
-    return AuditRecord(
-        seq=seq,
-        at=when,
-        actor=actor,
-        action=action,
-        subject=subject,
-        detail=detail,
-        prev_hash=prev_hash,
-        hash=hash_,
-    )
-
-
-def _instant(raw: object) -> datetime | None:
-    """A stored timestamp as the ORM would load it (SQLite keeps text, PostgreSQL a datetime);
-    naive values are UTC."""
+def _instant(raw: object) -> str | None:
     try:
         value = raw if isinstance(raw, datetime) else datetime.fromisoformat(str(raw))
     except ValueError:
         return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return timestamp(value)
+
+
+def _leaf_hashes(connection: Connection) -> Iterator[bytes]:
+    level0 = iter(connection.execute(_LEVEL0))
+    for expected, raw in enumerate(connection.execute(_LEAVES)):
+        problem = leaf_problem(tuple(raw), expected)
+        if problem is not None:
+            raise Misfit(problem, expected)
+        digest = merkle.leaf_hash(str(raw[5]).encode("utf-8"))
+        stored = next(level0, None)
+        if stored is None or tuple(stored) != (expected, digest.hex()):
+            raise Misfit("the stored leaf hash does not match the entry", expected)
+        yield digest
+
+
+def _checkpoints(
+    connection: Connection, verifiers: list[NoteVerifier] | None
+) -> list[tuple[int, str]]:
+    out = []
+    for size, root, note in connection.execute(_CHECKPOINTS):
+        if verifiers is not None:
+            try:
+                signed = verify_checkpoint(str(note), verifiers)
+            except (NoteError, ValueError) as exc:
+                raise Misfit(f"checkpoint {size} does not verify: {exc}") from exc
+            if (signed.size, signed.root.hex()) != (size, root):
+                raise Misfit(f"checkpoint {size} is not the note the hub signed")
+        out.append((int(size), str(root)))
+    return out
+
+
+def verify_connection(
+    connection: Connection, verifiers: list[NoteVerifier] | None = None
+) -> Verification:
+    missing = [t for t in TABLES if not inspect(connection).has_table(t)]
+    if missing:
+        raise Misfit(f"the database has no {missing[0]} table: not a hub log")
+    pending = _checkpoints(connection, verifiers)
+    stack: list[tuple[int, bytes]] = []
+    count = 0
+    for digest in _leaf_hashes(connection):
+        stack = _push(stack, digest)
+        count += 1
+        while pending and pending[0][0] == count:
+            if merkle.fold([h for _, h in stack]).hex() != pending.pop(0)[1]:
+                raise Misfit(f"the first {count} entries do not match checkpoint {count}")
+    root = merkle.fold([h for _, h in stack]) if stack else merkle.EMPTY_ROOT
+    if pending:
+        raise Misfit(
+            f"the log has {count} entries but checkpoint {pending[-1][0]} was signed", count
+        )
+    if count and _stored_root(connection, count) != root:
+        raise Misfit("the stored subtree hashes do not give the entries' root", count)
+    heads = connection.execute(_HEADS).all()
+    if len(heads) != 1 or heads[0][0] != count:
+        raise Misfit(f"the tree head does not record the {count} entries stored", count)
+    return Verification(True, count, root.hex(), checkpoints=len(_checkpoints(connection, None)))
+
+
+def _stored_root(connection: Connection, count: int) -> bytes | None:
+    """The root the stored subtrees give (what proofs are made from)."""
+    found: dict[tuple[int, int], str] = {}
+    for level, i in merkle.pieces(0, count):
+        row = connection.execute(_NODE, {"level": level, "idx": i}).first()
+        if row is None:
+            return None
+        found[(level, i)] = str(row[0])
+    try:
+        return merkle.fold([bytes.fromhex(found[k]) for k in merkle.pieces(0, count)])
+    except ValueError:
+        return None
+
+
+def _push(stack: list[tuple[int, bytes]], digest: bytes) -> list[tuple[int, bytes]]:
+    size, acc = 1, digest
+    while stack and stack[-1][0] == size:
+        acc = merkle.node_hash(stack.pop()[1], acc)
+        size *= 2
+    stack.append((size, acc))
+    return stack
+
+
+def verify(session: Session, verifiers: list[NoteVerifier] | None = None) -> Verification:
+    """Verify the log stored in this database; a damaged or missing log is a failed result."""
+    try:
+        return verify_connection(session.connection(), verifiers)
+    except Misfit as exc:
+        return Verification(False, 0, "", exc.problem, exc.at_index)
+    except (DBAPIError, SQLAlchemyError) as exc:
+        reason = str(exc).strip().splitlines()[0]
+        return Verification(False, 0, "", f"the audit log could not be read: {reason}")

@@ -1,5 +1,6 @@
 """The life cycle of a registered authority: add, update, revoke; every change audited with a
-commitment (SHA-256 of the canonical registered content) to what the authority now is.
+commitment (SHA-256 of the canonical registered content, hub/audit/commitments.py) to what the
+authority now is.
 
 Codes. A council (``role`` council) is an upper-tier local authority of England with children's
 services, named by its ONS code (``reference/upper_tier_authorities.csv``: E06 unitary, E08
@@ -18,9 +19,7 @@ it): the audit log must not confuse two holders of one code.
 """
 
 import csv
-import hashlib
 import io
-import json
 import re
 from datetime import datetime
 from functools import cache
@@ -65,19 +64,6 @@ def check_code(code: str, role: str) -> None:
         )
 
 
-def commitment(row: Authority) -> str:
-    """SHA-256 of the authority's canonical registered content."""
-    content = {
-        "code": row.code,
-        "name": row.name,
-        "contact": row.contact,
-        "role": row.role,
-        "revoked_at": row.revoked_at.isoformat() if row.revoked_at else None,
-    }
-    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
 def _audit(
     session: Session,
     audit: AuditLog,
@@ -86,7 +72,7 @@ def _audit(
     row: Authority,
     **more: object,
 ) -> None:
-    detail = {"role": row.role, "commitment": commitment(row), **more}
+    detail = {"role": row.role, **more}  # the log adds the commitment to the row as it is now
     audit.append(session, now, actor=ACTOR, action=action, subject=row.code, detail=detail)
 
 

@@ -13,7 +13,7 @@ from joserfc import jwk, jwt
 from sqlmodel import Session, col, select
 
 from hub import operator
-from hub.audit.models import AuditRecord
+from hub.audit.models import AuditLeaf
 from keys import read_client_key, read_public_jwk, write_client_key
 from keys.signing import new_private_jwk
 
@@ -134,8 +134,6 @@ class Forger:
 def refusals(app: FastAPI, action: str) -> list[dict[str, Any]]:
     with Session(app.state.hub.engine) as session:
         rows = session.exec(
-            select(AuditRecord)
-            .where(col(AuditRecord.action) == action)
-            .order_by(col(AuditRecord.seq))
+            select(AuditLeaf).where(col(AuditLeaf.action) == action).order_by(col(AuditLeaf.idx))
         ).all()
-    return [{"actor": r.actor, "subject": r.subject, **json.loads(r.detail)} for r in rows]
+    return [{"actor": r.actor, "subject": r.subject, **json.loads(r.leaf)["detail"]} for r in rows]

@@ -49,7 +49,7 @@ def test_a_new_sqlite_database_and_its_wal_files_are_private(tmp_path: Path) -> 
         os.umask(old_umask)
     engine = make_engine(f"sqlite:///{database}")
     with engine.begin() as connection:  # a write transaction: the -wal and -shm files exist
-        connection.execute(text("UPDATE audithead SET seq = seq"))
+        connection.execute(text("UPDATE treehead SET size = size"))
         for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
             assert _mode(path) == 0o600, path
     engine.dispose()

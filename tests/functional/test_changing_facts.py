@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from hub import wire
 from hub.app import create_app
-from hub.audit.models import AuditRecord
+from hub.audit.models import AuditLeaf
 from hub.records.models import Episode
 from hub.settings import HubSettings
 from keys import SharedKeyring
@@ -63,7 +63,7 @@ def acknowledge(client: TestClient, credential: str) -> None:
 
 def actions(app: FastAPI) -> list[str]:
     with Session(app.state.hub.engine) as session:
-        return [r.action for r in session.exec(select(AuditRecord))]
+        return [r.action for r in session.exec(select(AuditLeaf))]
 
 
 def test_the_quota_counts_each_new_set_of_match_keys_not_each_event_id(

@@ -177,10 +177,10 @@ def test_a_retried_batch_is_applied_once(
     assert summary(client, home_config)["children"] == 10
     from sqlmodel import Session, select
 
-    from hub.audit.models import AuditRecord
+    from hub.audit.models import AuditLeaf
 
     with Session(hub_app.state.hub.engine) as session:
-        actions = [r.action for r in session.exec(select(AuditRecord))]
+        actions = [r.action for r in session.exec(select(AuditLeaf))]
     assert actions.count("records.replay") == 1
 
 

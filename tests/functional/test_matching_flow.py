@@ -204,10 +204,10 @@ def test_no_policy_means_no_notification(
 def _actions(app: FastAPI) -> list[str]:
     from sqlmodel import Session, select
 
-    from hub.audit.models import AuditRecord
+    from hub.audit.models import AuditLeaf
 
     with Session(app.state.hub.engine) as session:
-        return [r.action for r in session.exec(select(AuditRecord))]
+        return [r.action for r in session.exec(select(AuditLeaf))]
 
 
 def test_the_reporter_cannot_tell_from_the_response_whether_a_child_is_known(
@@ -281,7 +281,12 @@ def test_a_report_does_the_same_work_known_or_not_and_the_worker_does_the_rest(
             )
             after = row_counts(engine)
             answers.append((response.status_code, response.json(), sorted(response.headers)))
-            written.append({t: after[t] - before[t] for t in after if after[t] != before[t]})
+            # How many subtree hashes an audit append completes depends on the log's size, not
+            # on the report: merklenode is left out of the comparison.
+            written.append(
+                {t: after[t] - before[t] for t in after if after[t] != before[t]}
+                | {"merklenode": 0}
+            )
         assert inbox(client, home_cred) == []  # nothing linked yet: the worker has not run
         assert worker.drain(app.state.hub) == 2
         assert len(inbox(client, home_cred)) == 1

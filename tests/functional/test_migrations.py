@@ -77,17 +77,18 @@ def _audit_rows(entries: list[tuple[str, str, str, dict[str, object]]]) -> list[
     return rows
 
 
+FIRST_CHAIN: list[tuple[str, str, str, dict[str, object]]] = [
+    ("operator", "authority.register", HOME, {"role": "council"}),
+    ("operator", "authority.register", REPORTER, {"role": "council"}),
+    ("hub", "match.link", "HW-0123456789AB", {"reporting": REPORTER, "responsible": HOME}),
+    ("hub", "notification.create", "HW-0123456789AB", {"notification": NOTIFICATION_ID}),
+]
+
+
 def fill_first_release(engine: Engine, credential_digest: bytes) -> None:
     """One report linked to one child and notified, as the first release stored it."""
     v0.metadata.create_all(engine)
-    chain = _audit_rows(
-        [
-            ("operator", "authority.register", HOME, {"role": "council"}),
-            ("operator", "authority.register", REPORTER, {"role": "council"}),
-            ("hub", "match.link", "HW-0123456789AB", {"reporting": REPORTER, "responsible": HOME}),
-            ("hub", "notification.create", "HW-0123456789AB", {"notification": NOTIFICATION_ID}),
-        ]
-    )
+    chain = _audit_rows(FIRST_CHAIN)
     authority = {"name": "Council", "contact": "Duty", "role": "council", "created_at": AT}
     with engine.begin() as conn:
         conn.execute(
@@ -167,11 +168,15 @@ def fill_first_release(engine: Engine, credential_digest: bytes) -> None:
         )
 
 
+CHAIN = ("auditrecord", "audithead")  # carried into the transparency log by migration 0007
+
+
 def counts(engine: Engine) -> dict[str, int]:
     with engine.connect() as conn:
         return {
             name: conn.execute(select(func.count()).select_from(table)).scalar_one()
             for name, table in v0.metadata.tables.items()
+            if name not in CHAIN
         }
 
 
@@ -199,7 +204,16 @@ def test_a_first_release_hub_is_upgraded_with_its_data_and_audit_log_intact(
     assert outcome == "linked"
     assert policy_hash is None
     with Session(engine) as session:
-        assert audit.verify(session).ok
+        first = audit.verify(session)
+        assert first.ok and first.entries == 4
+        carried = [json.loads(r.leaf) for r in audit.entries(session)]
+    assert [(e["v"], e["chain"]["seq"], e["action"]) for e in carried] == [
+        (0, 1, "authority.register"),
+        (0, 2, "authority.register"),
+        (0, 3, "match.link"),
+        (0, 4, "notification.create"),
+    ]
+    assert carried[3]["chain"]["hash"] == _audit_rows(FIRST_CHAIN)[3]["hash"]
 
     settings = HubSettings(database_url=empty_url, key_file=key_file, worker="inline")
     app = create_app(settings)

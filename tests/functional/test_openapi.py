@@ -36,6 +36,13 @@ SCOPE = {
     ("GET", "/v1/webhooks"): ["notifications:read"],
     ("GET", "/v1/audit"): ["audit:read"],
     ("GET", "/v1/audit/verify"): ["audit:read"],
+    ("GET", "/v1/audit/checkpoint"): ["audit:read"],
+    ("POST", "/v1/audit/checkpoint"): ["audit:read"],
+    ("GET", "/v1/audit/checkpoints"): ["audit:read"],
+    ("GET", "/v1/audit/key"): ["audit:read"],
+    ("GET", "/v1/audit/entries"): ["audit:read"],
+    ("GET", "/v1/audit/proof/inclusion"): ["audit:read"],
+    ("GET", "/v1/audit/proof/consistency"): ["audit:read"],
     ("GET", "/v1/hub"): [],  # any valid token
 }
 
@@ -60,6 +67,8 @@ def test_every_refusal_is_documented_as_a_problem(hub_app: FastAPI) -> None:
         ("POST", "/v1/records"): {"409", "429"},
         ("POST", "/v1/events"): {"429"},
         ("POST", "/v1/notifications/ack"): {"404"},
+        ("GET", "/v1/audit/proof/inclusion"): {"404"},
+        ("GET", "/v1/audit/proof/consistency"): {"404"},
     }
     for method, path, operation in operations(hub_app):
         refusals = {"413", "422", "500"}
@@ -97,6 +106,13 @@ OPERATIONS = [
     ("GET", "/v1/webhooks"),
     ("GET", "/v1/audit"),
     ("GET", "/v1/audit/verify"),
+    ("GET", "/v1/audit/checkpoint"),
+    ("POST", "/v1/audit/checkpoint"),
+    ("GET", "/v1/audit/checkpoints"),
+    ("GET", "/v1/audit/key"),
+    ("GET", "/v1/audit/entries"),
+    ("GET", "/v1/audit/proof/inclusion"),
+    ("GET", "/v1/audit/proof/consistency"),
     ("GET", "/v1/hub"),
 ]
 

@@ -1,8 +1,11 @@
-"""The audit log for auditors (everything) and councils (their own accesses)."""
+"""The audit log: queries for auditors (everything) and councils (their own accesses), and the
+transparency-log API independent tools check the hub with (checkpoint, entries, proofs, key)."""
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import PlainTextResponse
 
 from hub import wire
 from hub.api import openapi
@@ -10,9 +13,15 @@ from hub.api.deps import AuditReader, Cursor, HubDep, NowDep, SessionDep
 from hub.audit import service
 
 router = APIRouter()
+AUDIT = f"{wire.API_PREFIX}/audit"
+PROBLEMS = openapi.problems(*openapi.API)
+PROOF = openapi.problems(*openapi.API, 404)  # no such tree size or index
+TEXT = {200: {"content": {"text/plain": {"schema": {"type": "string"}}}}, **PROBLEMS}
+Index = Annotated[int, Query(ge=0, le=2**40)]
+Ref = Annotated[str | None, Query(max_length=256)]
 
 
-@router.get(f"{wire.API_PREFIX}/audit", responses=openapi.problems(*openapi.API))
+@router.get(AUDIT, responses=PROBLEMS)
 def read_audit(
     hub: HubDep,
     db: SessionDep,
@@ -20,15 +29,69 @@ def read_audit(
     caller: AuditReader,
     after: Cursor = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    subject: Annotated[str | None, Query(max_length=256)] = None,
+    subject: Ref = None,
+    actor: Ref = None,
+    action: Ref = None,
+    policy: Ref = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> wire.AuditPage:
+    filters = dict(
+        subject=subject, actor=actor, action=action, policy=policy, since=since, until=until
+    )
     return service.read_entries(
-        db, hub.services.audit, caller, now, after=after, limit=limit, subject=subject
+        db, hub.services.audit, caller, now, start=after, limit=limit, filters=filters
     )
 
 
-@router.get(f"{wire.API_PREFIX}/audit/verify", responses=openapi.problems(*openapi.API))
+@router.get(f"{AUDIT}/verify", responses=PROBLEMS)
 def verify_audit(
     hub: HubDep, db: SessionDep, now: NowDep, caller: AuditReader
 ) -> wire.AuditVerification:
-    return service.verify_log(db, hub.services.audit, caller, now)
+    return service.verify_log(db, hub.services.audit, hub.services.checkpoints, caller, now)
+
+
+@router.get(f"{AUDIT}/checkpoint", response_class=PlainTextResponse, responses=TEXT)
+def checkpoint(hub: HubDep, db: SessionDep, now: NowDep, caller: AuditReader) -> str:
+    return service.checkpoint(db, hub.services.checkpoints, now)
+
+
+@router.post(f"{AUDIT}/checkpoint", response_class=PlainTextResponse, responses=TEXT)
+def new_checkpoint(hub: HubDep, db: SessionDep, now: NowDep, caller: AuditReader) -> str:
+    return service.checkpoint_on_demand(
+        db, hub.services.audit, hub.services.checkpoints, caller, now
+    )
+
+
+@router.get(f"{AUDIT}/checkpoints", responses=PROBLEMS)
+def checkpoints(
+    db: SessionDep,
+    caller: AuditReader,
+    start: Cursor = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> wire.AuditCheckpointHistory:
+    return service.history(db, start=start, limit=limit)
+
+
+@router.get(f"{AUDIT}/key", response_class=PlainTextResponse, responses=TEXT)
+def key(hub: HubDep, caller: AuditReader) -> str:
+    return hub.services.checkpoints.verifier.vkey + "\n"
+
+
+@router.get(f"{AUDIT}/entries", responses=PROBLEMS)
+def entries(
+    hub: HubDep, db: SessionDep, now: NowDep, caller: AuditReader, start: Index, end: Index
+) -> wire.AuditLeaves:
+    return service.leaves(db, hub.services.audit, caller, now, start=start, end=end)
+
+
+@router.get(f"{AUDIT}/proof/inclusion", responses=PROOF)
+def inclusion(db: SessionDep, caller: AuditReader, index: Index, size: Index) -> wire.AuditProof:
+    return service.inclusion(db, caller, index, size)
+
+
+@router.get(f"{AUDIT}/proof/consistency", responses=PROOF)
+def consistency(
+    db: SessionDep, caller: AuditReader, first: Index, second: Index
+) -> wire.AuditProof:
+    return service.consistency(db, caller, first, second)

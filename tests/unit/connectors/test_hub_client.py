@@ -122,14 +122,14 @@ def test_every_attempt_carries_the_same_body_credential_and_idempotency_key() ->
 def audit_page(seqs: list[int], next_cursor: str | None) -> httpx.Response:
     entries = [
         {
-            "seq": seq,
+            "index": seq,
             "at": "2026-11-25T02:00:00Z",
             "actor": "hub",
             "action": "match.link",
             "subject": "HW-1",
+            "refs": ["HW-1"],
             "detail": {},
-            "prev_hash": "",
-            "hash": f"h{seq}",
+            "leaf_hash": f"h{seq}",
         }
         for seq in seqs
     ]
@@ -139,6 +139,6 @@ def audit_page(seqs: list[int], next_cursor: str | None) -> httpx.Response:
 def test_audit_entries_follow_the_cursor_to_the_end() -> None:
     hub = ScriptedHub(audit_page([1, 2], "2"), audit_page([3], None))
     entries = client_for(hub, []).audit_entries(subject="HW-1")
-    assert [e.seq for e in entries] == [1, 2, 3]
+    assert [e.index for e in entries] == [1, 2, 3]
     assert [r.url.params["after"] for r in hub.requests] == ["0", "2"]
     assert {r.url.params["subject"] for r in hub.requests} == {"HW-1"}

@@ -1,0 +1,129 @@
+"""The Merkle tree in the database: appends, roots and proofs from stored subtree hashes.
+
+An append adds the leaf, its hash (level 0) and the at most log2(n) complete subtrees it
+completes, under the locked tree head; the right edge of the tree (its compact range) is read
+once per transaction and kept in the session, so further appends read nothing. A root or a
+proof is the fold of at most O(log n) stored subtrees, read in one query.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import tuple_
+from sqlmodel import Session, col, select
+
+from hub.audit import merkle
+from hub.audit.models import AuditLeaf, MerkleNode, TreeHead
+
+Key = tuple[int, int]
+
+
+class LogDamaged(RuntimeError):
+    """A subtree hash a proof needs is missing or malformed: the stored tree is damaged."""
+
+
+class OutOfRange(ValueError):
+    """A proof or entry range beyond the tree, or an empty one."""
+
+
+@dataclass
+class _Tip:
+    """The locked head and the right edge of the tree: (level, hash) left to right."""
+
+    head: TreeHead
+    edge: list[tuple[int, bytes]]
+
+
+def _tip(session: Session) -> _Tip:
+    transaction = session.get_transaction()
+    cached = session.info.get("audit_tip")
+    if cached is not None and cached[0] is transaction:
+        tip: _Tip = cached[1]
+        return tip
+    head = session.exec(select(TreeHead).with_for_update()).one()
+    keys = merkle.pieces(0, head.size)
+    found = subtrees(session, keys)
+    tip = _Tip(head, [(level, found[(level, i)]) for level, i in keys])
+    session.info["audit_tip"] = (transaction, tip)
+    return tip
+
+
+def append_leaf(session: Session, row: AuditLeaf, leaf: bytes) -> int:
+    """Add ``row`` (its ``leaf`` the exact bytes) as the next leaf; its index."""
+    tip = _tip(session)
+    index = tip.head.size
+    row.idx = index
+    acc, level, i = merkle.leaf_hash(leaf), 0, index
+    nodes = [MerkleNode(level=0, idx=index, hash=acc.hex())]
+    while i & 1:
+        _, left = tip.edge.pop()
+        acc, level, i = merkle.node_hash(left, acc), level + 1, i >> 1
+        nodes.append(MerkleNode(level=level, idx=i, hash=acc.hex()))
+    tip.edge.append((level, acc))
+    tip.head.size = index + 1
+    session.add(row)
+    session.add_all(nodes)
+    session.add(tip.head)
+    return index
+
+
+def size(session: Session) -> int:
+    """The tree's size as committed (not locked)."""
+    return session.exec(select(TreeHead.size)).one()
+
+
+def subtrees(session: Session, keys: Iterable[Key]) -> dict[Key, bytes]:
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    rows = session.exec(
+        select(MerkleNode).where(tuple_(col(MerkleNode.level), col(MerkleNode.idx)).in_(wanted))
+    )
+    found: dict[Key, bytes] = {}
+    for r in rows:
+        try:
+            value = bytes.fromhex(r.hash)
+        except ValueError:
+            continue
+        if len(value) == merkle.HASH_SIZE:
+            found[(r.level, r.idx)] = value
+    missing = [k for k in wanted if k not in found]
+    if missing:
+        raise LogDamaged(f"the stored tree lacks subtree {missing[0]}")
+    return found
+
+
+def _check_size(session: Session, n: int) -> None:
+    if not 0 <= n <= size(session):
+        raise OutOfRange(f"the tree has no size {n}")
+
+
+def root(session: Session, n: int) -> bytes:
+    """The root of the first ``n`` leaves."""
+    _check_size(session, n)
+    return _prove(session, [(0, n)])[0] if n else merkle.EMPTY_ROOT
+
+
+def _prove(session: Session, ranges: Sequence[merkle.Range]) -> list[bytes]:
+    found = subtrees(session, [p for a, b in ranges for p in merkle.pieces(a, b)])
+    return merkle.prove(ranges, lambda level, i: found[(level, i)])
+
+
+def inclusion_proof(session: Session, index: int, n: int) -> list[bytes]:
+    _check_size(session, n)
+    if not 0 <= index < n:
+        raise OutOfRange(f"entry {index} is not in a tree of size {n}")
+    return _prove(session, merkle.inclusion_ranges(index, n))
+
+
+def consistency_proof(session: Session, first: int, second: int) -> list[bytes]:
+    _check_size(session, second)
+    if not 0 < first <= second:
+        raise OutOfRange(f"no consistency proof from size {first} to size {second}")
+    return _prove(session, merkle.consistency_ranges(first, second))
+
+
+def leaves(session: Session, start: int, end: int) -> list[AuditLeaf]:
+    """Entries ``start`` to ``end - 1``, in order."""
+    query = select(AuditLeaf).where(col(AuditLeaf.idx) >= start, col(AuditLeaf.idx) < end)
+    return list(session.exec(query.order_by(col(AuditLeaf.idx))))
