@@ -1,11 +1,12 @@
-"""``python -m bench [--quick] [--only connector|ingest|latency|linkage]``
+"""``python -m bench [--quick] [--only connector|ingest|latency|linkage|oauth|audit|delivery]``
 
 Runs the benchmarks, prints a table per benchmark and writes ``bench/results/<name>.json``, each
 stamped with this run (commit, dirty tree or not, run id, machine, date: bench.stamp). A full
 run of every benchmark then renders the generated part of ``bench/RESULTS.md`` from those JSON
 files (bench.report); a partial run (``--only``) cannot, since its results would sit beside
 another run's, and says so. A quick run writes ``<name>-quick.json`` and prints the section
-instead. The linkage benchmark (bench.linkage) is skipped when it cannot be imported.
+instead. The linkage benchmark (bench.linkage) is skipped when it cannot be imported. The
+transparency-log size is ``HOMEWARD_BENCH_AUDIT_ENTRIES`` (bench.audit_log).
 """
 
 import argparse
@@ -17,7 +18,15 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from bench import connector_throughput, hub_ingest, notify_latency, oauth_tokens, report
+from bench import (
+    audit_log,
+    connector_throughput,
+    delivery,
+    hub_ingest,
+    notify_latency,
+    oauth_tokens,
+    report,
+)
 from bench.stamp import run_stamp
 from bench.tables import Measurement, table
 
@@ -26,7 +35,9 @@ BENCHMARKS: dict[str, Callable[..., list[Measurement]]] = {
     connector_throughput.NAME: connector_throughput.run,
     hub_ingest.NAME: hub_ingest.run,
     notify_latency.NAME: notify_latency.run,
-    oauth_tokens.NAME: oauth_tokens.run,  # --only oauth: not yet a section of RESULTS.md
+    oauth_tokens.NAME: oauth_tokens.run,
+    audit_log.NAME: audit_log.run,
+    delivery.NAME: delivery.run,
 }
 
 

@@ -215,14 +215,17 @@ def database(backend: str, workdir: Path) -> Iterator[str]:
 
 
 @contextmanager
-def hub_app(backend: str) -> Iterator[FastAPI]:
-    """The real hub app (pinned clock, shipped policies) on a fresh database."""
+def hub_app(backend: str, **overrides: object) -> Iterator[FastAPI]:
+    """The real hub app (pinned clock, shipped policies) on a fresh database; ``overrides``
+    are further settings (``worker="thread"``, ``webhook_allow_private_targets=True``)."""
     with tempfile.TemporaryDirectory() as tmp, database(backend, Path(tmp)) as url:
         key_file = Path(tmp) / "hub.key"
         write_hub_key(key_file, new_secret())
         # The worker drains inline, after each request's commit: the benchmark times the work
         # up to the committed notification (the report and the worker's sharing of it).
-        settings = HubSettings(database_url=url, key_file=key_file, worker="inline")
+        settings = HubSettings(
+            database_url=url, key_file=key_file, **{"worker": "inline", **overrides}
+        )
         upgrade_database(url)
         app = create_app(settings, clock=lambda: NOW)
         try:

@@ -82,7 +82,7 @@ def _identity_rows(records: list[Row]) -> list[IdentityRow]:
         return read_identity(path).rows
 
 
-def _events(data: Corpus, pseudonymiser: Pseudonymiser, n_events: int) -> list[Event]:
+def events(data: Corpus, pseudonymiser: Pseudonymiser, n_events: int) -> list[Event]:
     pick = rng("events")
     loaded = [(c.code, child.person) for c in data.councils for child in c.extract.children]
     strangers = generate_council_extract(
@@ -199,5 +199,5 @@ def _percentiles(
 def run(*, quick: bool) -> list[Measurement]:
     data = corpus(children(quick=quick))
     reporter = Pseudonymiser(data.keyring, CouncilKey.generate(REPORTER.code))
-    events = _events(data, reporter, WARM_UP + (60 if quick else 400))
-    return [m for backend in backends() for m in _measure(backend, data, events)]
+    reports = events(data, reporter, WARM_UP + (60 if quick else 400))
+    return [m for backend in backends() for m in _measure(backend, data, reports)]

@@ -12,13 +12,19 @@ from typing import Any
 RECORDS_PER_S, MS = "records/s", "ms"
 
 
+def is_floor(unit: str) -> bool:
+    """Units where more is better, so a target is a floor: throughputs (``records/s``,
+    ``entries/s``, ``per s``) and sizes reached (``entries``); every other target is a ceiling."""
+    return unit.endswith("/s") or unit in ("per s", "entries")
+
+
 @dataclass(frozen=True)
 class Measurement:
     """One number. ``target`` is a floor for throughput and a ceiling for latency."""
 
     name: str
     value: float
-    unit: str  # records/s | ms
+    unit: str  # records/s, entries/s, per s, entries (floors: is_floor) | ms, s, D (ceilings)
     backend: str = "-"
     count: int = 0  # records or requests measured
     target: float | None = None
@@ -28,21 +34,19 @@ class Measurement:
     def met(self) -> bool | None:
         if self.target is None:
             return None
-        return (
-            self.value >= self.target if self.unit == RECORDS_PER_S else self.value <= self.target
-        )
+        return self.value >= self.target if is_floor(self.unit) else self.value <= self.target
 
 
 def _result(m: Measurement) -> str:
-    return f"{m.value:,.0f} {m.unit}" if m.unit == RECORDS_PER_S else f"{m.value:.1f} {m.unit}"
+    if is_floor(m.unit):
+        return f"{m.value:,.0f} {m.unit}"
+    return f"{m.value:.3f} {m.unit}" if m.value < 1 else f"{m.value:.1f} {m.unit}"
 
 
 def _target(m: Measurement) -> str:
     if m.target is None:
         return ""
-    return (
-        f">= {m.target:,.0f} {m.unit}" if m.unit == RECORDS_PER_S else f"<= {m.target:g} {m.unit}"
-    )
+    return f">= {m.target:,.0f} {m.unit}" if is_floor(m.unit) else f"<= {m.target:g} {m.unit}"
 
 
 def _aligned(rows: Sequence[Sequence[str]]) -> str:
