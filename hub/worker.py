@@ -54,12 +54,14 @@ def _handle(session: Session, context: HubContext, item: OutboxItem) -> None:
 def drain(context: HubContext, limit: int | None = None) -> int:
     """Process due items until none is left (or ``limit``), then the periodic steps (which may
     queue more); returns how many items."""
-    done = 0
+    done, reminded = 0, False
     while limit is None or done < limit:
         if process_one(context):
             done += 1
-        elif not remind(context):
+        elif reminded or not remind(context):
             break
+        else:
+            reminded = True  # its notifications' webhooks are queued: drain them too
     return done
 
 

@@ -29,22 +29,15 @@ def returned_at(ended_at: datetime | None, end: date | None) -> datetime | None:
     return None if end is None else datetime.combine(end + timedelta(days=1), time.min, UTC)
 
 
-def reminder_due(
-    ended_at: datetime | None,
-    end: date | None,
-    interview_at: datetime | None,
-    reminded_at: datetime | None,
-    now: datetime,
-) -> bool:
-    """A found episode with no interview 72 hours after the return, not yet reminded."""
+def reminder_due(ended_at: datetime | None, end: date | None, now: datetime) -> bool:
+    """72 hours since the child came back (the caller keeps to episodes with no interview and
+    no reminder yet)."""
     back = returned_at(ended_at, end)
-    if back is None or interview_at is not None or reminded_at is not None:
-        return False
-    return now >= back + INTERVIEW_WITHIN
+    return back is not None and now >= back + INTERVIEW_WITHIN
 
 
 def due_episodes(session: Session, now: datetime) -> list[Episode]:
-    """Found episodes whose reminder is due now, oldest first."""
+    """Found episodes with no interview and no reminder yet, whose reminder is due now."""
     rows = session.exec(
         select(Episode)
         .where(
@@ -55,11 +48,7 @@ def due_episodes(session: Session, now: datetime) -> list[Episode]:
         )
         .order_by(col(Episode.id))
     )
-    return [
-        e
-        for e in rows
-        if reminder_due(e.ended_at, e.end, e.interview_at, e.interview_reminded_at, now)
-    ]
+    return [e for e in rows if reminder_due(e.ended_at, e.end, now)]
 
 
 def mark_reminded(session: Session, audit: AuditLog, episode: Episode, now: datetime) -> None:
