@@ -6,6 +6,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from connectors.sources import IdentityRow
+from homeward.commands.stats_cmd import stats_lines
 from hub import operator
 from tests.factories import CouncilSide, person
 from tests.functional.conftest import bearer
@@ -149,3 +150,9 @@ def test_the_stats_count_outcomes_and_verdicts(
     assert figures.reviews == {"pending": 1, "rejected": 1}
     assert figures.dispositions == {"confirmed": 0, "false_match": 1, "duplicate": 0}
     assert figures.matches == {"possible": 1}
+    assert stats_lines(figures) == [
+        "live matches: possible 1",
+        "reviews: pending 1, rejected 1",
+        "withdrawn matches: 1",
+        "dispositions: confirmed 0, duplicate 0, false match 1",
+    ]
