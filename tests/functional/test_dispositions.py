@@ -156,3 +156,19 @@ def test_the_stats_count_outcomes_and_verdicts(
         "withdrawn matches: 1",
         "dispositions: confirmed 0, duplicate 0, false match 1",
     ]
+
+
+def test_a_verdict_on_a_link_records_it_but_leaves_the_link_standing(
+    client: TestClient, councils: Councils, hub_app: FastAPI
+) -> None:
+    home, home_cred = councils[HOME]
+    reporter, reporter_cred = councils[REPORTER]
+    child = person()
+    send(client, home_cred, children=[home.child(child)])
+    report(client, reporter_cred, reporter.event(child))
+    for credential in (home_cred, reporter_cred):
+        [note] = inbox(client, credential)
+        receipt = dispose(client, credential, note["id"], "false_match")
+        assert receipt["match_resolution"] is None  # only a possible match is resolved
+    assert operator.linkage_figures(hub_app.state.hub).matches == {"linked": 1}
+    assert all(n["withdrawn_at"] is None for n in everything(client, home_cred))
