@@ -312,9 +312,8 @@ class Connector:
         return self._send_event(QueuedReport(event_id, episode, found=True))
 
     def inbox(self, *, include_acknowledged: bool = False, wait: int = 0) -> list[InboxItem]:
-        """Notifications for this council, its own child ids unsealed locally. Nothing is
-        acknowledged: call ``acknowledge`` once they have been delivered. ``wait``: long-poll
-        up to so many seconds (at most 30) for one to arrive."""
+        """Notifications for this council, its own child ids unsealed locally; none acknowledged
+        (``acknowledge`` once delivered). ``wait``: long-poll up to so many seconds (<= 30)."""
         return pipeline.fetch_inbox(self.client, self.keys.council, include_acknowledged, wait)
 
     def acknowledge(self, items: Sequence[InboxItem]) -> int:
@@ -322,6 +321,17 @@ class Connector:
         return self.client.acknowledge(
             [i.notification.id for i in items if i.notification.acknowledged_at is None]
         )
+
+    def dispose(self, notification_id: str, verdict: wire.Disposition) -> wire.DispositionReceipt:
+        """Your verdict; on a possible match: confirmed links it, false_match closes it."""
+        return self.client.dispose(notification_id, verdict)
+
+    def record_interview(
+        self, reference: str, *, at: datetime | None = None
+    ) -> wire.ReturnInterviewReceipt:
+        """The return interview, by event id or case reference: stops the 72-hour reminder."""
+        ref = pipeline.interview_reference(self.keys.council, reference)
+        return self.client.record_interview(ref, self._local(at))
 
     def _identify(
         self, event_id: str, child: str | None, person: Person | None

@@ -3,6 +3,7 @@ plan against what was last sent -> upload in batches -> remember what was sent.
 """
 
 import gc
+import re
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -232,3 +233,14 @@ def fetch_inbox(
         InboxItem(n, open_reference(council, n.fields.get("your_reference")))
         for n in client.notifications(include_acknowledged=include_acknowledged, wait=wait)
     ]
+
+
+CASE_REFERENCE = re.compile(r"HW-[0-9A-F]{12}")  # the hub's case references
+
+
+def interview_reference(council: CouncilKey, reference: str) -> str:
+    """What the hub knows an event by: a case reference as told, or the opaque reference of an
+    event id reported from here (the event id itself never leaves the council)."""
+    if CASE_REFERENCE.fullmatch(reference):
+        return reference
+    return council.record_ref("event", reference)

@@ -9,6 +9,7 @@ import base64
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TypeVar
 
 import httpx2 as httpx
@@ -168,6 +169,24 @@ class HubClient:
             )
             total += self._parse(wire.AcknowledgementReceipt, response).acknowledged
         return total
+
+    def dispose(
+        self, notification_id: str, disposition: wire.Disposition
+    ) -> wire.DispositionReceipt:
+        response = self._send(
+            "POST",
+            f"{wire.API_PREFIX}/notifications/{notification_id}/disposition",
+            json={"disposition": disposition},
+        )
+        return self._parse(wire.DispositionReceipt, response)
+
+    def record_interview(self, reference: str, at: datetime) -> wire.ReturnInterviewReceipt:
+        response = self._send(
+            "POST",
+            f"{wire.API_PREFIX}/events/{reference}/interview",
+            json={"at": at.isoformat()},
+        )
+        return self._parse(wire.ReturnInterviewReceipt, response)
 
     def summary(self) -> wire.RecordSummary:
         return self._parse(

@@ -8,7 +8,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from hub.context import HubContext
-from hub.delivery import webhooks
+from hub.delivery import dispositions, webhooks
 from hub.delivery.retention import purge_expired
 from hub.errors import NotFound
 from hub.identity import authorities, clients
@@ -68,6 +68,12 @@ def revoke_authority(context: HubContext, code: str, reason: str) -> int:
         return authorities.revoke_authority(
             session, context.services.audit, context.clock(), code=code, reason=reason
         )
+
+
+def linkage_figures(context: HubContext) -> dispositions.LinkageFigures:
+    """``homeward hub stats``: counts of matches, reviews and verdicts, never a child."""
+    with context.transaction() as session:
+        return dispositions.figures(session)
 
 
 def purge(context: HubContext) -> int:

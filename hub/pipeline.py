@@ -9,13 +9,14 @@ through ``share_queued``. Every function here runs inside the caller's transacti
 commits.
 """
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlmodel import Session
 
 from hub import wire
 from hub.audit import AuditAction
-from hub.delivery import outbox
+from hub.delivery import dispositions, interviews, outbox
 from hub.linking import service as linking
 from hub.linking.values import Link
 from hub.records import idempotency, quota
@@ -24,6 +25,7 @@ from hub.records.models import Episode
 from hub.records.values import EpisodeFacts
 from hub.services import HubServices
 from hub.sharing.service import grants_for
+from policies import EventType
 
 
 def receive_batch(
@@ -117,7 +119,48 @@ def share_link(session: Session, hub: HubServices, link: Link, now: datetime) ->
             actor="hub",
             action=AuditAction.POLICY_DENY,
             subject=link.case_reference,
-            detail={"event": link.episode.event, "identified_by": link.identified_by},
+            detail={"event": link.event, "identified_by": link.identified_by},
         )
         return 0
     return hub.deliverer.deliver(session, link, grants, now)
+
+
+def dispose(
+    session: Session,
+    hub: HubServices,
+    recipient: str,
+    notification_id: str,
+    disposition: wire.Disposition,
+    now: datetime,
+) -> wire.DispositionReceipt:
+    """A recipient's verdict on its notification. On a possible match awaiting its review,
+    confirmed queues the episode to be linked and shared again (the worker makes the link and
+    the policies' notifications follow); false_match closes the match."""
+    notification = dispositions.record(
+        session, hub.audit, recipient, notification_id, disposition, now
+    )
+    resolution, episode_id = (
+        (None, 0)
+        if disposition == "duplicate"
+        else linking.resolve_review(
+            session, hub.audit, notification.case_reference, recipient, disposition, now
+        )
+    )
+    if resolution == "confirmed":
+        outbox.enqueue_share(session, [episode_id], now)
+    return wire.DispositionReceipt(
+        notification=notification.id, disposition=disposition, match_resolution=resolution
+    )
+
+
+def remind_return_interviews(session: Session, hub: HubServices, now: datetime) -> int:
+    """The worker's periodic step: each found episode with no return interview 72 hours on
+    tells its responsible authority, once, what the reminder policy grants. Returns how many
+    episodes were due."""
+    due = interviews.due_episodes(session, now)
+    for episode in due:
+        interviews.mark_reminded(session, hub.audit, episode, now)
+        facts = records.episode_facts(episode)
+        for link in linking.live_links(session, facts):
+            share_link(session, hub, replace(link, about=EventType.RETURN_INTERVIEW_DUE), now)
+    return len(due)

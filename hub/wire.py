@@ -14,6 +14,9 @@ from policies import EventType
 API_PREFIX = "/v1"
 MAX_BATCH_RECORDS = 5000
 EpisodeKind = Literal["M", "A"]
+# A recipient's verdict on one of its notifications (POST /v1/notifications/{id}/disposition).
+Disposition = Literal["confirmed", "false_match", "duplicate"]
+Resolution = Literal["confirmed", "rejected"]  # what a disposition made of a possible match
 EVENT_OF_KIND: dict[str, EventType] = {"M": EventType.MISSING, "A": EventType.AWAY}
 
 
@@ -150,6 +153,9 @@ class Notification(WireModel):
     # of your notification about the same episode that replaces it, if there is one.
     withdrawn_at: datetime | None = None
     superseded_by: str | None = None
+    # Your verdict on it, once given: confirmed, false_match or duplicate.
+    disposition: Disposition | None = None
+    disposed_at: datetime | None = None
 
 
 class NotificationPage(WireModel):
@@ -163,6 +169,32 @@ class Acknowledgement(WireModel):
 
 class AcknowledgementReceipt(WireModel):
     acknowledged: int
+
+
+class DispositionRequest(WireModel):
+    """Confirmed, false match or duplicate. On a possible match awaiting your review, confirmed
+    makes it a link (its notifications follow) and false_match closes it."""
+
+    disposition: Disposition
+
+
+class DispositionReceipt(WireModel):
+    notification: str
+    disposition: Disposition
+    # What became of the possible match it asked you to review: "confirmed" (now a link),
+    # "rejected" (closed), or None when it was not one awaiting review.
+    match_resolution: Resolution | None = None
+
+
+class ReturnInterview(WireModel):
+    """The return interview held after a child came back (stops the 72-hour reminder)."""
+
+    at: AwareDatetime
+
+
+class ReturnInterviewReceipt(WireModel):
+    reference: str
+    interview_at: datetime
 
 
 class AuditEntry(WireModel):

@@ -52,11 +52,23 @@ def _handle(session: Session, context: HubContext, item: OutboxItem) -> None:
 
 
 def drain(context: HubContext, limit: int | None = None) -> int:
-    """Process due items until none is left (or ``limit``); returns how many."""
-    done = 0
-    while (limit is None or done < limit) and process_one(context):
-        done += 1
+    """Process due items until none is left (or ``limit``), then the periodic steps (which may
+    queue more); returns how many items."""
+    done, reminded = 0, False
+    while limit is None or done < limit:
+        if process_one(context):
+            done += 1
+        elif reminded or not remind(context):
+            break
+        else:
+            reminded = True  # its notifications' webhooks are queued: drain them too
     return done
+
+
+def remind(context: HubContext) -> int:
+    """The return-interview reminders now due, in one transaction; how many episodes."""
+    with context.transaction() as session:
+        return pipeline.remind_return_interviews(session, context.services, context.clock())
 
 
 class WorkerThread:

@@ -28,6 +28,8 @@ class EventType(StrEnum):
     MISSING = "missing"
     AWAY = "away"
     FOUND = "found"
+    # No return interview recorded 72 hours after a found episode (hub/delivery/interviews.py).
+    RETURN_INTERVIEW_DUE = "return_interview_due"
 
 
 class Identification(StrEnum):

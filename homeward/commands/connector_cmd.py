@@ -1,4 +1,5 @@
-"""`homeward connector ...`: sync, report an urgent event, send the outbox, read the inbox."""
+"""`homeward connector ...`: sync, report an urgent event, send the outbox, read the inbox,
+give a verdict on a notification, record a return interview."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from connectors.errors import EXIT_OK, EXIT_QUEUED, EXIT_ROWS_REJECTED, ConfigEr
 from connectors.outbox import FlushResult, QueuedReport
 from connectors.pipeline import InboxItem
 from connectors.upload import open_http
+from hub import wire
 
 CONFIG_HELP = "the connector's TOML configuration file"
 SYNC_EXIT_CODES = """exit codes:
@@ -50,6 +52,11 @@ FLUSH_EXIT_CODES = """exit codes:
   5  the hub refused the connector's credential"""
 
 
+VERDICTS: dict[str, wire.Disposition] = {
+    "confirmed": "confirmed",
+    "false-match": "false_match",
+    "duplicate": "duplicate",
+}
 Actions: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
@@ -127,6 +134,30 @@ def register(sub: Actions) -> None:
         help="keep waiting for new notifications (long-poll), printing each; stop with Ctrl-C",
     )
     inbox.set_defaults(handler=inbox_command)
+    dispose = actions.add_parser(
+        "dispose",
+        help="your verdict on a notification; on a possible match: confirm (it becomes a link) "
+        "or false-match (closed)",
+    )
+    dispose.add_argument("--config", type=Path, required=True, help=CONFIG_HELP)
+    dispose.add_argument("id", help="the notification id (from inbox)")
+    dispose.add_argument(
+        "--as", dest="verdict", required=True, choices=sorted(VERDICTS), help="your verdict"
+    )
+    dispose.set_defaults(handler=dispose_command)
+    interview = actions.add_parser(
+        "interview",
+        help="record the return interview after a child came back (stops the "
+        "hub's 72-hour reminder)",
+    )
+    interview.add_argument("--config", type=Path, required=True, help=CONFIG_HELP)
+    interview.add_argument(
+        "reference", help="the event id you reported it under, or the case reference (HW-...)"
+    )
+    interview.add_argument(
+        "--at", type=datetime.fromisoformat, default=None, help="when it was held (ISO 8601)"
+    )
+    interview.set_defaults(handler=interview_command)
 
 
 @contextmanager
@@ -296,6 +327,23 @@ def _print_inbox(connector: Connector, args: argparse.Namespace, items: list[Inb
         print(f"acknowledged {connector.acknowledge(items)}", file=sys.stderr)
 
 
+def dispose_command(args: argparse.Namespace, http: httpx.Client | None = None) -> int:
+    with connector_for(args.config, http) as connector:
+        receipt = connector.dispose(args.id, VERDICTS[args.verdict])
+    resolved = {"confirmed": "; the match is now a link", "rejected": "; the match is closed"}
+    print(
+        f"{receipt.notification}: {args.verdict}{resolved.get(receipt.match_resolution or '', '')}"
+    )
+    return EXIT_OK
+
+
+def interview_command(args: argparse.Namespace, http: httpx.Client | None = None) -> int:
+    with connector_for(args.config, http) as connector:
+        receipt = connector.record_interview(args.reference, at=args.at)
+    print(f"return interview recorded for {args.reference} at {receipt.interview_at.isoformat()}")
+    return EXIT_OK
+
+
 def json_line(item: InboxItem) -> str:
     document = item.notification.model_dump(mode="json")
     document["fields"] = {k: v for k, v in document["fields"].items() if k != "your_reference"}
@@ -312,5 +360,7 @@ def table_lines(item: InboxItem) -> str:
     ]
     if item.reference:
         lines.append(f"    your reference: {item.reference}")
+    if n.disposition:
+        lines.append(f"    your verdict: {n.disposition.replace('_', ' ')}")
     lines.extend(f"    {k}: {v}" for k, v in sorted(shown.items()))
     return "\n".join(lines)

@@ -56,9 +56,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     add_settings_arguments(worker)
     worker.set_defaults(handler=run_worker)
-    from homeward.commands import webhook_cmd
+    from homeward.commands import stats_cmd, webhook_cmd
 
     webhook_cmd.register(actions)
+    stats_cmd.register(actions)
 
 
 def _register_clients(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -43,6 +43,9 @@ class AuditAction(StrEnum):
     AUTHORITY_REVOKE = "authority.revoke"
     EPOCH_PURGE = "epoch.purge"
     HUB_KEY_REKEY = "hubkey.rekey"
+    MATCH_RESOLVE = "match.resolve"  # a possible match confirmed or rejected by its reviewer
+    INTERVIEW_RECORD = "interview.record"  # a return interview held after a found episode
+    INTERVIEW_REMIND = "interview.remind"  # none recorded 72 hours after: the reminder is due
 
     @classmethod
     def refused(cls, problem_code: str) -> "AuditAction":

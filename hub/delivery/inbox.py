@@ -40,7 +40,7 @@ class InboxDeliverer:
     def deliver(self, session: Session, link: Link, grants: Sequence[Grant], now: datetime) -> int:
         created = 0
         for grant in grants:
-            existing = _existing(session, grant, link.case_reference, link.episode.event)
+            existing = _existing(session, grant, link.case_reference, link.event)
             if existing is not None and existing.withdrawn_at is None:
                 continue
             if existing is None:
@@ -165,7 +165,7 @@ def _notification(link: Link, grant: Grant, now: datetime) -> Notification:
         recipient=grant.recipient,
         episode_id=link.episode.id,
         case_reference=link.case_reference,
-        event=link.episode.event,
+        event=link.event,
         policy_id=grant.policy_id,
         policy_version=grant.policy_version,
         policy_hash=grant.policy_hash,
@@ -191,6 +191,8 @@ def public(n: Notification) -> wire.Notification:
         acknowledged_at=n.acknowledged_at,
         withdrawn_at=n.withdrawn_at,
         superseded_by=n.superseded_by,
+        disposition=n.disposition,
+        disposed_at=n.disposed_at,
     )
 
 

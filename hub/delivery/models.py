@@ -31,6 +31,9 @@ class Notification(SQLModel, table=True):
     # names this recipient's notification about the same episode that replaces it, if any.
     withdrawn_at: datetime | None = None
     superseded_by: str | None = Field(default=None, max_length=40)
+    # The recipient's verdict (hub/delivery/dispositions.py): confirmed | false_match | duplicate.
+    disposition: str | None = Field(default=None, max_length=16)
+    disposed_at: datetime | None = None
 
 
 class OutboxItem(SQLModel, table=True):

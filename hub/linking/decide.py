@@ -39,8 +39,9 @@ names, namesakes, children who moved, identifiers that disagree).
 """
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Final
 
 from policies import Identification
 
@@ -55,6 +56,8 @@ WEAK_KEYS = frozenset({"surname_dob_sex", "name_partial_dob"})  # review only, n
 REVIEW_KEYS = ID_KEYS | EXACT_DOB_KEYS | {"phon_dob_sex"} | LOCATION_KEYS | WEAK_KEYS
 
 LINK, REVIEW = Identification.LINKED, Identification.POSSIBLE
+CONFIRMED: Final = "confirmed"  # a reviewed possible match (Match.resolution)
+REJECTED: Final = "rejected"
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,3 +143,16 @@ def _review(candidates: Sequence[Candidate]) -> Decision:
         {c.child_id for c in candidates if c.agreeing & REVIEW_KEYS or len(c.agreeing) >= 2}
     )
     return Decision(REVIEW, review=tuple(worth)) if worth else Decision(None)
+
+
+def reviewed(
+    review: tuple[int, ...], resolutions: Mapping[int, str]
+) -> tuple[tuple[int, ...], Identification | None]:
+    """A possible match after its responsible authorities' reviews (child id -> resolution):
+    the one confirmed candidate is the link; rejected candidates are out for good; if every
+    candidate was rejected, the episode is matched to no one."""
+    confirmed = tuple(c for c in review if resolutions.get(c) == CONFIRMED)
+    if len(confirmed) == 1:
+        return confirmed, Identification.LINKED
+    left = confirmed or tuple(c for c in review if resolutions.get(c) != REJECTED)
+    return (left, Identification.POSSIBLE) if left else ((), None)

@@ -16,3 +16,7 @@ class Match(SQLModel, table=True):
     # Set when the episode no longer points at this child (a corrected report, a better link);
     # cleared if it points here again. Only live matches (None) are shared.
     withdrawn_at: datetime | None = None
+    # A possible match resolved by its responsible authority: "confirmed" (linked from then on)
+    # or "rejected" (closed: never shared again); None while it awaits review.
+    resolution: str | None = Field(default=None, max_length=16)
+    resolved_at: datetime | None = None

@@ -17,10 +17,11 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from hub import wire
 from hub.audit import AuditAction
 from hub.audit.interfaces import AuditLog
 from hub.linking.candidates import CandidateIndex, SqlCandidateIndex
-from hub.linking.decide import decide
+from hub.linking.decide import CONFIRMED, REJECTED, decide, reviewed
 from hub.linking.models import Match
 from hub.linking.values import Link
 from hub.records.models import Child, Episode, MatchToken
@@ -99,8 +100,18 @@ def _decide(
     if decision.outcome is Identification.LINKED and decision.child_id is not None:
         return (decision.child_id,), decision.outcome
     if decision.outcome is Identification.POSSIBLE:
-        return decision.review, decision.outcome
+        return reviewed(decision.review, _resolutions(session, episode.id))
     return (), None
+
+
+def _resolutions(session: Session, episode_id: int) -> dict[int, str]:
+    """How the responsible authorities resolved this episode's possible matches."""
+    rows = session.exec(
+        select(Match.child_id, Match.resolution).where(
+            Match.episode_id == episode_id, col(Match.resolution).is_not(None)
+        )
+    )
+    return {child_id: resolution for child_id, resolution in rows if resolution}
 
 
 def _withdraw_others(
@@ -146,7 +157,7 @@ def link_episode(
     for child_id in chosen:
         facts = child_facts(session.get_one(Child, child_id))
         match, changed = _record_match(session, episode.id, child_id, outcome, now)
-        links.append(Link(match.id, episode, facts, outcome))
+        links.append(Link(match.id, episode, facts, outcome, match.resolution == CONFIRMED))
         withdrawn.extend([match.id] if changed else [])
     for link in links:
         if link.identified_by in AUDITED_OUTCOME:
@@ -159,6 +170,62 @@ def link_episode(
                 detail={"reporting": episode.authority, "responsible": link.child.authority},
             )
     return Relinked(links, tuple(withdrawn))
+
+
+def resolve_review(
+    session: Session,
+    audit: AuditLog,
+    case_reference: str,
+    reviewer: str,
+    disposition: wire.Disposition,
+    now: datetime,
+) -> tuple[wire.Resolution | None, int]:
+    """The responsible authority's verdict on a live possible match awaiting its review:
+    confirmed (the next linking of the episode makes it a link) or false match (closed now,
+    never shared again). Returns the resolution (None when the case is no such match of
+    ``reviewer``'s child) and the episode to link again."""
+    match = session.get(Match, case_reference)
+    if match is None or match.withdrawn_at is not None or match.resolution is not None:
+        return None, 0
+    child = session.get(Child, match.child_id)
+    if match.outcome != Identification.POSSIBLE or child is None or child.authority != reviewer:
+        return None, 0
+    resolution: wire.Resolution = CONFIRMED if disposition == "confirmed" else REJECTED
+    match.resolution, match.resolved_at = resolution, now
+    match.withdrawn_at = None if resolution == CONFIRMED else now
+    session.add(match)
+    audit.append(
+        session,
+        now,
+        actor=reviewer,
+        action=AuditAction.MATCH_RESOLVE,
+        subject=match.id,
+        detail={"resolution": resolution},
+    )
+    return resolution, match.episode_id
+
+
+def live_links(session: Session, episode: EpisodeFacts) -> list[Link]:
+    """The episode's live matches to a child (its own record, a link, a confirmed review)."""
+    rows = session.exec(
+        select(Match)
+        .where(
+            Match.episode_id == episode.id,
+            col(Match.withdrawn_at).is_(None),
+            Match.outcome != Identification.POSSIBLE,
+        )
+        .order_by(col(Match.id))
+    )
+    return [
+        Link(
+            m.id,
+            episode,
+            child_facts(session.get_one(Child, m.child_id)),
+            Identification(m.outcome),
+            m.resolution == CONFIRMED,
+        )
+        for m in rows
+    ]
 
 
 def episodes_sharing_tokens(

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from hub.records.values import ChildFacts, EpisodeFacts
-from policies import Identification
+from policies import EventType, Identification
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,3 +15,9 @@ class Link:
     episode: EpisodeFacts
     child: ChildFacts
     identified_by: Identification
+    confirmed: bool = False  # a possible match its responsible authority confirmed
+    about: EventType | None = None  # what to tell, when not the episode's own event
+
+    @property
+    def event(self) -> EventType:
+        return self.about or self.episode.event

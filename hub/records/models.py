@@ -36,6 +36,10 @@ class Episode(SQLModel, table=True):
     # SHA-256 of the episode's re-keyed tokens: tells a correction (new match keys) from a
     # repeat. Over hub-keyed digests, so the shared secret alone cannot test a guess against it.
     keys_digest: str | None = Field(default=None, max_length=64)
+    # The return interview after a found episode (hub/delivery/interviews.py): when it was held,
+    # and when the responsible authority was reminded that it was not within 72 hours.
+    interview_at: datetime | None = None
+    interview_reminded_at: datetime | None = None
 
 
 class KeyedReport(SQLModel, table=True):

@@ -17,6 +17,7 @@ MATCH_STATUS = {
     Identification.LINKED: "linked automatically",
     Identification.POSSIBLE: "possible match: needs review",
 }
+CONFIRMED_STATUS = "possible match confirmed by the responsible authority"
 
 Authorities = Mapping[str, AuthorityFacts]
 
@@ -52,14 +53,14 @@ def roles(link: Link, authorities: Authorities) -> dict[Role, str]:
 def event_context(link: Link, authorities: Authorities, today: date) -> EventContext:
     episode, child = link.episode, link.child
     facts: dict[str, str | None] = {
-        "event": episode.event,
+        "event": link.event,
         "episode_kind": episode.kind,
         "start": _iso(episode.start),
         "end": _iso(episode.end),
         "started_at": _iso(episode.started_at),
         "ended_at": _iso(episode.ended_at),
         "case_reference": link.case_reference,
-        "match_status": MATCH_STATUS[link.identified_by],
+        "match_status": CONFIRMED_STATUS if link.confirmed else MATCH_STATUS[link.identified_by],
         "legal_status": child.legal_status,
         "placement_type": child.placement_type,
         "placed_since": _iso(child.placed_since),
@@ -68,7 +69,7 @@ def event_context(link: Link, authorities: Authorities, today: date) -> EventCon
         **_authority_facts(authorities, "area", child.placement_authority),
     }
     return EventContext(
-        event=episode.event,
+        event=link.event,
         identified_by=link.identified_by,
         event_date=episode.end or episode.start,
         today=today,

@@ -27,6 +27,8 @@ def run(client: TestClient, *argv: str) -> int:
         "sync": connector_cmd.sync_command,
         "report": connector_cmd.report_command,
         "inbox": connector_cmd.inbox_command,
+        "dispose": connector_cmd.dispose_command,
+        "interview": connector_cmd.interview_command,
     }[argv[0]]
     return handler(args, client)
 
@@ -79,6 +81,29 @@ def test_report_then_inbox(
     assert capsys.readouterr().out == "inbox empty\n"
     assert run(client, "inbox", "--config", home, "--all", "--no-ack") == 0
     assert "    your reference: 025001\n" in capsys.readouterr().out
+
+
+def test_dispose_then_inbox_shows_the_verdict_and_interview_by_event_id(
+    client: TestClient, configs: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    home, reporter = str(configs[HOME]), str(configs[REPORTER])
+    run(client, "sync", "--config", home, "--quiet")
+    report = ["report", "--config", reporter, "--event-id", "MP-2", "--at", "2026-11-25T02:10Z"]
+    person = ["--forename", "ChildBia", "--surname", "Surname251", "--dob", "2011-03-11"]
+    assert run(client, *report, *person) == 0
+    capsys.readouterr()
+    assert run(client, "inbox", "--config", home, "--json", "--no-ack") == 0
+    [note] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert run(client, "dispose", "--config", home, note["id"], "--as", "duplicate") == 0
+    assert capsys.readouterr().out == f"{note['id']}: duplicate\n"
+    assert run(client, "inbox", "--config", home, "--all", "--no-ack") == 0
+    assert "    your verdict: duplicate\n" in capsys.readouterr().out
+    found = ["report", "--config", reporter, "--event-id", "MP-2", "--found"]
+    assert run(client, *found, "--at", "2026-11-25T05:00Z") == 0
+    capsys.readouterr()
+    interview = ["interview", "--config", reporter, "MP-2", "--at", "2026-11-26T10:00Z"]
+    assert run(client, *interview) == 0
+    assert "return interview recorded for MP-2 at 2026-11-26" in capsys.readouterr().out
 
 
 def test_found_needs_an_event_id(client: TestClient, configs: dict[str, Path]) -> None:

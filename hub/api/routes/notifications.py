@@ -2,9 +2,9 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
-from hub import wire
+from hub import pipeline, wire
 from hub.api import openapi
 from hub.api.deps import Cursor, HubDep, InboxReader, NowDep, SessionDep
 from hub.delivery import inbox, longpoll
@@ -44,3 +44,21 @@ def acknowledge(
     hub: HubDep, db: SessionDep, now: NowDep, caller: InboxReader, body: wire.Acknowledgement
 ) -> wire.AcknowledgementReceipt:
     return inbox.acknowledge(db, hub.services.audit, caller.code, body.ids, now)
+
+
+@router.post(
+    f"{wire.API_PREFIX}/notifications/{{notification_id}}/disposition",
+    responses=openapi.problems(*openapi.API, 404),
+)
+def dispose(
+    hub: HubDep,
+    db: SessionDep,
+    now: NowDep,
+    caller: InboxReader,
+    notification_id: Annotated[str, Path(max_length=40)],
+    body: wire.DispositionRequest,
+) -> wire.DispositionReceipt:
+    """Your verdict on your notification: confirmed, false_match or duplicate. On a possible
+    match awaiting your review, confirmed makes it a link (the policies' notifications follow)
+    and false_match closes it."""
+    return pipeline.dispose(db, hub.services, caller.code, notification_id, body.disposition, now)

@@ -34,6 +34,7 @@ def test_the_shipped_policies_load_in_file_order() -> None:
     assert [p.id for p in SHIPPED.policies] == [
         "notify-area-authority",
         "notify-responsible-authority",
+        "return-interview-reminder",
         "review-possible-match",
     ]
 
