@@ -17,6 +17,8 @@ LogFormat = Literal["json", "console"]
 LogLevel = Literal["debug", "info", "warning", "error"]
 LOG_FORMATS: tuple[LogFormat, ...] = ("json", "console")
 LOG_LEVELS: tuple[LogLevel, ...] = ("debug", "info", "warning", "error")
+# Libraries whose debug records carry credentials: Authlib logs every token it issues.
+NEVER_DEBUG = ("authlib",)
 
 
 def drop_color_message(_logger: object, _name: str, event: EventDict) -> EventDict:
@@ -55,6 +57,8 @@ def configure(
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(level.upper())
+    for name in NEVER_DEBUG:
+        logging.getLogger(name).setLevel(max(logging.INFO, root.level))
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers, logging.getLogger(name).propagate = [], True
     return handler
