@@ -4,6 +4,9 @@ import argparse
 import sys
 import traceback
 from collections.abc import Sequence
+from importlib.metadata import version
+
+from sqlalchemy.exc import OperationalError
 
 from connectors.errors import ConnectorError
 from homeward.commands import (
@@ -15,6 +18,7 @@ from homeward.commands import (
     linkage_cmd,
     policy_cmd,
 )
+from hub.db.engine import unreachable
 from hub.errors import HubError
 from keys import KeyFileError
 from policies import PolicyError
@@ -28,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Tell a council when its looked-after child goes missing elsewhere, "
         "without a register of children.",
     )
+    parser.add_argument("--version", action="version", version=f"homeward {version('homeward')}")
     sub = parser.add_subparsers(dest="command", required=True)
     for module in (hub_cmd, connector_cmd, keys_cmd, policy_cmd, audit_cmd, linkage_cmd, demo_cmd):
         module.register(sub)
@@ -41,6 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConnectorError as exc:
         print(exc.diagnostics(), file=sys.stderr)
         return exc.exit_code
+    except OperationalError as exc:  # a database that is missing or cannot be reached
+        print(f"error: {unreachable(exc)}", file=sys.stderr)
+        return 2
     except (HubError, PolicyError, KeyFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

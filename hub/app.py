@@ -16,6 +16,9 @@ from hub.api.gate import RequestGate
 from hub.api.openapi import install_openapi
 from hub.api.problems import install_error_handlers
 from hub.context import Clock, Random, build_context, utc_now
+from hub.observe.logs import configure as configure_logs
+from hub.observe.metrics import HubMetrics
+from hub.observe.requests import RequestLog
 from hub.settings import HubSettings
 from hub.worker import attach
 from policies import PolicySet
@@ -45,8 +48,18 @@ def create_app(
         title="Homeward hub", version="1", docs_url="/docs", redoc_url=None, lifespan=lifespan
     )
     app.state.hub, app.state.worker = context, worker
+    app.state.metrics = metrics = HubMetrics(context.engine)
     app.include_router(router)
     install_error_handlers(app, context)
     install_openapi(app)
     app.add_middleware(RequestGate, context=context)
+    app.add_middleware(RequestLog, metrics=metrics)
     return app
+
+
+def serve_app() -> FastAPI:
+    """What ``homeward hub serve`` runs in each uvicorn worker process (an import-string
+    factory): settings from the environment, logs configured as they say."""
+    settings = HubSettings()
+    configure_logs(settings.log_level, settings.log_format)
+    return create_app(settings)

@@ -9,6 +9,7 @@ through ``share_queued``. Every function here runs inside the caller's transacti
 commits.
 """
 
+import logging
 from dataclasses import replace
 from datetime import datetime
 
@@ -26,6 +27,10 @@ from hub.records.values import EpisodeFacts
 from hub.services import HubServices
 from hub.sharing.service import grants_for
 from policies import EventType
+
+# Application events (hub/observe/logs.py renders them): counts and kinds only, never a
+# reference, an identifier or a match key.
+log = logging.getLogger("hub.pipeline")
 
 
 def receive_batch(
@@ -50,6 +55,16 @@ def receive_batch(
         return replay
     receipt = ingest_batch(session, hub, authority, batch, now)
     idempotency.remember_receipt(session, authority, idempotency_key, digest, receipt, now)
+    log.info(
+        "sync received",
+        extra={
+            "sender": authority,
+            "children": receipt.children,
+            "episodes": receipt.episodes,
+            "removed_children": receipt.removed_children,
+            "removed_episodes": receipt.removed_episodes,
+        },
+    )
     return receipt
 
 
@@ -112,6 +127,8 @@ def share_episode(session: Session, hub: HubServices, episode: EpisodeFacts, now
 
 def share_link(session: Session, hub: HubServices, link: Link, now: datetime) -> int:
     grants = grants_for(session, link, hub.policies, now.date())
+    event = {"kind": link.event, "identified_by": link.identified_by}
+    log.info("match made", extra={**event, "grants": len(grants)})
     if not grants:
         hub.audit.append(
             session,
@@ -122,7 +139,9 @@ def share_link(session: Session, hub: HubServices, link: Link, now: datetime) ->
             detail={"event": link.event, "identified_by": link.identified_by},
         )
         return 0
-    return hub.deliverer.deliver(session, link, grants, now)
+    created = hub.deliverer.deliver(session, link, grants, now)
+    log.info("notifications created", extra={**event, "notifications": created})
+    return created
 
 
 def dispose(

@@ -1,19 +1,26 @@
 """Hub settings (environment prefix ``HOMEWARD_HUB_``). Defaults run the embedded demo."""
 
+import difflib
+import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 import policies
+from hub.errors import ConfigurationError
+from hub.observe.logs import LogFormat, LogLevel
 from keys import signing_key_path
+
+ENV_PREFIX = "HOMEWARD_HUB_"
 
 DEFAULT_HOME = Path("homeward-hub")
 
 
 class HubSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="HOMEWARD_HUB_", extra="forbid")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid")
 
     database_url: str = f"sqlite:///{DEFAULT_HOME / 'hub.db'}"
     key_file: Path = DEFAULT_HOME / "hub.key"
@@ -62,6 +69,16 @@ class HubSettings(BaseSettings):
     checkpoint_key_file: Path | None = None
     checkpoint_interval_seconds: int = Field(default=300, ge=1)
 
+    # Logs (hub/observe/logs.py): level, and "json" lines (production) or "console" text.
+    log_level: LogLevel = "info"
+    log_format: LogFormat = "console"
+    # /metrics needs an admin token; this also serves it, without one, to 127.0.0.1 and ::1
+    # (only where no proxy forwards outside requests as loopback ones).
+    metrics_allow_loopback: bool = False
+
+    def model_post_init(self, context: Any, /) -> None:
+        refuse_unknown_variables(os.environ)
+
     @property
     def checkpoint_key_path(self) -> Path:
         return self.checkpoint_key_file or self.key_file.with_name("hub-checkpoint.key")
@@ -69,3 +86,15 @@ class HubSettings(BaseSettings):
     @property
     def signing_keys_path(self) -> Path:
         return self.signing_key_file or signing_key_path(self.key_file)
+
+
+def refuse_unknown_variables(environ: Mapping[str, str]) -> None:
+    """A mistyped ``HOMEWARD_HUB_…`` variable is an error naming the nearest valid one (it would
+    otherwise be ignored, and the hub would run on a default database and key)."""
+    known = sorted(name.upper() for name in HubSettings.model_fields)
+    for name in sorted(environ):
+        suffix = name.upper().removeprefix(ENV_PREFIX)
+        if name.upper().startswith(ENV_PREFIX) and suffix not in known:
+            nearest = difflib.get_close_matches(suffix, known, n=1, cutoff=0.6)
+            hint = f"; did you mean {ENV_PREFIX}{nearest[0]}?" if nearest else ""
+            raise ConfigurationError(f"unknown setting {name} in the environment{hint}")

@@ -40,6 +40,11 @@ def _handle(session: Session, context: HubContext, item: OutboxItem) -> None:
     now, services = context.clock(), context.services
     if item.kind == outbox.WEBHOOK:
         webhooks.send(session, services.audit, context.sender, item, now)
+        delivered = item.state == outbox.DONE
+        log.info(
+            "notification delivered" if delivered else "webhook attempt failed",
+            extra={"recipient": item.recipient, "attempts": item.attempts, "state": item.state},
+        )
         return
     try:
         with session.begin_nested():

@@ -7,14 +7,15 @@ import argparse
 from pathlib import Path
 
 from homeward.commands import audit_cmd, authority_cmd
+from homeward.commands.hub_serve import add_serve_arguments, export_settings
 from homeward.commands.hub_settings import add_settings_arguments, hub_context, settings_from
 from hub import operator
-from hub.app import create_app
 from hub.context import build_context
 from hub.db import backup as db_backup
 from hub.db import engine as db
 from hub.db.migrate import upgrade_database
 from hub.identity.interfaces import Scope
+from hub.observe.logs import configure as configure_logs
 from keys import ensure_signing_keys, new_secret, read_public_jwk, write_hub_key
 
 
@@ -31,8 +32,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     migrate.set_defaults(handler=migrate_hub)
     serve = actions.add_parser("serve", help="serve the hub API")
     add_settings_arguments(serve)
-    serve.add_argument("--host", default=None)
-    serve.add_argument("--port", type=int, default=None)
+    add_serve_arguments(serve)
     serve.set_defaults(handler=serve_hub)
     authority_cmd.register(actions, add_settings_arguments)
     purge = actions.add_parser(
@@ -94,6 +94,7 @@ def _register_clients(actions: argparse._SubParsersAction[argparse.ArgumentParse
 
 def init_hub(args: argparse.Namespace) -> int:
     settings = settings_from(args)
+    db.require_reachable(settings.database_url)
     if settings.key_file.exists():
         print(f"hub key already exists at {settings.key_file}; kept")
     else:
@@ -127,12 +128,25 @@ def _redacted(url: str) -> str:
 
 
 def serve_hub(args: argparse.Namespace) -> int:
+    """Each uvicorn worker builds its app from the environment (``hub.app:serve_app``), so the
+    command's options become ``HOMEWARD_HUB_…`` variables first; settings are checked here."""
     import uvicorn
 
+    export_settings(args)
     settings = settings_from(args)
-    app = create_app(settings)
+    configure_logs(settings.log_level, settings.log_format)
+    db.require_existing(settings.database_url)
     uvicorn.run(
-        app, host=args.host or settings.host, port=args.port or settings.port, log_level="info"
+        "hub.app:serve_app",
+        factory=True,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=args.workers,
+        proxy_headers=args.proxy_headers,
+        forwarded_allow_ips=args.forwarded_allow_ips,
+        root_path=args.root_path,
+        log_config=None,
+        access_log=False,  # hub.observe.requests logs each request (route, not path)
     )
     return 0
 

@@ -25,6 +25,7 @@ DESCRIPTIONS = {
     422: "The request is not valid",
     429: "Daily quota of keyed reports exceeded",
     500: "Unexpected error (logged and audited at the hub)",
+    503: "Not ready: the database cannot be reached or its schema is not this release's",
 }
 
 

@@ -2,6 +2,7 @@
 migrations (hub/db/migrate.py)."""
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
 from hub.errors import ConfigurationError
@@ -70,3 +72,30 @@ def transaction(engine: Engine) -> Iterator[Session]:
     """One unit of work: commits when the block ends, rolls back if it raises."""
     with Session(engine, expire_on_commit=False) as session, session.begin():
         yield session
+
+
+def require_reachable(url: str) -> None:
+    """Open and close a connection, so a command fails before it writes anything else."""
+    if url.startswith("sqlite"):
+        return
+    engine = make_engine(url)
+    try:
+        with engine.connect():
+            pass
+    finally:
+        engine.dispose()
+
+
+def unreachable(exc: OperationalError) -> ConfigurationError:
+    """A database that cannot be opened, as one line with a remedy (not a traceback)."""
+    reason = " ".join(str(exc.orig or exc).split())
+    missing = re.search(r'database "([^"]+)" does not exist', reason)
+    if missing:
+        return ConfigurationError(
+            f"the PostgreSQL database {missing[1]!r} does not exist: create it "
+            f"(createdb {missing[1]}, or CREATE DATABASE {missing[1]} as its owner), "
+            "then run `homeward hub init`"
+        )
+    return ConfigurationError(
+        f"cannot open the database ({reason}): check HOMEWARD_HUB_DATABASE_URL or --database-url"
+    )

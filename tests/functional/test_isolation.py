@@ -13,6 +13,7 @@ from tests.functional.conftest import bearer, register_authority
 HOME, OTHER, REPORTER = "E08000025", "E09000007", "E06000023"
 PUBLIC_PATHS = {
     "/healthz",
+    "/readyz",  # readiness: says only whether the database is current
     "/openapi.json",
     "/docs",
     "/docs/oauth2-redirect",

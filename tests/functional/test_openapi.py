@@ -75,7 +75,7 @@ def test_every_refusal_is_documented_as_a_problem(hub_app: FastAPI) -> None:
         ("GET", "/v1/audit/proof/consistency"): {"404"},
     }
     for method, path, operation in operations(hub_app):
-        refusals = {"413", "422", "500"}
+        refusals = {"413", "422", "500"} | ({"503"} if path == "/readyz" else set())
         if path.startswith("/v1/"):
             refusals |= {"401", "403"} | extra.get((method, path), set())
         oauth = {"400", "401"} if path == "/oauth/token" else set()
@@ -99,6 +99,7 @@ def council(hub_app: FastAPI) -> dict[str, str]:
 
 OPERATIONS = [
     ("GET", "/healthz"),
+    ("GET", "/readyz"),
     ("POST", "/oauth/token"),
     ("GET", "/.well-known/jwks.json"),
     ("GET", "/.well-known/oauth-authorization-server"),
