@@ -151,7 +151,9 @@ def _applies(policy: Policy, ctx: EventContext) -> bool:
     return True
 
 
-def _grant(policy: Policy, role_grant: RoleGrant, ctx: EventContext) -> Grant | None:
+def _grant(
+    policy: Policy, policy_hash: str, role_grant: RoleGrant, ctx: EventContext
+) -> Grant | None:
     recipient = ctx.roles.get(role_grant.to)
     if recipient is None:
         return None
@@ -170,7 +172,7 @@ def _grant(policy: Policy, role_grant: RoleGrant, ctx: EventContext) -> Grant | 
         lawful_basis=policy.lawful_basis,
         retain_until=ctx.today + timedelta(days=policy.retention_days),
         fields=fields,
-        policy_hash=policy.content_hash,
+        policy_hash=policy_hash,
     )
 
 
@@ -182,6 +184,7 @@ class PolicySet:
         ids = [p.id for p in self.policies]
         if len(ids) != len(set(ids)):
             raise PolicyError(f"duplicate policy ids in {ids}")
+        self._hashes = {p.id: p.content_hash for p in self.policies}  # once, not per grant
 
     def decide(self, ctx: EventContext) -> list[Grant]:
         grants: list[Grant] = []
@@ -189,7 +192,7 @@ class PolicySet:
             if not _applies(policy, ctx):
                 continue
             for role_grant in policy.grants:
-                granted = _grant(policy, role_grant, ctx)
+                granted = _grant(policy, self._hashes[policy.id], role_grant, ctx)
                 if granted is not None:
                     grants.append(granted)
         return grants
