@@ -11,12 +11,14 @@ from hub.context import HubContext
 from hub.delivery import dispositions, webhooks
 from hub.delivery.retention import purge_expired
 from hub.errors import NotFound
-from hub.identity import authorities, clients
+from hub.identity import authorities, clients, signing_keys
 from hub.identity import service as identity
 from hub.identity.interfaces import Role
 from hub.identity.models import Authority
+from hub.identity.tokens import TokenRules
 from hub.records import epochs
 from hub.records import rekey as rekeying
+from keys import SigningKeyring
 
 
 def register_authority(
@@ -195,4 +197,26 @@ def rekey(context: HubContext) -> rekeying.Rekeyed:
     with context.transaction() as session:
         return rekeying.rekey_stored(
             session, context.services.hub_keys, context.services.audit, context.clock()
+        )
+
+
+def rotate_signing_key(context: HubContext, alg: str | None = None) -> SigningKeyring:
+    """A new access-token signing key in the hub's keyring (signs from the next start); audited."""
+    path = context.settings.signing_keys_path
+    with context.transaction() as session:
+        return signing_keys.rotate(session, context.services.audit, context.clock(), path, alg)
+
+
+def retire_signing_key(context: HubContext, kid: str, *, force: bool = False) -> SigningKeyring:
+    """Drop an old signing key (its tokens are refused from the next start); audited."""
+    settings = context.settings
+    with context.transaction() as session:
+        return signing_keys.retire(
+            session,
+            context.services.audit,
+            context.clock(),
+            settings.signing_keys_path,
+            kid,
+            TokenRules.of(settings),
+            force=force,
         )

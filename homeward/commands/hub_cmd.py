@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from homeward.commands import audit_cmd, authority_cmd
+from homeward.commands import audit_cmd, authority_cmd, signing_cmd
 from homeward.commands.hub_serve import add_serve_arguments, export_settings
 from homeward.commands.hub_settings import add_settings_arguments, hub_context, settings_from
 from hub import operator
@@ -49,6 +49,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     backup.add_argument("dest", type=Path, help="a new file (never overwritten), created 0600")
     backup.set_defaults(handler=backup_hub)
     _register_clients(actions)
+    signing_cmd.register(actions, add_settings_arguments)
     worker = actions.add_parser(
         "worker",
         help="drain the outbox: link and share reports, send webhooks (run any number against "

@@ -46,6 +46,8 @@ class AuditAction(StrEnum):
     MATCH_RESOLVE = "match.resolve"  # a possible match confirmed or rejected by its reviewer
     INTERVIEW_RECORD = "interview.record"  # a return interview held after a found episode
     INTERVIEW_REMIND = "interview.remind"  # none recorded 72 hours after: the reminder is due
+    SIGNING_KEY_ROTATE = "signingkey.rotate"  # a new access-token signing key signs from now
+    SIGNING_KEY_RETIRE = "signingkey.retire"  # tokens an old signing key signed are refused
 
     @classmethod
     def refused(cls, problem_code: str) -> "AuditAction":
