@@ -17,7 +17,14 @@ from pathlib import Path
 
 from keys import _primitives
 from keys.epochs import SEALED_KIND, SealedEpoch, sealed_from
-from keys.files import Document, KeyFileError, read_document, read_json, write_document
+from keys.files import (
+    Document,
+    KeyFileError,
+    read_document,
+    read_json,
+    write_document,
+    write_private_text,
+)
 from keys.notes import NoteError, NoteSigner, NoteVerifier, open_note
 
 OPERATOR_KIND = "homeward-operator-signing-key"
@@ -41,8 +48,7 @@ def write_operator_key(
     signer = NoteSigner(name, seed)  # checks the name before anything is written
     document = {"kind": OPERATOR_KIND, "name": name, "seed": _primitives.b64encode(seed)}
     write_document(private, document, passphrase=passphrase)
-    public.parent.mkdir(parents=True, exist_ok=True)
-    public.write_text(signer.verifier.vkey + "\n", encoding="utf-8")
+    write_private_text(public, signer.verifier.vkey + "\n", mode=0o644)
     return private, public
 
 

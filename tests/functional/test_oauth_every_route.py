@@ -103,7 +103,7 @@ def tokens(
     ``good`` holds every council scope; ``refused`` are each wrong in one way."""
     issuer = hub_app.state.hub.settings.issuer
     register_authority(hub_app, HOME)
-    register_authority(hub_app, LEAVER)
+    leaver_credential = register_authority(hub_app, LEAVER)  # legacy bearer, allowed here
     register_authority(hub_app, AUDITOR, role="auditor")
     register_authority(hub_app, OPERATOR, role="operator")
 
@@ -133,7 +133,7 @@ def tokens(
         "a revoked client's token": of_revoked_client,
         "a revoked authority's token": of_revoked_authority,
         "a client assertion replayed as an access token": used,
-        "a legacy bearer credential while switched off": "hw1.not-a-credential",
+        "a revoked authority's legacy bearer credential": leaver_credential,
     }
     scoped = {s: fetch(home_id, home_key, s) for s in COUNCIL_SCOPES} | {"admin": admin}
     good_ones = {"council": good, "auditor": auditor, "operator": admin}
