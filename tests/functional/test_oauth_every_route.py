@@ -4,7 +4,8 @@ The routes come from the app itself (its OpenAPI document, and its router for ro
 document hides), never from a hand-kept list: a new route that declares no OAuth2 scheme, or
 hides from the document, fails here until someone decides it is public. Each refusal is
 checked on every protected route, beside a control (the right token on the same route is let
-through), and each refusal is audited. SQLite and PostgreSQL."""
+through), and each refusal is audited. Then Schemathesis draws any request a route documents,
+and Hypothesis a bad credential to send with it. SQLite and PostgreSQL."""
 
 import re
 from collections.abc import Iterator
@@ -13,9 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import schemathesis
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from hub import operator
 from tests.functional.conftest import Clock, bearer, register_authority
@@ -86,7 +90,7 @@ def api_routes(routes: list[Any]) -> Iterator[APIRoute]:
 def test_every_route_is_documented_and_protected_unless_deliberately_public(
     hub_app: FastAPI,
 ) -> None:
-    served = {(m, r.path) for r in api_routes(hub_app.routes) for m in r.methods}
+    served = {(m, r.path) for r in api_routes(hub_app.routes) for m in r.methods or ()}
     in_document = {(m, p) for m, p, _ in documented(hub_app)}
     assert served - in_document == HIDDEN, "a route hides from the OpenAPI document"
     guarded = {(r.method, r.path) for r in protected(hub_app)} - HIDDEN
@@ -171,3 +175,25 @@ def test_every_scoped_route_refuses_a_token_without_its_scope(
                 assert call(client, route, token) == 403, (route, scope)
     expected = sum(len(tokens["scoped"]) - len(r.scopes) for r in scoped)
     assert len(refusals(hub_app, "refused.forbidden")) - before == expected
+
+
+def test_a_bad_credential_is_refused_whatever_the_request_says(
+    hub_app: FastAPI, client: TestClient, tokens: dict[str, dict[str, str]]
+) -> None:
+    """Authentication comes before the request is read: Schemathesis draws requests from each
+    route's documented schema (paths, queries, bodies, valid or not) and every one carrying a
+    bad credential is 401, never a 422 or a 404 that would say something about the request."""
+    schema = schemathesis.openapi.from_asgi("/openapi.json", hub_app)
+    schema.config.generation.update(allow_x00=False)
+    refused = sorted(tokens["refused"].items())
+    for route in protected(hub_app):
+        if (route.method, route.path) in HIDDEN:
+            continue
+
+        @given(case=schema[route.path][route.method].as_strategy(), bad=st.sampled_from(refused))
+        @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+        def refused_whatever_it_says(case: Any, bad: tuple[str, str]) -> None:
+            answer = case.call(headers=bearer(bad[1]))
+            assert answer.status_code == 401, (case.method, case.path, bad[0], answer.text)
+
+        refused_whatever_it_says()
