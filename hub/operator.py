@@ -8,7 +8,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from hub.context import HubContext
-from hub.delivery import dispositions, webhooks
+from hub.delivery import alerts, dispositions, webhooks
 from hub.delivery.retention import purge_expired
 from hub.errors import NotFound
 from hub.identity import authorities, clients
@@ -140,6 +140,7 @@ def add_webhook(context: HubContext, authority: str, url: str) -> tuple[int, str
         return webhooks.add_endpoint(
             session,
             context.services.audit,
+            context.services.hub_keys,
             authority,
             url,
             context.clock(),
@@ -166,7 +167,12 @@ def rotate_webhook_secret(context: HubContext, endpoint: int) -> str:
     overlap = timedelta(hours=context.settings.webhook_secret_overlap_hours)
     with context.transaction() as session:
         return webhooks.rotate_secret(
-            session, context.services.audit, endpoint, context.clock(), overlap
+            session,
+            context.services.audit,
+            context.services.hub_keys,
+            endpoint,
+            context.clock(),
+            overlap,
         )
 
 
@@ -196,3 +202,23 @@ def rekey(context: HubContext) -> rekeying.Rekeyed:
         return rekeying.rekey_stored(
             session, context.services.hub_keys, context.services.audit, context.clock()
         )
+
+
+def add_alert(context: HubContext, authority: str, email: str) -> int:
+    """Register a duty e-mail address of ``authority`` for alerts; its id. Audited."""
+    with context.transaction() as session:
+        if identity.authority_facts(session, authority) is None:
+            raise NotFound(f"no registered authority {authority}")
+        return alerts.add_address(
+            session, context.services.audit, authority, email, context.clock()
+        )
+
+
+def list_alerts(context: HubContext) -> list[alerts.AlertListing]:
+    with context.transaction() as session:
+        return alerts.list_addresses(session)
+
+
+def remove_alert(context: HubContext, address: int) -> None:
+    with context.transaction() as session:
+        alerts.remove_address(session, context.services.audit, address, context.clock())

@@ -51,14 +51,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     _register_clients(actions)
     worker = actions.add_parser(
         "worker",
-        help="drain the outbox: link and share reports, send webhooks (run any number against "
+        help="drain the outbox: link and share reports, send webhooks and e-mail alerts, purge "
+        "what retention allows (run any number against "
         "one PostgreSQL database; set HOMEWARD_HUB_WORKER=external for the API)",
     )
     add_settings_arguments(worker)
     worker.set_defaults(handler=run_worker)
-    from homeward.commands import stats_cmd, webhook_cmd
+    from homeward.commands import alert_cmd, stats_cmd, webhook_cmd
 
     webhook_cmd.register(actions)
+    alert_cmd.register(actions)
     stats_cmd.register(actions)
 
 

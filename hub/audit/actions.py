@@ -46,6 +46,10 @@ class AuditAction(StrEnum):
     MATCH_RESOLVE = "match.resolve"  # a possible match confirmed or rejected by its reviewer
     INTERVIEW_RECORD = "interview.record"  # a return interview held after a found episode
     INTERVIEW_REMIND = "interview.remind"  # none recorded 72 hours after: the reminder is due
+    ALERT_ADDRESS = "alert.address"  # a duty e-mail address added or removed
+    ALERT_DELIVER = "alert.deliver"  # an e-mail alert accepted by the SMTP server
+    ALERT_DEAD = "alert.dead"  # an e-mail alert given up after its retries
+    DIGEST_SEND = "digest.send"  # routine notifications announced together at the digest time
 
     @classmethod
     def refused(cls, problem_code: str) -> "AuditAction":
