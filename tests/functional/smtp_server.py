@@ -23,7 +23,7 @@ class MailServer:
         self.messages: list[tuple[list[str], bytes]] = []  # (recipients, raw message)
         self._controller: Controller | None = None
 
-    async def handle_DATA(self, server: Any, session: Session, envelope: Envelope) -> str:  # noqa: N802 - aiosmtpd's name
+    async def handle_DATA(self, server: Any, session: Session, envelope: Envelope) -> str:
         content = envelope.original_content or b""
         self.messages.append((list(envelope.rcpt_tos), bytes(content)))
         return "250 OK"

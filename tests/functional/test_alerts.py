@@ -10,8 +10,8 @@ from datetime import date, timedelta
 
 import pytest
 from fastapi import FastAPI
-from pydantic import SecretStr
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
 from homeward.cli import main
 from hub import operator, worker
