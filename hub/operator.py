@@ -8,6 +8,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from hub.context import HubContext
+from hub.db import engine as db
 from hub.delivery import alerts, dispositions, webhooks
 from hub.delivery.retention import purge_expired
 from hub.errors import NotFound
@@ -17,6 +18,7 @@ from hub.identity.interfaces import Role
 from hub.identity.models import Authority
 from hub.records import epochs
 from hub.records import rekey as rekeying
+from keys import HubKeyring
 
 
 def register_authority(
@@ -222,3 +224,14 @@ def list_alerts(context: HubContext) -> list[alerts.AlertListing]:
 def remove_alert(context: HubContext, address: int) -> None:
     with context.transaction() as session:
         alerts.remove_address(session, context.services.audit, address, context.clock())
+
+
+def seal_webhook_secrets(database_url: str, hub_keys: HubKeyring) -> int:
+    """``hub migrate``: seal the webhook secrets an older release stored in clear (the hub also
+    does this on start); how many endpoints."""
+    engine = db.make_engine(database_url)
+    try:
+        with db.transaction(engine) as session:
+            return webhooks.seal_clear_secrets(session, hub_keys)
+    finally:
+        engine.dispose()

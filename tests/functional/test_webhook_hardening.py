@@ -217,3 +217,18 @@ def test_the_worker_purges_delivered_outbox_rows_after_the_retention_setting(
     assert left == [("webhook", "dead")]
     purges = [p for p in audited(scheme.app, "retention.purge") if p["outbox_items"]]
     assert sum(p["outbox_items"] for p in purges) == 3  # two shares and the delivered webhook
+
+
+def test_hub_migrate_seals_secrets_an_older_release_stored_in_clear(
+    scheme: Scheme, receiver: Receiver, settings: HubSettings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from homeward.cli import main
+
+    hub = scheme.app.state.hub
+    with hub.transaction() as session:
+        session.execute(text("UPDATE webhookendpoint SET secret = :s"), {"s": receiver.secrets[0]})
+    where = ["--database-url", settings.database_url, "--key-file", str(settings.key_file)]
+    assert main(["hub", "migrate", *where]) == 0
+    assert "sealed the secrets of 1 webhook endpoints" in capsys.readouterr().out
+    [(secret, _)] = stored_secrets(hub)
+    assert secret.startswith("sealed.") and receiver.secrets[0] not in secret
