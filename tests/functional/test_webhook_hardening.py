@@ -4,7 +4,9 @@ that was checked (no second DNS answer is used: DNS rebinding); delivered outbox
 the worker after the retention setting, audited. SQLite and PostgreSQL."""
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 import httpx2 as httpx
 import pytest
@@ -13,11 +15,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlmodel import select
 
+from homeward.cli import main
 from hub import operator, worker
 from hub.app import create_app
 from hub.context import HubContext
 from hub.delivery.models import OutboxItem, WebhookEndpoint
 from hub.delivery.ssrf import pin
+from hub.delivery.webhooks import Sender
 from hub.errors import InvalidRequest
 from hub.settings import HubSettings
 from keys import new_secret, write_hub_key
@@ -71,7 +75,7 @@ def test_the_database_holds_no_webhook_secret_in_clear(scheme: Scheme, receiver:
 
 
 def test_a_database_moved_to_another_hub_key_does_not_sign(
-    scheme: Scheme, receiver: Receiver, settings: HubSettings, clock: Clock, tmp_path: object
+    scheme: Scheme, receiver: Receiver, settings: HubSettings, clock: Clock
 ) -> None:
     scheme.app.state.hub.engine.dispose()
     other_key = settings.key_file.with_name("other.key")
@@ -175,9 +179,7 @@ def test_a_webhook_is_sent_once_resolved_and_never_to_a_rebound_address(
     assert "non-public" in (operator.list_webhooks(hub)[0].last_error or "")
 
 
-def _with(hub: HubContext, **changes: object) -> object:
-    from dataclasses import replace
-
+def _with(hub: HubContext, **changes: Any) -> Sender:
     return replace(hub.sender, **changes)
 
 
@@ -222,8 +224,6 @@ def test_the_worker_purges_delivered_outbox_rows_after_the_retention_setting(
 def test_hub_migrate_seals_secrets_an_older_release_stored_in_clear(
     scheme: Scheme, receiver: Receiver, settings: HubSettings, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from homeward.cli import main
-
     hub = scheme.app.state.hub
     with hub.transaction() as session:
         session.execute(text("UPDATE webhookendpoint SET secret = :s"), {"s": receiver.secrets[0]})
