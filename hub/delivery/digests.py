@@ -5,7 +5,9 @@ endpoint listing their ids, one e-mail per duty address. Without a digest time e
 out at once.
 
 A recipient's digest is one pending outbox item due at the digest time; each routine
-notification adds its id to it under a row lock, so the digest lists each once."""
+notification adds its id to it under a row lock, so the digest lists each once. (Two workers
+that both find no digest yet may each start one: the recipient then gets two digests that
+time, each id in one of them; nothing is lost or listed twice.)"""
 
 import json
 from datetime import UTC, datetime, time, timedelta
