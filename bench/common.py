@@ -42,7 +42,8 @@ SEED = "homeward-bench"
 POSTGRES_URL = os.environ.get(
     "HOMEWARD_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-BENCH_DATABASE = "homeward_bench"  # created for a run and dropped after it
+# Created for a run and dropped after it; one per process, so runs side by side do not collide.
+BENCH_DATABASE = f"homeward_bench_{os.getpid()}"
 
 
 def best_rate(

@@ -8,7 +8,8 @@ from typing import Any
 from sqlmodel import col, select
 
 from hub.context import HubContext
-from hub.delivery import dispositions, webhooks
+from hub.db import engine as db
+from hub.delivery import alerts, dispositions, webhooks
 from hub.delivery.retention import purge_expired
 from hub.errors import NotFound
 from hub.identity import authorities, clients, signing_keys
@@ -18,7 +19,7 @@ from hub.identity.models import Authority
 from hub.identity.tokens import TokenRules
 from hub.records import epochs
 from hub.records import rekey as rekeying
-from keys import SigningKeyring
+from keys import HubKeyring, SigningKeyring
 
 
 def register_authority(
@@ -142,6 +143,7 @@ def add_webhook(context: HubContext, authority: str, url: str) -> tuple[int, str
         return webhooks.add_endpoint(
             session,
             context.services.audit,
+            context.services.hub_keys,
             authority,
             url,
             context.clock(),
@@ -168,7 +170,12 @@ def rotate_webhook_secret(context: HubContext, endpoint: int) -> str:
     overlap = timedelta(hours=context.settings.webhook_secret_overlap_hours)
     with context.transaction() as session:
         return webhooks.rotate_secret(
-            session, context.services.audit, endpoint, context.clock(), overlap
+            session,
+            context.services.audit,
+            context.services.hub_keys,
+            endpoint,
+            context.clock(),
+            overlap,
         )
 
 
@@ -220,3 +227,34 @@ def retire_signing_key(context: HubContext, kid: str, *, force: bool = False) ->
             TokenRules.of(settings),
             force=force,
         )
+
+
+def add_alert(context: HubContext, authority: str, email: str) -> int:
+    """Register a duty e-mail address of ``authority`` for alerts; its id. Audited."""
+    with context.transaction() as session:
+        if identity.authority_facts(session, authority) is None:
+            raise NotFound(f"no registered authority {authority}")
+        return alerts.add_address(
+            session, context.services.audit, authority, email, context.clock()
+        )
+
+
+def list_alerts(context: HubContext) -> list[alerts.AlertListing]:
+    with context.transaction() as session:
+        return alerts.list_addresses(session)
+
+
+def remove_alert(context: HubContext, address: int) -> None:
+    with context.transaction() as session:
+        alerts.remove_address(session, context.services.audit, address, context.clock())
+
+
+def seal_webhook_secrets(database_url: str, hub_keys: HubKeyring) -> int:
+    """``hub migrate``: seal the webhook secrets an older release stored in clear (the hub also
+    does this on start); how many endpoints."""
+    engine = db.make_engine(database_url)
+    try:
+        with db.transaction(engine) as session:
+            return webhooks.seal_clear_secrets(session, hub_keys)
+    finally:
+        engine.dispose()

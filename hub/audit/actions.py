@@ -48,6 +48,10 @@ class AuditAction(StrEnum):
     INTERVIEW_REMIND = "interview.remind"  # none recorded 72 hours after: the reminder is due
     SIGNING_KEY_ROTATE = "signingkey.rotate"  # a new access-token signing key signs from now
     SIGNING_KEY_RETIRE = "signingkey.retire"  # tokens an old signing key signed are refused
+    ALERT_ADDRESS = "alert.address"  # a duty e-mail address added or removed
+    ALERT_DELIVER = "alert.deliver"  # an e-mail alert accepted by the SMTP server
+    ALERT_DEAD = "alert.dead"  # an e-mail alert given up after its retries
+    DIGEST_SEND = "digest.send"  # routine notifications announced together at the digest time
 
     @classmethod
     def refused(cls, problem_code: str) -> "AuditAction":

@@ -17,14 +17,14 @@ withdrawn notification granted again is reinstated (``notification.reinstate``).
 import json
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, time
 
 from sqlmodel import Session, col, select
 
 from hub import wire
 from hub.audit import AuditAction
 from hub.audit.interfaces import AuditLog
-from hub.delivery import outbox
+from hub.delivery import digests
 from hub.delivery.models import Notification
 from hub.errors import NotFound
 from hub.linking.values import Link
@@ -34,8 +34,15 @@ from policies import EventType, Grant
 class InboxDeliverer:
     """The ``Deliverer`` that stores each grant as a notification in its recipient's inbox."""
 
-    def __init__(self, audit: AuditLog) -> None:
-        self.audit = audit
+    def __init__(self, audit: AuditLog, digest_at: time | None = None) -> None:
+        self.audit, self.digest_at = audit, digest_at
+
+    def _announce(
+        self, session: Session, n: Notification, action: AuditAction, now: datetime
+    ) -> None:
+        """Queue the webhooks and e-mail alerts that tell the recipient (now, or in its digest:
+        hub/delivery/digests.py), in this transaction."""
+        digests.announce(session, n, WEBHOOK_TYPES[action], now, self.digest_at)
 
     def deliver(self, session: Session, link: Link, grants: Sequence[Grant], now: datetime) -> int:
         created = 0
@@ -55,7 +62,7 @@ class InboxDeliverer:
                     AuditAction.NOTIFICATION_REINSTATE,
                 )
             session.add(notification)
-            _announce(session, notification, action, now)
+            self._announce(session, notification, action, now)
             supersedes = _supersede(session, notification)
             self.audit.append(
                 session,
@@ -92,7 +99,7 @@ class InboxDeliverer:
         for row in rows:
             row.withdrawn_at, row.acknowledged_at = now, None
             session.add(row)
-            _announce(session, row, AuditAction.NOTIFICATION_WITHDRAW, now)
+            self._announce(session, row, AuditAction.NOTIFICATION_WITHDRAW, now)
             self.audit.append(
                 session,
                 now,
@@ -109,13 +116,6 @@ WEBHOOK_TYPES = {
     AuditAction.NOTIFICATION_REINSTATE: "notification.reinstated",
     AuditAction.NOTIFICATION_WITHDRAW: "notification.withdrawn",
 }
-
-
-def _announce(session: Session, n: Notification, action: AuditAction, now: datetime) -> None:
-    """Queue a thin webhook to each of the recipient's endpoints, in this transaction."""
-    kind = WEBHOOK_TYPES[action]
-    payload = outbox.thin_payload(kind, n.id, n.event, n.case_reference, now)
-    outbox.enqueue_webhooks(session, n.recipient, payload, now)
 
 
 def _existing(
