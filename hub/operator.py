@@ -17,6 +17,7 @@ from hub.identity.interfaces import Role
 from hub.identity.models import Authority
 from hub.records import epochs
 from hub.records import rekey as rekeying
+from hub.sharing import signatures
 
 
 def register_authority(
@@ -196,3 +197,29 @@ def rekey(context: HubContext) -> rekeying.Rekeyed:
         return rekeying.rekey_stored(
             session, context.services.hub_keys, context.services.audit, context.clock()
         )
+
+
+def sign_policy(context: HubContext, request: signatures.SignatureRequest) -> None:
+    """Record a council's signature of a running policy's content; audited."""
+    with context.transaction() as session:
+        signatures.sign(
+            session, context.services.audit, context.services.policies, request, context.clock()
+        )
+
+
+def unsign_policy(context: HubContext, policy_id: str, authority: str) -> None:
+    """Withdraw a council's signature: it receives and discloses nothing under it; audited."""
+    with context.transaction() as session:
+        signatures.withdraw(
+            session,
+            context.services.audit,
+            context.services.policies,
+            policy_id,
+            authority,
+            context.clock(),
+        )
+
+
+def policy_signatures(context: HubContext) -> list[signatures.SignatureListing]:
+    with context.transaction() as session:
+        return signatures.listing(session, context.services.policies)

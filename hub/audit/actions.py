@@ -46,6 +46,8 @@ class AuditAction(StrEnum):
     MATCH_RESOLVE = "match.resolve"  # a possible match confirmed or rejected by its reviewer
     INTERVIEW_RECORD = "interview.record"  # a return interview held after a found episode
     INTERVIEW_REMIND = "interview.remind"  # none recorded 72 hours after: the reminder is due
+    POLICY_SIGN = "policy.sign"  # a council signed a policy's content (hub/sharing/signatures.py)
+    POLICY_UNSIGN = "policy.unsign"  # an authority withdrew its signature
 
     @classmethod
     def refused(cls, problem_code: str) -> "AuditAction":
