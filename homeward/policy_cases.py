@@ -140,7 +140,8 @@ def _problems(path: Path, text: str, exc: ValidationError) -> list[Problem]:
     found = []
     for error in exc.errors():
         loc = [s for s in error["loc"] if not str(s).startswith("function-")]
-        node = locate(root, loc) if root is not None else None
+        at_key = error["type"] == "extra_forbidden"
+        node = locate(root, loc, at_key=at_key) if root is not None else None
         line, column = (
             (None, None) if node is None else (node.start_mark.line + 1, node.start_mark.column + 1)
         )

@@ -223,3 +223,14 @@ def unsign_policy(context: HubContext, policy_id: str, authority: str) -> None:
 def policy_signatures(context: HubContext) -> list[signatures.SignatureListing]:
     with context.transaction() as session:
         return signatures.listing(session, context.services.policies)
+
+
+def sign_every_policy(context: HubContext, authority: str, signed_by: str, agreement: str) -> int:
+    """``authority`` signs the running content of every policy (the demo's and benchmarks'
+    councils, which have agreed to them all); each signature audited. Returns how many."""
+    for policy in context.services.policies.policies:
+        request = signatures.SignatureRequest(
+            policy.id, authority, context.services.policies.hashes[policy.id], signed_by, agreement
+        )
+        sign_policy(context, request)
+    return len(context.services.policies.policies)

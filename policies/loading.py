@@ -74,7 +74,8 @@ def _offending_item(node: yaml.Node, message: str) -> yaml.Node:
     """In a list, the first item the message names (e.g. an unknown field)."""
     if isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            if isinstance(item, yaml.ScalarNode) and f"'{item.value}'" in message:
+            named = message.split("; known")[0]
+            if isinstance(item, yaml.ScalarNode) and f"'{item.value}'" in named:
                 return item
     return node
 

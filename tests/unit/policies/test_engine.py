@@ -1,6 +1,7 @@
 """The policy engine: loading refuses what it does not know, naming the file; deciding is
 default deny, recent events only, allow-listed fields only, kept for the policy's retention."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -196,3 +197,80 @@ def test_the_unsafe_allow_all_policy_warns_every_time() -> None:
         with pytest.warns(UserWarning, match="shares everything"):
             (grant,) = unsafe.decide(ctx, ALL_SIGNED)
         assert grant.fields == {"event": "found"}
+
+
+signers = st.sets(st.sampled_from(CODES))
+
+
+@given(contexts, signers)
+def test_only_a_council_that_signed_receives(ctx: EventContext, signed_by: set[str]) -> None:
+    signed = Signatures.everyone(SHIPPED.policies, signed_by)
+    for grant in SHIPPED.decide(ctx, signed):
+        assert grant.recipient in signed_by
+        assert set(ctx.disclosers.values()) <= signed_by  # every discloser signed too
+
+
+@given(contexts)
+def test_nobody_has_signed_so_nothing_is_shared(ctx: EventContext) -> None:
+    assert SHIPPED.decide(ctx, Signatures()) == []
+
+
+@given(contexts)
+def test_a_confidential_location_is_never_in_a_grant(ctx: EventContext) -> None:
+    hidden = replace(ctx, confidential_location=True)
+    for grant in SHIPPED.decide(hidden, ALL_SIGNED):
+        assert not set(grant.fields) & (engine.LOCATION_FIELDS | {"placement_type_meaning"})
+
+
+def test_a_signature_of_earlier_content_does_not_count() -> None:
+    policy = five_day_policy()
+    edited = policy.model_copy(update={"retention_days": policy.retention_days + 1})
+    ctx = EventContext("missing", "possible", TODAY, TODAY, {"responsible": "A"}, {}, {})
+    assert PolicySet([edited]).decide(ctx, Signatures.everyone([policy], CODES)) == []
+    assert PolicySet([edited]).decide(ctx, Signatures.everyone([edited], CODES)) != []
+
+
+@pytest.mark.parametrize(
+    ("match", "admitted"), [("possible", False), ("linked", True), ("own_record", True)]
+)
+def test_minimum_match_admits_that_strength_and_stronger(match: str, admitted: bool) -> None:
+    policy = five_day_policy(
+        when={"events": ["missing"], "minimum_match": "linked", "within_days": 5}
+    )
+    ctx = EventContext("missing", match, TODAY, TODAY, {"responsible": "A"}, {}, {})
+    granted = PolicySet([policy]).decide(ctx, Signatures.everyone([policy], CODES))
+    assert bool(granted) is admitted
+
+
+@pytest.mark.parametrize(
+    ("facts", "admitted"),
+    [
+        ({"legal_status": "C2", "placement_type": "K2", "episode_kind": "M"}, True),
+        ({"legal_status": "V2", "placement_type": "K2", "episode_kind": "M"}, False),
+        ({"legal_status": "C2", "placement_type": "U4", "episode_kind": "M"}, False),
+        ({"legal_status": "C2", "placement_type": "K2", "episode_kind": "A"}, False),
+        ({"placement_type": "K2", "episode_kind": "M"}, False),  # unknown legal status
+    ],
+)
+def test_conditions_on_legal_status_placement_and_record_kind(
+    facts: dict[str, str], admitted: bool
+) -> None:
+    when = {
+        "events": ["missing"],
+        "identified_by": ["possible"],
+        "legal_statuses": ["C1", "C2"],
+        "placement_types": ["K1", "K2"],
+        "episode_kinds": ["M"],
+        "within_days": 5,
+    }
+    policy = five_day_policy(when=when)
+    ctx = EventContext("missing", "possible", TODAY, TODAY, {"responsible": "A"}, facts, {})
+    granted = PolicySet([policy]).decide(ctx, Signatures.everyone([policy], CODES))
+    assert bool(granted) is admitted
+
+
+def test_a_policy_needs_a_match_condition() -> None:
+    document = shipped_document()
+    del document["when"]["identified_by"]
+    with pytest.raises(ValueError, match="give identified_by or minimum_match"):
+        Policy.model_validate(document)
