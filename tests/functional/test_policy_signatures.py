@@ -15,16 +15,19 @@ from sqlmodel import Session, select
 
 from homeward.cli import main
 from hub import operator
+from hub.app import create_app
 from hub.audit.models import AuditLeaf
 from hub.errors import InvalidRequest
 from hub.settings import HubSettings
 from hub.sharing.signatures import SignatureRequest
 from keys import SharedKeyring
+from tests.conftest import REPO
 from tests.factories import CouncilSide, batch, person
-from tests.functional.conftest import bearer, register_authority, sign_policies
+from tests.functional.conftest import Clock, bearer, register_authority, sign_policies
 
 HOME, AREA, REPORTER = "E08000025", "E08000003", "E06000023"
 AREA_POLICY, RESPONSIBLE_POLICY = "notify-area-authority", "notify-responsible-authority"
+SHIPPED_POLICIES = REPO / "policies"
 
 
 def send(client: TestClient, credential: str, **parts: object) -> None:
@@ -167,3 +170,39 @@ def test_the_operator_signs_withdraws_and_lists_from_the_command_line(
     assert main(["hub", "policy", "unsign", AREA_POLICY, HOME, *args]) == 0
     assert main(["hub", "policy", "signatures", *args]) == 0
     assert HOME not in capsys.readouterr().out.split("withdrew")[-1]
+
+
+def test_an_edited_policy_needs_signing_again(
+    hub_settings: HubSettings, clock: Clock, tmp_path: Path
+) -> None:
+    edited_dir = tmp_path / "edited"
+    edited_dir.mkdir()
+    for path in SHIPPED_POLICIES.glob("*.yaml"):
+        text = path.read_text("utf-8").replace("retention_days: 365", "retention_days: 366")
+        (edited_dir / path.name).write_text(text, encoding="utf-8")
+    first = create_app(hub_settings, clock=clock)
+    with TestClient(first) as client:
+        run_case(client, first)  # every council signs the shipped content
+    first.state.hub.engine.dispose()
+    edited = create_app(hub_settings.model_copy(update={"policies_dir": edited_dir}), clock=clock)
+    listed = operator.policy_signatures(edited.state.hub)
+    stale = {s.policy_id for s in listed if not s.current}
+    assert stale == {AREA_POLICY, RESPONSIBLE_POLICY}  # the two whose retention changed
+    with TestClient(edited) as client:
+        keyring = SharedKeyring.generate()
+        home, reporter = CouncilSide(HOME, keyring), CouncilSide(REPORTER, keyring)
+        child = person(surname="Adeyemi", forename="Tobi")
+        home_cred = operator.update_authority(edited.state.hub, code=HOME, new_credential=True)
+        reporter_cred = operator.update_authority(
+            edited.state.hub, code=REPORTER, new_credential=True
+        )
+        assert home_cred and reporter_cred
+        before = inbox(client, home_cred)  # from the first hub, under the content then signed
+        send(client, home_cred, children=[home.child(child, AREA)])
+        send(client, reporter_cred, episodes=[reporter.event(child)])
+        assert inbox(client, home_cred) == before
+        sign_policies(edited, HOME)
+        sign_policies(edited, REPORTER)
+        send(client, reporter_cred, episodes=[reporter.event(child)])
+        assert len(inbox(client, home_cred)) == len(before) + 1  # signed again: shared
+    edited.state.hub.engine.dispose()
