@@ -118,11 +118,15 @@ def _unmet(policy: Policy, ctx: EventContext) -> list[str]:
             unmet.append(problem)
     if (ctx.today - ctx.event_date) > timedelta(days=when.within_days):
         unmet.append(f"event of {ctx.event_date} is older than {when.within_days} days")
-    for left, right in when.different:
-        a, b = ctx.roles.get(left), ctx.roles.get(right)
-        if a is None or b is None or a == b:
-            unmet.append(f"the {left} and {right} authorities are not two different councils")
-    return unmet
+    unmet.extend(filter(None, (_not_different(ctx, *pair) for pair in when.different)))
+    return list(dict.fromkeys(unmet))  # each reason once
+
+
+def _not_different(ctx: EventContext, left: Role, right: Role) -> str | None:
+    a, b = ctx.roles.get(left), ctx.roles.get(right)
+    if a is None or b is None:
+        return f"there is no {left if a is None else right} authority to tell"
+    return f"the {left} and {right} authority are the same council {a}" if a == b else None
 
 
 def _unsigned_disclosers(policy_hash: str, ctx: EventContext, signed: Signatures) -> list[str]:
