@@ -145,6 +145,8 @@ def _duplicates(found: list[tuple[Path, Policy]]) -> list[Problem]:
 
 def check_directory(directory: Path) -> tuple[list[Policy], list[Problem]]:
     """Every policy in ``directory/*.yaml`` and every problem in any of them."""
+    if not Path(directory).is_dir():
+        raise PolicyError(f"{directory}: not a directory of policies")
     found, problems = [], []
     for path in sorted(Path(directory).glob("*.yaml")):
         policy, trouble = policy_problems(path)
@@ -156,8 +158,6 @@ def check_directory(directory: Path) -> tuple[list[Policy], list[Problem]]:
 
 
 def load_policies(directory: Path) -> PolicySet:
-    if not Path(directory).is_dir():
-        raise PolicyError(f"{directory}: not a directory of policies")
     policies, problems = check_directory(directory)
     if problems:
         raise PolicyError("; ".join(map(str, problems)), problems)

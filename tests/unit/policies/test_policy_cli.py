@@ -150,3 +150,10 @@ def test_the_inbox_shows_codes_with_meanings_and_times_with_their_zone() -> None
     assert field_lines(fields, frozenset()) == ["legal_status: C2 (full care order)"]
     assert local_time(datetime(2026, 7, 24, 21, 30, tzinfo=UTC)) == "2026-07-24 22:30 BST"
     assert local_time(datetime(2026, 11, 24, 21, 30, tzinfo=UTC)) == "2026-11-24 21:30 GMT"
+
+
+def test_check_of_a_missing_directory_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["policy", "check", str(tmp_path / "nowhere")]) == 2
+    assert "not a directory of policies" in capsys.readouterr().err
