@@ -178,6 +178,7 @@ def _story(demo: Demo, children: int, seed: int) -> int:
     app = create_app(settings)
     for c in councils:
         operator.register_authority(app.state.hub, code=c.code, name=c.name, contact=c.contact)
+        operator.sign_every_policy(app.state.hub, c.code, f"DPO, {c.name}", f"DSA-{c.code}")
     council_scopes = ["records:write", "events:write", "notifications:read"]
     clients = {
         c.code: oauth_client(app, c.code, demo.council_dir(c.code), council_scopes)

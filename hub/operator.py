@@ -19,6 +19,7 @@ from hub.identity.models import Authority
 from hub.identity.tokens import TokenRules
 from hub.records import epochs
 from hub.records import rekey as rekeying
+from hub.sharing import signatures
 from keys import HubKeyring, SigningKeyring
 
 
@@ -258,3 +259,40 @@ def seal_webhook_secrets(database_url: str, hub_keys: HubKeyring) -> int:
             return webhooks.seal_clear_secrets(session, hub_keys)
     finally:
         engine.dispose()
+
+
+def sign_policy(context: HubContext, request: signatures.SignatureRequest) -> None:
+    """Record a council's signature of a running policy's content; audited."""
+    with context.transaction() as session:
+        signatures.sign(
+            session, context.services.audit, context.services.policies, request, context.clock()
+        )
+
+
+def unsign_policy(context: HubContext, policy_id: str, authority: str) -> None:
+    """Withdraw a council's signature: it receives and discloses nothing under it; audited."""
+    with context.transaction() as session:
+        signatures.withdraw(
+            session,
+            context.services.audit,
+            context.services.policies,
+            policy_id,
+            authority,
+            context.clock(),
+        )
+
+
+def policy_signatures(context: HubContext) -> list[signatures.SignatureListing]:
+    with context.transaction() as session:
+        return signatures.listing(session, context.services.policies)
+
+
+def sign_every_policy(context: HubContext, authority: str, signed_by: str, agreement: str) -> int:
+    """``authority`` signs the running content of every policy (the demo's and benchmarks'
+    councils, which have agreed to them all); each signature audited. Returns how many."""
+    for policy in context.services.policies.policies:
+        request = signatures.SignatureRequest(
+            policy.id, authority, context.services.policies.hashes[policy.id], signed_by, agreement
+        )
+        sign_policy(context, request)
+    return len(context.services.policies.policies)

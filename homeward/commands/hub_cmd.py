@@ -58,11 +58,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     add_settings_arguments(worker)
     worker.set_defaults(handler=run_worker)
-    from homeward.commands import alert_cmd, stats_cmd, webhook_cmd
+    from homeward.commands import alert_cmd, policy_sign_cmd, stats_cmd, webhook_cmd
 
     webhook_cmd.register(actions)
     alert_cmd.register(actions)
     stats_cmd.register(actions)
+    policy_sign_cmd.register(actions)
 
 
 def _register_clients(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

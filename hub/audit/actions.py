@@ -52,6 +52,8 @@ class AuditAction(StrEnum):
     ALERT_DELIVER = "alert.deliver"  # an e-mail alert accepted by the SMTP server
     ALERT_DEAD = "alert.dead"  # an e-mail alert given up after its retries
     DIGEST_SEND = "digest.send"  # routine notifications announced together at the digest time
+    POLICY_SIGN = "policy.sign"  # a council signed a policy's content (hub/sharing/signatures.py)
+    POLICY_UNSIGN = "policy.unsign"  # an authority withdrew its signature
 
     @classmethod
     def refused(cls, problem_code: str) -> "AuditAction":

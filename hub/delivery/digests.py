@@ -19,7 +19,7 @@ from hub.audit import AuditAction
 from hub.audit.interfaces import AuditLog
 from hub.delivery import alerts, outbox
 from hub.delivery.models import Notification, OutboxItem
-from policies import EventType
+from policies import EventType, Urgency
 
 LONDON = ZoneInfo("Europe/London")
 IMMEDIATE = frozenset({EventType.MISSING, EventType.FOUND})
@@ -41,10 +41,16 @@ def next_digest_at(now: datetime, at: time) -> datetime:
 
 
 def announce(
-    session: Session, n: Notification, kind: str, now: datetime, digest_at: time | None
+    session: Session,
+    n: Notification,
+    kind: str,
+    now: datetime,
+    digest_at: time | None,
+    urgency: Urgency = "routine",
 ) -> None:
-    """Queue what tells ``n``'s recipient that it waits: now, or in its next digest."""
-    if digest_at is None or is_immediate(n.event):
+    """Queue what tells ``n``'s recipient that it waits: now, or in its next digest. A missing or
+    found episode goes at once whatever its policy's ``urgency`` says."""
+    if digest_at is None or urgency == "immediate" or is_immediate(n.event):
         payload = outbox.thin_payload(kind, n.id, n.event, n.case_reference, now)
         outbox.enqueue_webhooks(session, n.recipient, payload, now)
         alerts.enqueue_alerts(session, n.recipient, 1, now)

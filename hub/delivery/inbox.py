@@ -28,7 +28,7 @@ from hub.delivery import digests
 from hub.delivery.models import Notification
 from hub.errors import NotFound
 from hub.linking.values import Link
-from policies import EventType, Grant
+from policies import EventType, Grant, Urgency
 
 
 class InboxDeliverer:
@@ -38,11 +38,16 @@ class InboxDeliverer:
         self.audit, self.digest_at = audit, digest_at
 
     def _announce(
-        self, session: Session, n: Notification, action: AuditAction, now: datetime
+        self,
+        session: Session,
+        n: Notification,
+        action: AuditAction,
+        now: datetime,
+        urgency: Urgency = "routine",
     ) -> None:
         """Queue the webhooks and e-mail alerts that tell the recipient (now, or in its digest:
         hub/delivery/digests.py), in this transaction."""
-        digests.announce(session, n, WEBHOOK_TYPES[action], now, self.digest_at)
+        digests.announce(session, n, WEBHOOK_TYPES[action], now, self.digest_at, urgency)
 
     def deliver(self, session: Session, link: Link, grants: Sequence[Grant], now: datetime) -> int:
         created = 0
@@ -62,7 +67,7 @@ class InboxDeliverer:
                     AuditAction.NOTIFICATION_REINSTATE,
                 )
             session.add(notification)
-            self._announce(session, notification, action, now)
+            self._announce(session, notification, action, now, grant.urgency)
             supersedes = _supersede(session, notification)
             self.audit.append(
                 session,
@@ -77,6 +82,7 @@ class InboxDeliverer:
                     "event": notification.event,
                     "policy": grant.policy_id,
                     "policy_version": grant.policy_version,
+                    "policy_hash": grant.policy_hash,
                     "fields": sorted(grant.fields),
                     **({"supersedes": supersedes} if supersedes else {}),
                 },
@@ -184,6 +190,7 @@ def public(n: Notification) -> wire.Notification:
         event=EventType(n.event),
         policy_id=n.policy_id,
         policy_version=n.policy_version,
+        policy_hash=n.policy_hash,
         purpose=n.purpose,
         lawful_basis=n.lawful_basis,
         retain_until=n.retain_until,
