@@ -1,0 +1,150 @@
+"""Second-stage encodings (docs/matchkeys.md §8): keyed Bloom filters and blocking tokens.
+
+The match keys link a child only when a whole key agrees. For the reports they do not link, the
+connector also sends:
+
+- a **similarity encoding**: two keyed Bloom filters, XOR-folded once. ``names`` (512 bits)
+  holds the letter bigrams of every forename variant and surname variant, without saying which
+  is which (a forename and surname recorded the other way round still agree); ``born`` (256
+  bits) holds the date of birth in parts (year, the neighbouring years, month, day, month and
+  day together, month and day in either order), the sex, and the postcode district and area
+  (a bare district such as ``B12`` counts). Each token sets ``k`` bit positions chosen by
+  HMAC-SHA256 under its own subkey of the shared secret (random hashing), so without the secret
+  nobody can say which bits a value sets; the fold makes each bit the XOR of two positions,
+  which defeats pattern mining of single tokens (docs/threat-model.md, measured).
+- **blocking tokens**: keyed tokens of a Soundex code of any name with the year of birth (and
+  the next year, so that years one apart share one) or with the postcode district. The hub
+  compares a report only with children sharing one of them.
+
+No value travels in clear. The hub never holds the secret; it can compute the Dice similarity
+of two encodings and nothing else (it cannot tell a name bit from a date bit).
+"""
+
+import re
+from collections.abc import Callable, Iterable
+from typing import NamedTuple
+
+from connectors import normalise
+from connectors.matchkeys import Identity
+from keys import MatchKeyDeriver
+
+NAMES_BITS, BORN_BITS = 512, 256  # after one XOR fold
+NAMES_K, BORN_K = 12, 18  # bit positions per token, before the fold
+NAMES_TYPE = "similarity_names_v1"  # subkey names (HKDF info), not match-key types
+BORN_TYPE = "similarity_born_v1"
+BLOCK_TYPE = "sim_block"  # the hub's key type for blocking tokens
+MAX_CODES = 6  # distinct Soundex codes per record used for blocking
+_DISTRICT = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?")
+_AREA = re.compile(r"[A-Z]+")
+
+
+class Encoding(NamedTuple):
+    """What the connector sends for the second stage: the folded filters and blocking tokens."""
+
+    names: bytes  # NAMES_BITS / 8 bytes
+    born: bytes  # BORN_BITS / 8 bytes
+    blocks: tuple[str, ...]  # hex HMAC tokens of type BLOCK_TYPE
+
+
+def district(identity: Identity, raw_postcode: str | None) -> str | None:
+    """The postcode district: of a full postcode, or a bare district as the police record it."""
+    found = identity.postcode or normalise.postcode(raw_postcode)
+    if found:
+        return found.district
+    text = "".join((raw_postcode or "").upper().split())
+    return text if _DISTRICT.fullmatch(text) else None
+
+
+def name_tokens(identity: Identity) -> set[str]:
+    """Padded letter bigrams of every name variant: ``_J JA AC CK K_`` for JACK."""
+    found: set[str] = set()
+    for name in (*identity.forenames, *identity.surnames):
+        padded = f"_{name}_"
+        found.update(padded[i : i + 2] for i in range(len(padded) - 1))
+    return found
+
+
+def born_tokens(identity: Identity, place: str | None) -> list[str]:
+    """Date of birth in parts, sex, postcode district and area (each labelled)."""
+    out: list[str] = []
+    born = identity.dob
+    if born:
+        year, month, day = born[:4], born[4:6], born[6:]
+        near = int(year)
+        out += [f"Y{year}", f"N{near}", f"N{near + 1}"]
+        if born[4:] != "0101":  # 1 January: an estimate, only the year is known
+            low, high = sorted((month, day))
+            out += [f"M{month}", f"D{day}", f"MD{month}{day}", f"U{low}{high}"]
+    if identity.sex:
+        out.append(f"X{identity.sex}")
+    if place:
+        out += [f"P{place}", f"A{_AREA.match(place).group()}"]  # type: ignore[union-attr]
+    return out
+
+
+def block_strings(identity: Identity, place: str | None) -> list[str]:
+    """Soundex of each name variant (forename or surname alike) with the year of birth, the
+    next year, or the postcode district."""
+    codes = list(
+        dict.fromkeys(normalise.soundex(n) for n in (*identity.forenames, *identity.surnames))
+    )[:MAX_CODES]
+    out: list[str] = []
+    if identity.dob:
+        year = int(identity.dob[:4])
+        out += [f"{c}|{y}" for c in codes for y in (year, year + 1)]
+    if place:
+        out += [f"{c}|{place}" for c in codes]
+    return out
+
+
+class Encoder:
+    """Identity -> ``Encoding`` under one epoch. Token positions are cached per token: names,
+    dates and districts repeat across a council's children, so most records hit the cache."""
+
+    def __init__(self, deriver: MatchKeyDeriver) -> None:
+        self._names = _Filter(deriver.token_function(NAMES_TYPE), NAMES_BITS, NAMES_K)
+        self._born = _Filter(deriver.token_function(BORN_TYPE), BORN_BITS, BORN_K)
+        self._block = deriver.token_function(BLOCK_TYPE)
+        self._blocks: dict[str, str] = {}
+
+    def __call__(self, identity: Identity, raw_postcode: str | None = None) -> Encoding:
+        place = district(identity, raw_postcode)
+        blocks = self._blocks
+        tokens: list[str] = []
+        for text in block_strings(identity, place):
+            token = blocks.get(text)
+            if token is None:
+                token = blocks[text] = self._block(text)
+            tokens.append(token)
+        return Encoding(
+            self._names(name_tokens(identity)),
+            self._born(born_tokens(identity, place)),
+            tuple(dict.fromkeys(tokens)),
+        )
+
+
+class _Filter:
+    """A keyed Bloom filter of ``2 * bits`` bits, XOR-folded once to ``bits``."""
+
+    def __init__(self, mac: Callable[[str], str], bits: int, k: int) -> None:
+        self._mac, self._bits, self._k = mac, bits, k
+        self._masks: dict[str, int] = {}
+        self._width = (2 * bits - 1).bit_length()
+
+    def _mask(self, token: str) -> int:
+        digest = int(self._mac(token), 16)
+        mask, size = 0, 2 * self._bits
+        for i in range(self._k):
+            mask |= 1 << ((digest >> (i * self._width)) % size)
+        return mask
+
+    def __call__(self, tokens: Iterable[str]) -> bytes:
+        masks = self._masks
+        full = 0
+        for token in tokens:
+            mask = masks.get(token)
+            if mask is None:
+                mask = masks[token] = self._mask(token)
+            full |= mask
+        folded = (full >> self._bits) ^ (full & ((1 << self._bits) - 1))
+        return folded.to_bytes(self._bits // 8, "big")
