@@ -7,8 +7,8 @@ connector also sends:
   holds the letter bigrams of every forename variant and surname variant, without saying which
   is which (a forename and surname recorded the other way round still agree); ``born`` (256
   bits) holds the date of birth in parts (year, the neighbouring years, month, day, month and
-  day together, month and day in either order), the sex, and the postcode district and area
-  (a bare district such as ``B12`` counts). Each token sets ``k`` bit positions chosen by
+  day together, month and day in either order), the sex salted with the year of birth, and
+  the postcode district and area (a bare district such as ``B12`` counts). Each token sets ``k`` bit positions chosen by
   HMAC-SHA256 under its own subkey of the shared secret (random hashing), so without the secret
   nobody can say which bits a value sets; the fold makes each bit the XOR of two positions,
   which defeats pattern mining of single tokens (docs/threat-model.md, measured).
@@ -33,7 +33,7 @@ NAMES_K, BORN_K = 12, 18  # bit positions per token, before the fold
 NAMES_TYPE = "similarity_names_v1"  # subkey names (HKDF info), not match-key types
 BORN_TYPE = "similarity_born_v1"
 BLOCK_TYPE = "sim_block"  # the hub's key type for blocking tokens
-MAX_CODES = 6  # distinct Soundex codes per record used for blocking
+MAX_CODES = 4  # distinct Soundex codes per record used for blocking
 _DISTRICT = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?")
 _AREA = re.compile(r"[A-Z]+")
 
@@ -55,31 +55,26 @@ def district(identity: Identity, raw_postcode: str | None) -> str | None:
     return text if _DISTRICT.fullmatch(text) else None
 
 
-def name_tokens(identity: Identity) -> set[str]:
-    """Padded letter bigrams of every name variant: ``_J JA AC CK K_`` for JACK."""
-    found: set[str] = set()
-    for name in (*identity.forenames, *identity.surnames):
-        padded = f"_{name}_"
-        found.update(padded[i : i + 2] for i in range(len(padded) - 1))
-    return found
+def bigrams(name: str) -> list[str]:
+    """Padded letter bigrams of a name: ``_J JA AC CK K_`` for JACK."""
+    padded = f"_{name}_"
+    return [padded[i : i + 2] for i in range(len(padded) - 1)]
 
 
-def born_tokens(identity: Identity, place: str | None) -> list[str]:
-    """Date of birth in parts, sex, postcode district and area (each labelled)."""
-    out: list[str] = []
-    born = identity.dob
-    if born:
-        year, month, day = born[:4], born[4:6], born[6:]
-        near = int(year)
-        out += [f"Y{year}", f"N{near}", f"N{near + 1}"]
-        if born[4:] != "0101":  # 1 January: an estimate, only the year is known
-            low, high = sorted((month, day))
-            out += [f"M{month}", f"D{day}", f"MD{month}{day}", f"U{low}{high}"]
-    if identity.sex:
-        out.append(f"X{identity.sex}")
-    if place:
-        out += [f"P{place}", f"A{_AREA.match(place).group()}"]  # type: ignore[union-attr]
+def dob_tokens(born: str) -> list[str]:
+    """Date of birth in parts: the year, it and the next as "near" years, and for a date that
+    is not an estimated 1 January the month, day, both, and both in either order."""
+    year, month, day = born[:4], born[4:6], born[6:]
+    near = int(year)
+    out = [f"Y{year}", f"N{near}", f"N{near + 1}"]
+    if born[4:] != "0101":
+        low, high = sorted((month, day))
+        out += [f"M{month}", f"D{day}", f"MD{month}{day}", f"U{low}{high}"]
     return out
+
+
+def place_tokens(place: str) -> list[str]:
+    return [f"P{place}", f"A{_AREA.match(place).group()}"]  # type: ignore[union-attr]
 
 
 def block_strings(identity: Identity, place: str | None) -> list[str]:
@@ -116,35 +111,55 @@ class Encoder:
             if token is None:
                 token = blocks[text] = self._block(text)
             tokens.append(token)
-        return Encoding(
-            self._names(name_tokens(identity)),
-            self._born(born_tokens(identity, place)),
-            tuple(dict.fromkeys(tokens)),
-        )
+        names, born = self._names, self._born
+        name_bits = 0
+        for name in (*identity.forenames, *identity.surnames):
+            name_bits |= names.mask(name, bigrams)
+        born_bits = 0
+        if identity.dob:
+            born_bits |= born.mask(identity.dob, dob_tokens)
+        if identity.sex:  # salted with the year: sex alone would be a frequent bit pattern
+            born_bits |= born.mask(f"X{identity.sex}{(identity.dob or '')[:4]}", _one_token)
+        if place:
+            born_bits |= born.mask(place, place_tokens)
+        return Encoding(names.fold(name_bits), born.fold(born_bits), tuple(dict.fromkeys(tokens)))
+
+
+def _one_token(value: str) -> list[str]:
+    return [value]
 
 
 class _Filter:
-    """A keyed Bloom filter of ``2 * bits`` bits, XOR-folded once to ``bits``."""
+    """A keyed Bloom filter of ``2 * bits`` bits, XOR-folded once to ``bits``. The bits of a
+    token, and of a value (a name, a date, a district: the OR of its tokens' bits), are cached:
+    values repeat across a council's children."""
 
     def __init__(self, mac: Callable[[str], str], bits: int, k: int) -> None:
         self._mac, self._bits, self._k = mac, bits, k
-        self._masks: dict[str, int] = {}
+        self._tokens: dict[str, int] = {}
+        self._values: dict[str, int] = {}
         self._width = (2 * bits - 1).bit_length()
 
-    def _mask(self, token: str) -> int:
-        digest = int(self._mac(token), 16)
-        mask, size = 0, 2 * self._bits
-        for i in range(self._k):
-            mask |= 1 << ((digest >> (i * self._width)) % size)
-        return mask
+    def _token(self, token: str) -> int:
+        found = self._tokens.get(token)
+        if found is None:
+            digest = int(self._mac(token), 16)
+            found, size = 0, 2 * self._bits
+            for i in range(self._k):
+                found |= 1 << ((digest >> (i * self._width)) % size)
+            self._tokens[token] = found
+        return found
 
-    def __call__(self, tokens: Iterable[str]) -> bytes:
-        masks = self._masks
-        full = 0
-        for token in tokens:
-            mask = masks.get(token)
-            if mask is None:
-                mask = masks[token] = self._mask(token)
-            full |= mask
+    def mask(self, value: str, tokens: Callable[[str], Iterable[str]]) -> int:
+        """The unfolded bits of ``value`` (``tokens`` must label its tokens by field)."""
+        found = self._values.get(value)
+        if found is None:
+            found = 0
+            for token in tokens(value):
+                found |= self._token(token)
+            self._values[value] = found
+        return found
+
+    def fold(self, full: int) -> bytes:
         folded = (full >> self._bits) ^ (full & ((1 << self._bits) - 1))
         return folded.to_bytes(self._bits // 8, "big")

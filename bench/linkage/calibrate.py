@@ -7,11 +7,11 @@ own preparation and candidate search (homeward.linkage.evaluate.prepare, the fir
 
 - Weight of a cell: log2(m / u), m = share of true pairs in the cell, u = share of other pairs
   (add-half smoothing); cells never seen get the lowest weight (``floor``).
-- Bands, chosen on the 1 % set (the harder prior): ``link`` and ``margin`` the pair with the
-  most correct links at precision >= 0.9995 and <= 0.5 false links per 1,000 non-matching
-  reports; then ``review`` the lowest weight with <= 3 review flags per 1,000 non-matching
-  reports on both sets. Both are stricter than the issue's targets, to leave room for data the
-  rule has not seen.
+- Bands, chosen on the 1 % set (the harder prior): for each ``margin``, the lowest ``link``
+  with precision >= 0.9995 and <= 0.5 false links per 1,000 non-matching reports (found by
+  bisection); the margin with the most correct links wins; then ``review`` the lowest weight
+  with <= 3 review flags per 1,000 non-matching reports on both sets. Both are stricter than
+  the issue's targets, to leave room for data the rule has not seen.
 
 Writes hub/linking/weights_v1.json (normative: the hub's rule reads it).
 """
@@ -20,7 +20,7 @@ import json
 import math
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,27 +122,47 @@ def tally(observed: Sequence[Observed], table: Rule) -> Tally:
 
 def bands(weights_: dict[tuple[int, int, int], float], sets: list[list[Observed]]) -> Rule:
     floor = min(weights_.values())
-    grid = sorted({round(w, 1) for w in weights_.values() if w > 0})
+    grid = sorted({round(w, 1) for w in weights_.values()})
     best: tuple[int, float, float] | None = None
-    for margin in (1.0, 2.0, 3.0, 4.0, 6.0, 8.0):
-        for link in grid:
-            t = tally(sets[0], Rule(weights_, link, math.inf, margin, floor))
-            links = t.correct + t.wrong
-            if (
-                links
-                and t.wrong / links <= 0.0005
-                and 1000 * t.false_alarms / t.non_matching <= 0.5
-            ):
-                if best is None or t.correct > best[0]:
-                    best = (t.correct, link, margin)
-                break  # higher link bands only lose links
+    for margin in (2.0, 4.0, 6.0, 8.0):
+        at = _lowest(
+            grid,
+            lambda link, m=margin: _precise(
+                tally(sets[0], Rule(weights_, link, math.inf, m, floor))
+            ),
+        )
+        if at is not None:
+            correct = tally(sets[0], Rule(weights_, at, math.inf, margin, floor)).correct
+            if best is None or correct > best[0]:
+                best = (correct, at, margin)
     assert best is not None, "no link band meets the precision goal"
     _, link, margin = best
-    for review in sorted({round(w, 1) for w in weights_.values()}):
+
+    def quiet(review: float) -> bool:
         table = Rule(weights_, link, review, margin, floor)
-        if all(1000 * tally(s, table).reviewed_non_matching / s_non(s) <= 3 for s in sets):
-            return table
-    return Rule(weights_, link, math.inf, margin, floor)
+        return all(1000 * tally(s, table).reviewed_non_matching / s_non(s) <= 3 for s in sets)
+
+    review = _lowest(grid, quiet)
+    return Rule(weights_, link, math.inf if review is None else review, margin, floor)
+
+
+def _precise(t: Tally) -> bool:
+    links = t.correct + t.wrong
+    return not links or (
+        t.wrong / links <= 0.0005 and 1000 * t.false_alarms / t.non_matching <= 0.5
+    )
+
+
+def _lowest(grid: list[float], ok: Callable[[float], bool]) -> float | None:
+    """The lowest grid value that is ``ok``, by bisection (``ok`` holds from some value up)."""
+    low, high = 0, len(grid)
+    while low < high:
+        mid = (low + high) // 2
+        if ok(grid[mid]):
+            high = mid
+        else:
+            low = mid + 1
+    return grid[low] if low < len(grid) else None
 
 
 def s_non(observed: Sequence[Observed]) -> int:

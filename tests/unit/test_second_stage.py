@@ -117,3 +117,21 @@ def test_the_shipped_rule_links_above_where_it_reviews() -> None:
     shipped = rule()
     assert shipped.link > shipped.review > shipped.floor
     assert shipped.margin > 0 and math.isfinite(shipped.link)
+
+
+def test_monthly_figures_from_verdicts() -> None:
+    from datetime import datetime
+
+    from hub.linking.monthly import tally
+
+    nov, dec = datetime(2026, 11, 3), datetime(2026, 12, 1)
+    figures = tally(
+        [(nov, "confirmed"), (nov, "false_match"), (nov, "duplicate"), (dec, "confirmed")],
+        [(nov, "confirmed"), (nov, "confirmed"), (nov, "rejected")],
+    )
+    assert list(figures.months) == ["2026-11", "2026-12"]
+    november = figures.months["2026-11"]
+    assert november.link_precision == 0.5
+    assert november.review_precision == 2 / 3
+    assert november.link_recall == 1 / 3
+    assert figures.months["2026-12"].review_precision is None
