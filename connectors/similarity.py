@@ -8,10 +8,11 @@ connector also sends:
   is which (a forename and surname recorded the other way round still agree); ``born`` (256
   bits) holds the date of birth in parts (year, the neighbouring years, month, day, month and
   day together, month and day in either order), the sex salted with the year of birth, and
-  the postcode district and area (a bare district such as ``B12`` counts). Each token sets ``k`` bit positions chosen by
-  HMAC-SHA256 under its own subkey of the shared secret (random hashing), so without the secret
-  nobody can say which bits a value sets; the fold makes each bit the XOR of two positions,
-  which defeats pattern mining of single tokens (docs/threat-model.md, measured).
+  the postcode district and area (a bare district such as ``B12`` counts). Each token sets
+  ``k`` bit positions chosen by HMAC-SHA256 under its own subkey of the shared secret (random
+  hashing), so without the secret nobody can say which bits a value sets; the fold makes each
+  bit the XOR of two positions, which blurs the pattern of any single token
+  (docs/threat-model.md: what remains visible, measured).
 - **blocking tokens**: keyed tokens of a Soundex code of any name with the year of birth (and
   the next year, so that years one apart share one) or with the postcode district. The hub
   compares a report only with children sharing one of them.

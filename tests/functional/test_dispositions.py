@@ -194,7 +194,7 @@ def test_monthly_precision_and_recall_follow_the_verdicts(
     assert (figures.links_confirmed, figures.links_false) == (1, 0)
     assert (figures.reviews_confirmed, figures.reviews_rejected) == (1, 0)
     assert (figures.link_precision, figures.review_precision, figures.link_recall) == (1, 1, 0.5)
-    [head, line] = monthly_lines(operator.monthly_figures(hub_app.state.hub))
+    [_, line] = monthly_lines(operator.monthly_figures(hub_app.state.hub))
     assert line == (
         f"  {month}: link precision 1.000 (1/1), review precision 1.000 (1/1), "
         "linked automatically 0.500 (1/2)"
