@@ -5,13 +5,14 @@ seeds the evaluation never uses, at 1 % and 10 % overlap. Each query goes throug
 own preparation and candidate search (homeward.linkage.evaluate.prepare, the first stage's
 ``decide``); every child it is compared with gives one (cell, true pair or not) observation.
 
-- Weight of a cell: log2(m / u), m = share of true pairs in the cell, u = share of other pairs
-  (add-half smoothing); cells never seen get the lowest weight (``floor``).
-- Bands, chosen on the 1 % set (the harder prior): for each ``margin``, the lowest ``link``
-  with precision >= 0.9995 and <= 0.5 false links per 1,000 non-matching reports (found by
-  bisection); the margin with the most correct links wins; then ``review`` the lowest weight
-  with <= 3 review flags per 1,000 non-matching reports on both sets. Both are stricter than
-  the issue's targets, to leave room for data the rule has not seen.
+- Weight of a cell: log2(m / u), m = share of true pairs, u = share of other pairs, both
+  counted over the cell's upper region (``weights``; add-half smoothing); cells never seen get
+  the lowest weight (``floor``).
+- Bands: for each ``margin``, the lowest ``link`` with precision >= 0.9995 and <= 0.5 false
+  links per 1,000 non-matching reports on both training sets (found by bisection); the margin
+  with the most correct links wins; then ``review`` the lowest weight with <= 3 review flags
+  per 1,000 non-matching reports on both sets. Both are stricter than the issue's targets, to
+  leave room for data the rule has not seen.
 
 Writes hub/linking/weights_v1.json (normative: the hub's rule reads it).
 """
@@ -28,7 +29,7 @@ from homeward.linkage import evaluate
 from homeward.linkage.records import Person
 from homeward.synthetic import linkage as synth
 from hub.linking.decide import LINK, Candidate, Decision, contradicted, decide
-from hub.linking.similarity import Rule, Scored, cell, second_stage
+from hub.linking.similarity import BORN_EDGES, NAME_EDGES, Rule, Scored, cell, second_stage
 
 OUT = Path(__file__).resolve().parents[2] / "hub" / "linking" / "weights_v1.json"
 TRAINING_SEEDS = {0.01: 101, 0.10: 102}
@@ -73,20 +74,29 @@ def observe(size: int, overlap: float) -> list[Observed]:
 
 
 def weights(observed: Sequence[Observed]) -> dict[tuple[int, int, int], float]:
+    """log2(m / u) over the cell's *upper region*: every cell at least as good on both bands,
+    with the same match-key level. Pooling this way keeps sparse cells (a few true pairs and no
+    false one by chance) from getting weights the data cannot support, and makes the weight
+    grow with both similarities."""
     m: Counter[tuple[int, int, int]] = Counter()
     u: Counter[tuple[int, int, int]] = Counter()
     for o in observed:
         for child, c, _ in o.cells:
             (m if child in o.partners else u)[c] += 1
-    cells = set(m) | set(u)
     m_total, u_total = sum(m.values()), sum(u.values())
-    return {
-        c: math.log2(
-            ((m[c] + 0.5) / (m_total + 0.5 * len(cells)))
-            / ((u[c] + 0.5) / (u_total + 0.5 * len(cells)))
-        )
-        for c in cells
-    }
+    out: dict[tuple[int, int, int], float] = {}
+    for n in range(len(NAME_EDGES) + 1):
+        for b in range(len(BORN_EDGES) + 1):
+            for k in range(4):
+                upper = [
+                    (n2, b2, k)
+                    for n2 in range(n, len(NAME_EDGES) + 1)
+                    for b2 in range(b, len(BORN_EDGES) + 1)
+                ]
+                mu, uu = sum(m[c] for c in upper), sum(u[c] for c in upper)
+                if mu + uu:
+                    out[(n, b, k)] = math.log2(((mu + 0.5) / m_total) / ((uu + 0.5) / u_total))
+    return out
 
 
 @dataclass(frozen=True, slots=True)
