@@ -1,4 +1,4 @@
-"""Splink on clear data: the accuracy ceiling (bench only, its own venv: bench/linkage/.venv-splink).
+"""Splink on clear data: the accuracy ceiling (bench only; venv bench/linkage/.venv-splink).
 
 Usage: ``python splink_ceiling.py LEFT.csv RIGHT.csv TRUTH.csv OUT.json``. Splink 4 (DuckDB)
 links the two files *in the clear* (no hashing, no encodings) with Jaro-Winkler forename
@@ -106,7 +106,8 @@ def main() -> None:
         )
     table = linker.table_management.register_labels_table(labels)
     linker.training.estimate_m_from_pairwise_labels(table)
-    predictions = linker.inference.predict(threshold_match_probability=args.review).as_pandas_dataframe()
+    found = linker.inference.predict(threshold_match_probability=args.review)
+    predictions = found.as_pandas_dataframe()
     by_right: dict[str, list[tuple[float, str]]] = {}
     for row in predictions.itertuples():
         by_right.setdefault(str(row.unique_id_r), []).append(
