@@ -5,7 +5,7 @@ links the two files *in the clear* (no hashing, no encodings) with Jaro-Winkler 
 (first part) and surname (last part), Splink's date-of-birth levels, sex, postcode district
 and identifier; known-as and former surnames are not used.
 It is trained as generously as it can be: u by random sampling, m **from the truth file's
-labelled pairs** (information no Homeward component has). Decisions, per right record: link
+labelled pairs** and the prior from their number (information no Homeward component has). Decisions, per right record: link
 its best candidate when the match probability is >= ``--link`` and the runner-up is below
 ``--review``; review every candidate >= ``--review``. Writes the decisions as JSON for
 bench/linkage/run.py to score with the same code as everything else.
@@ -89,6 +89,9 @@ def main() -> None:
         ],
         retain_intermediate_calculation_columns=False,
     )
+    with open(args.truth, newline="", encoding="utf-8") as handle:
+        pairs = sum(1 for _ in csv.DictReader(handle))
+    settings.probability_two_random_records_match = pairs / (len(left) * len(right))  # known
     linker = Linker([left, right], settings, db_api=DuckDBAPI())
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6)
     with open(args.truth, newline="", encoding="utf-8") as handle:
