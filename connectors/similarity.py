@@ -75,7 +75,10 @@ def dob_tokens(born: str) -> list[str]:
 
 
 def place_tokens(place: str) -> list[str]:
-    return [f"P{place}", f"A{_AREA.match(place).group()}"]  # type: ignore[union-attr]
+    """The district and its area (``B12`` -> ``B``); a code without letters (foreign benchmark
+    data read with opaque postcodes) has no area."""
+    area = _AREA.match(place)
+    return [f"P{place}", f"A{area.group()}"] if area else [f"P{place}"]
 
 
 def block_strings(identity: Identity, place: str | None) -> list[str]:

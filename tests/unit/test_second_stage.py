@@ -135,3 +135,10 @@ def test_monthly_figures_from_verdicts() -> None:
     assert november.review_precision == 2 / 3
     assert november.link_recall == 1 / 3
     assert figures.months["2026-12"].review_precision is None
+
+
+def test_a_postcode_without_letters_has_a_district_and_no_area() -> None:
+    from connectors.similarity import place_tokens
+
+    assert place_tokens("2615") == ["P2615"]
+    assert place_tokens("B12") == ["PB12", "AB"]
