@@ -17,6 +17,7 @@ from hub.identity import service as identity
 from hub.identity.interfaces import Role
 from hub.identity.models import Authority
 from hub.identity.tokens import TokenRules
+from hub.linking import monthly
 from hub.records import epochs
 from hub.records import rekey as rekeying
 from hub.sharing import signatures
@@ -78,6 +79,12 @@ def linkage_figures(context: HubContext) -> dispositions.LinkageFigures:
     """``homeward hub stats``: counts of matches, reviews and verdicts, never a child."""
     with context.transaction() as session:
         return dispositions.figures(session)
+
+
+def monthly_figures(context: HubContext) -> monthly.MonthlyFigures:
+    """``homeward hub stats``: precision and recall per month from verdicts, never a child."""
+    with context.transaction() as session:
+        return monthly.monthly(session)
 
 
 def purge(context: HubContext) -> int:

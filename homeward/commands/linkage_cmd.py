@@ -1,7 +1,8 @@
 """`homeward linkage evaluate`: measure linkage accuracy on your own data.
 
 Reads two people files and a truth file, pseudonymises each side as two councils would (fresh
-shared secret), links them exactly as the hub does, and prints precision, recall, F1, false
+shared secret; match keys and second-stage encodings), links them exactly as the hub does (both
+stages, hub.linking.search), and prints precision, recall, F1, false
 alarms per 1,000 non-matching right-hand records, the review queue and records/s.
 """
 
@@ -52,6 +53,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="foreign data: take postcode whole as the district (non-UK codes)",
     )
+    command.add_argument(
+        "--match-keys-only",
+        action="store_true",
+        help="the first stage alone (match keys), without the second stage's keyed encodings",
+    )
     command.set_defaults(handler=evaluate_command)
 
 
@@ -59,7 +65,7 @@ def evaluate_command(args: argparse.Namespace) -> int:
     schemes = Schemes(opaque_ids=args.opaque_ids, opaque_postcodes=args.opaque_postcodes)
     try:
         left, right = read_people(args.left), read_people(args.right)
-        linkage = evaluate.link(left, right, schemes)
+        linkage = evaluate.link(left, right, schemes, second_stage=not args.match_keys_only)
         truth = read_truth(args.truth)  # read only now: nothing above could use it
     except LinkageInputError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -15,9 +15,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
 
-from homeward.linkage.records import UK_SCHEMES, Person, Schemes, identity, tokens
+from connectors.similarity import BLOCK_TYPE
+from homeward.linkage.records import UK_SCHEMES, Person, Schemes, encodings, identity, tokens
 from hub.linking.candidates import Digests, MemoryCandidateIndex
-from hub.linking.decide import decide
+from hub.linking.search import identify
+from hub.linking.similarity import Encoded, Rule
 from keys import HubKey, SharedKeyring, Token
 from policies import Identification
 
@@ -65,28 +67,74 @@ class Report:
         return asdict(self)
 
 
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A right-hand record as the hub receives it: re-keyed digests, encoding, blocks."""
+
+    digests: Digests
+    encoded: Encoded | None
+    blocks: list[bytes]
+
+
+def prepare(
+    left: Sequence[Person],
+    right: Sequence[Person],
+    schemes: Schemes = UK_SCHEMES,
+    *,
+    second_stage: bool = True,
+) -> tuple[MemoryCandidateIndex, list[Query]]:
+    """Both sides pseudonymised under a fresh shared secret and re-keyed under a fresh hub key:
+    the left side in the hub's candidate index, the right side as queries."""
+    deriver = SharedKeyring.generate().deriver()
+    hub_key, epoch = HubKey.generate(), deriver.epoch
+    index = MemoryCandidateIndex()
+    left_codes = encodings(left, deriver, schemes) if second_stage else None
+    for child_id, child in enumerate(tokens(left, deriver, schemes)):
+        encoded = None
+        if left_codes is not None:
+            code = left_codes[child_id]
+            encoded = (code.names, code.born, rekey_blocks(hub_key, epoch, code.blocks))
+        index.add(child_id, LEFT, rekey(hub_key, epoch, child), encoded)
+    queries = [Query(rekey(hub_key, epoch, q), None, []) for q in tokens(right, deriver, schemes)]
+    if second_stage:
+        for n, code in enumerate(encodings(right, deriver, schemes)):
+            query = Encoded(-1, int.from_bytes(code.names), int.from_bytes(code.born))
+            queries[n] = Query(queries[n].digests, query, rekey_blocks(hub_key, epoch, code.blocks))
+    return index, queries
+
+
 def link(
     left: Sequence[Person],
     right: Sequence[Person],
     schemes: Schemes = UK_SCHEMES,
+    *,
+    second_stage: bool = True,
+    table: Rule | None = None,
 ) -> Linkage:
     """Every link and review decision for the right-hand records, as the hub makes them: the
-    hub's re-keying, its candidate search (in memory) and its decision rule."""
-    deriver = SharedKeyring.generate().deriver()
-    hub_key = HubKey.generate()
+    hub's re-keying, its candidate search (in memory) and its decision rule (both stages, or
+    the match keys alone with ``second_stage=False``)."""
     started = time.perf_counter()
-    index = MemoryCandidateIndex()
-    for child_id, child in enumerate(tokens(left, deriver, schemes)):
-        index.add(child_id, LEFT, rekey(hub_key, deriver.epoch, child))
-    queries = [rekey(hub_key, deriver.epoch, q) for q in tokens(right, deriver, schemes)]
+    index, queries = prepare(left, right, schemes, second_stage=second_stage)
     decisions: list[LinkDecision] = []
     for person, query in zip(right, queries, strict=True):
-        found = index.candidates(query, exclude_authority=RIGHT)
-        decision = decide(found, frozenset(t for t, _ in query))
+        decision = identify(
+            index,
+            query.digests,
+            exclude_authority=RIGHT,
+            query=query.encoded,
+            blocks=query.blocks,
+            table=table,
+        )
         if decision.outcome is Identification.LINKED and decision.child_id is not None:
             decisions.append(LinkDecision(left[decision.child_id].id, person.id, "link"))
         decisions.extend(LinkDecision(left[c].id, person.id, "review") for c in decision.review)
     return Linkage(decisions, time.perf_counter() - started, len(left) + len(right))
+
+
+def rekey_blocks(hub_key: HubKey, epoch: int, blocks: Iterable[str]) -> list[bytes]:
+    """What the hub's ingest stores for a record's blocking tokens."""
+    return [hub_key.rekey(Token(BLOCK_TYPE, epoch, b)) for b in blocks]
 
 
 def rekey(hub_key: HubKey, epoch: int, tokens: Iterable[tuple[str, str]]) -> Digests:

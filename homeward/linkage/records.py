@@ -14,6 +14,7 @@ from pathlib import Path
 
 from connectors import normalise
 from connectors.matchkeys import NHS, UPN, Identity, Tokeniser, normalise_identity
+from connectors.similarity import Encoder, Encoding
 from hub.linking.decide import OPAQUE_ID
 from keys import MatchKeyDeriver
 
@@ -115,3 +116,11 @@ def tokens(
         opaque = {NHS: OPAQUE_ID, UPN: OPAQUE_ID}
         found = [[(opaque.get(t, t), v) for t, v in keys] for keys in found]
     return found
+
+
+def encodings(
+    people: Iterable[Person], deriver: MatchKeyDeriver, schemes: Schemes = UK_SCHEMES
+) -> list[Encoding]:
+    """Each person's second-stage encoding (connectors.similarity), as their connector sends it."""
+    encode = Encoder(deriver)
+    return [encode(identity(p, schemes), p.postcode) for p in people]

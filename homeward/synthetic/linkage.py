@@ -8,22 +8,28 @@ rest are other children, some of them siblings or twins of left-hand children (s
 postcode and, for twins, date of birth) and many of them namesakes by chance (the population:
 homeward.synthetic.population). Deterministic for a given seed.
 
-Knobs: ``Spec`` (sizes, overlap, siblings, seed), ``Spec.rates`` (one rate per recording
-error) and ``Spec.in_care`` (share of a family looked after). New variation belongs in one of
-them, with a default that keeps today's data.
+``hardened(...)`` is the issue-11 benchmark: most right-hand records are police reports
+(homeward.synthetic.police: no identifiers, known-as names, ages for dates of birth, postcode
+districts), a quarter of the others are siblings or twins placed with a left-hand child, and
+children are reported several times. Knobs: ``Spec`` (sizes, overlap, siblings, seed),
+``Spec.rates`` (one rate per recording error) and ``Spec.in_care`` (share of a family looked
+after). New variation belongs in one of them, with a default that keeps today's data.
 """
 
 import random
 import unicodedata
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from homeward.synthetic.identifiers import spaced_nhs
-from homeward.synthetic.population import TODAY, Person, Population
+from homeward.synthetic.police import police_report
+from homeward.synthetic.population import P_TWINS, TODAY, Person, Population
 from homeward.synthetic.variation import Rates, reported
 
-__all__ = ["COLUMNS", "TODAY", "Benchmark", "Rates", "Row", "Spec", "generate"]
+__all__ = ["COLUMNS", "TODAY", "Benchmark", "Rates", "Row", "Spec", "generate", "hardened"]
 
 Row = dict[str, str]
+T = TypeVar("T")
 COLUMNS = (
     "id",
     "forename",
@@ -47,6 +53,24 @@ class Spec:
     in_care: float = 0.7  # share of a family's children looked after (at least one)
     seed: int = 1
     rates: Rates = field(default_factory=Rates)
+    police_share: float = 0.0  # of right records: police reports (homeward.synthetic.police)
+    repeat_share: float = 0.0  # chance that a reported child is reported once more
+    twins: float = P_TWINS  # of families with two or more children
+
+
+def hardened(left: int, right: int, overlap: float, seed: int = 1) -> Spec:
+    """The hardened benchmark (issue 11): most reports from the police, more siblings and twins
+    placed together, children reported several times, councils' own errors as before."""
+    return Spec(
+        left=left,
+        right=right,
+        overlap=overlap,
+        seed=seed,
+        sibling_share=0.25,
+        police_share=0.6,
+        repeat_share=0.3,
+        twins=0.2,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +84,7 @@ class Benchmark:
 def generate(spec: Spec) -> Benchmark:
     """The benchmark's two files and its ground truth."""
     rng = random.Random(spec.seed)  # noqa: S311 - reproducible, not secret
-    pop = Population(rng)
+    pop = Population(rng, spec.twins)
     left: list[Person] = []
     kin: list[Person] = []  # siblings of left-hand children who are not looked after
     while len(left) < spec.left:
@@ -69,27 +93,43 @@ def generate(spec: Spec) -> Benchmark:
         left.extend(in_care)
         kin.extend(m for m in members if m not in in_care)
     left = left[: spec.left]
-    partners = rng.sample(range(len(left)), round(spec.right * spec.overlap))
+    n_partners = round(spec.right * spec.overlap)
+    partners = _repeated(rng, rng.sample(range(len(left)), n_partners), spec)[:n_partners]
     n_kin = min(len(kin), round((spec.right - len(partners)) * spec.sibling_share))
-    others = rng.sample(kin, n_kin)
+    others = _repeated(rng, rng.sample(kin, n_kin), spec)[:n_kin]
     while len(partners) + len(others) < spec.right:
-        others.extend(pop.family_members()[:1])
-    return _files(rng, pop, spec.rates, left, partners, others)
+        others.extend(_repeated(rng, pop.family_members()[:1], spec))
+    others = others[: spec.right - len(partners)]
+    return _files(rng, pop, spec, left, partners, others)
+
+
+def _repeated(rng: random.Random, reported: list[T], spec: Spec) -> list[T]:
+    """Each reported child once, and again with chance ``repeat_share`` each time."""
+    out: list[T] = []
+    for child in reported:
+        out.append(child)
+        while spec.repeat_share and rng.random() < spec.repeat_share:
+            out.append(child)
+    return out
 
 
 def _files(
     rng: random.Random,
     pop: Population,
-    rates: Rates,
+    spec: Spec,
     left: list[Person],
     partners: list[int],
     others: list[Person],
 ) -> Benchmark:
     left_rows = [_left_row(rng, f"L{i:06d}", p) for i, p in enumerate(left)]
-    right_people: list[tuple[int | None, Person]] = [
-        (i, reported(rng, pop, rates, left[i])) for i in partners
-    ]
-    right_people += [(None, reported(rng, pop, rates, p)) for p in others]
+
+    def report(p: Person) -> Person:
+        if spec.police_share and rng.random() < spec.police_share:
+            return police_report(rng, pop, p)
+        return reported(rng, pop, spec.rates, p)
+
+    right_people: list[tuple[int | None, Person]] = [(i, report(left[i])) for i in partners]
+    right_people += [(None, report(p)) for p in others]
     rng.shuffle(right_people)
     right_rows: list[Row] = []
     truth: list[tuple[str, str]] = []

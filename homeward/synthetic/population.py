@@ -42,8 +42,9 @@ class Person:
 class Population:
     """Draws children, families and postcodes from one random stream."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, twins: float = P_TWINS) -> None:
         self.rng = rng
+        self.twins = twins
         self.districts = _districts(rng)
         self.home = {c.key: _home_weights(rng, len(self.districts), c) for c in COMMUNITY.values}
         self.nhs_next = 900_000_000
@@ -59,7 +60,7 @@ class Population:
         self.family += 1
         surname = draw_surname(rng, community)
         postcode = self._postcode(community)
-        twins = size >= 2 and rng.random() < P_TWINS
+        twins = size >= 2 and rng.random() < self.twins
         dob = self._dob(community)
         members: list[Person] = []
         for i in range(size):

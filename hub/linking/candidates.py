@@ -13,6 +13,7 @@ from typing import Protocol
 from sqlmodel import Session, col, select
 
 from hub.linking.decide import Candidate
+from hub.linking.similarity import Encoded
 from hub.records.models import MatchToken
 from hub.records.service import CHILD
 
@@ -22,6 +23,13 @@ Digests = Sequence[tuple[str, bytes]]  # (key type, re-keyed digest)
 class CandidateIndex(Protocol):
     def candidates(self, digests: Digests, *, exclude_authority: str) -> list[Candidate]:
         """Children, not of ``exclude_authority``, holding any of ``digests``; sorted by id."""
+        ...
+
+    def similar(
+        self, blocks: Sequence[bytes], also: Iterable[int], *, exclude_authority: str
+    ) -> list[Encoded]:
+        """Second-stage encodings of the children, not of ``exclude_authority``, sharing a
+        blocking digest, and of the children ``also`` (first-stage candidates); by id."""
         ...
 
 
@@ -66,6 +74,14 @@ class SqlCandidateIndex:
             held[owner_id].add(key_type)
         return _candidates(hits, held)
 
+    def similar(
+        self, blocks: Sequence[bytes], also: Iterable[int], *, exclude_authority: str
+    ) -> list[Encoded]:
+        raise NotImplementedError(
+            "second-stage encodings are not stored by the hub yet (issue 11): the hub links "
+            "on match keys alone; homeward linkage evaluate measures both stages in memory"
+        )
+
 
 class MemoryCandidateIndex:
     """The same look-up over a dict from digest to children."""
@@ -74,12 +90,39 @@ class MemoryCandidateIndex:
         self._holders: dict[bytes, list[int]] = defaultdict(list)
         self._held: dict[int, frozenset[str]] = {}
         self._authority: dict[int, str] = {}
+        self._blocked: dict[bytes, list[int]] = defaultdict(list)
+        self._encoded: dict[int, Encoded] = {}
 
-    def add(self, child_id: int, authority: str, digests: Digests) -> None:
+    def add(
+        self,
+        child_id: int,
+        authority: str,
+        digests: Digests,
+        encoding: tuple[bytes, bytes, Sequence[bytes]] | None = None,
+    ) -> None:
+        """A child's match-key digests and, if sent, its second-stage encoding (names filter,
+        born filter, re-keyed blocking digests)."""
         self._held[child_id] = frozenset(t for t, _ in digests)
         self._authority[child_id] = authority
         for _, digest in set(digests):
             self._holders[digest].append(child_id)
+        if encoding is not None:
+            names, born, blocks = encoding
+            self._encoded[child_id] = Encoded(
+                child_id, _int(names), _int(born), self._held[child_id]
+            )
+            for block in set(blocks):
+                self._blocked[block].append(child_id)
+
+    def similar(
+        self, blocks: Sequence[bytes], also: Iterable[int], *, exclude_authority: str
+    ) -> list[Encoded]:
+        found = {c for block in blocks for c in self._blocked.get(block, ())} | set(also)
+        return [
+            self._encoded[c]
+            for c in sorted(found)
+            if c in self._encoded and self._authority[c] != exclude_authority
+        ]
 
     def candidates(self, digests: Digests, *, exclude_authority: str) -> list[Candidate]:
         hits = [
@@ -89,3 +132,7 @@ class MemoryCandidateIndex:
             if self._authority[child_id] != exclude_authority
         ]
         return _candidates(hits, self._held)
+
+
+def _int(filter_bytes: bytes) -> int:
+    return int.from_bytes(filter_bytes, "big")

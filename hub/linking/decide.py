@@ -121,6 +121,11 @@ def _clear(c: Candidate, candidates: Sequence[Candidate], episode_types: frozens
     )
 
 
+def contradicted(candidates: Sequence[Candidate], episode_types: frozenset[str]) -> frozenset[int]:
+    """The candidates an identifier rules out (``_contradicted``)."""
+    return frozenset(c.child_id for c in candidates if _contradicted(c, episode_types))
+
+
 def _looks_alike(c: Candidate) -> bool:
     return bool(c.agreeing & EXACT_DOB_KEYS) or len(c.agreeing - WEAK_KEYS) >= 2
 

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from connectors.sources import IdentityRow
-from homeward.commands.stats_cmd import stats_lines
+from homeward.commands.stats_cmd import monthly_lines, stats_lines
 from hub import operator
 from tests.factories import CouncilSide, person
 from tests.functional.conftest import bearer
@@ -172,3 +172,30 @@ def test_a_verdict_on_a_link_records_it_but_leaves_the_link_standing(
         assert receipt["match_resolution"] is None  # only a possible match is resolved
     assert operator.linkage_figures(hub_app.state.hub).matches == {"linked": 1}
     assert all(n["withdrawn_at"] is None for n in everything(client, home_cred))
+
+
+def test_monthly_precision_and_recall_follow_the_verdicts(
+    client: TestClient, councils: Councils, hub_app: FastAPI
+) -> None:
+    """A confirmed automatic link and a confirmed review in the same month: half the confirmed
+    matches were linked automatically. The other candidate's verdict comes after the review
+    was settled elsewhere (its match is withdrawn), so it resolves nothing and is not counted."""
+    home, home_cred = councils[HOME]
+    reporter, reporter_cred = councils[REPORTER]
+    child = person()
+    send(client, home_cred, children=[home.child(child)])
+    report(client, reporter_cred, reporter.event(child))
+    [note] = inbox(client, home_cred)
+    dispose(client, home_cred, note["id"], "confirmed")
+    reviews = _two_candidates(client, councils)
+    dispose(client, councils[AREA][1], reviews[AREA]["id"], "confirmed")
+    dispose(client, councils[HOME][1], reviews[HOME]["id"], "false_match")
+    [(month, figures)] = operator.monthly_figures(hub_app.state.hub).months.items()
+    assert (figures.links_confirmed, figures.links_false) == (1, 0)
+    assert (figures.reviews_confirmed, figures.reviews_rejected) == (1, 0)
+    assert (figures.link_precision, figures.review_precision, figures.link_recall) == (1, 1, 0.5)
+    [_, line] = monthly_lines(operator.monthly_figures(hub_app.state.hub))
+    assert line == (
+        f"  {month}: link precision 1.000 (1/1), review precision 1.000 (1/1), "
+        "linked automatically 0.500 (1/2)"
+    )

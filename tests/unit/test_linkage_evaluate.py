@@ -47,7 +47,7 @@ def files(tmp_path: Path) -> tuple[Path, Path, Path]:
     )
 
 
-def test_metrics_and_links(
+def test_metrics_and_links_of_the_match_keys_alone(
     files: tuple[Path, Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     left, right, truth = files
@@ -63,6 +63,7 @@ def test_metrics_and_links(
             "--json",
             "--links",
             str(links),
+            "--match-keys-only",
         ]
     )
     assert code == 0
@@ -110,9 +111,35 @@ def test_metrics_and_links(
     ]
 
 
+def test_the_second_stage_links_the_moved_child_and_drops_the_twin(
+    files: tuple[Path, Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R4 (Leah Turner, moved: name, date of birth and sex agree, the district does not) links
+    on the weighed encodings; R7 (a twin of one sex, sharing only a review-only key) is no
+    longer worth a review; the twins R3 and the contradicted R6 still are."""
+    left, right, truth = files
+    links = tmp_path / "links.csv"
+    argv = ["linkage", "evaluate", str(left), str(right), "--truth", str(truth), "--json"]
+    assert cli.main([*argv, "--links", str(links)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["links"], report["correct_links"], report["false_alarms"]) == (3, 3, 0)
+    assert (report["review_queue"], report["review_pairs"]) == (2, 3)
+    with links.open(encoding="utf-8") as handle:
+        rows = sorted(tuple(r.values()) for r in csv.DictReader(handle))
+    assert rows == [
+        ("L1", "R1", "link"),
+        ("L2", "R2", "link"),
+        ("L3", "R3", "review"),
+        ("L4", "R3", "review"),
+        ("L5", "R4", "link"),
+        ("L6", "R6", "review"),
+    ]
+
+
 def test_text_report(files: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
     left, right, truth = files
-    assert cli.main(["linkage", "evaluate", str(left), str(right), "--truth", str(truth)]) == 0
+    argv = ["linkage", "evaluate", str(left), str(right), "--truth", str(truth)]
+    assert cli.main([*argv, "--match-keys-only"]) == 0
     out = capsys.readouterr().out
     assert "precision                                          1.0000" in out
     assert "false alarms per 1,000 non-matching right records  0.000 (0 of 3)" in out

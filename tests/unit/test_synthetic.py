@@ -449,3 +449,26 @@ def test_names_have_a_long_tail(extracts: list[CouncilExtract]) -> None:
     top = Counter(p.surname for p in people).most_common(1)[0][1]
     assert top / len(people) < 0.03  # Smith is about 1 % of people, not 7 %
     assert len({p.surname for p in people}) > len(people) / 5
+
+
+def test_the_hardened_benchmark_looks_like_police_reports() -> None:
+    """Most reports carry no identifier, many only a postcode district or an age (1 January),
+    children are reported several times, and the default benchmark is unchanged by the knobs."""
+    from collections import Counter
+
+    from homeward.synthetic import linkage as synth
+
+    hard = synth.generate(synth.hardened(3000, 3000, 0.10, seed=7))
+    right = hard.right
+    with_id = sum(bool(r["nhs_number"] or r["upn"]) for r in right) / len(right)
+    district_only = sum(0 < len(r["postcode"].replace(" ", "")) <= 4 for r in right) / len(right)
+    first_january = sum(r["dob"].endswith("-01-01") for r in right) / len(right)
+    repeats = Counter(left for left, _ in hard.truth)
+    assert with_id < 0.35
+    assert district_only > 0.2
+    assert first_january > 0.1
+    assert max(repeats.values()) >= 2
+    assert len(hard.truth) == 300
+    plain = synth.generate(synth.Spec(left=500, right=500, seed=3))
+    assert plain == synth.generate(synth.Spec(left=500, right=500, seed=3, police_share=0.0))
+    assert all(c == 1 for c in Counter(left for left, _ in plain.truth).values())

@@ -1,0 +1,142 @@
+"""The second stage: reports the match keys do not link, weighed on keyed encodings.
+
+Pure. For one query the hub has the first stage's decision (``hub.linking.decide``) and, for
+every child of another authority sharing a blocking token with the query (or any match-key
+token), the child's similarity encoding (connectors/similarity.py). Each such candidate gets a
+**weight**: the Fellegi-Sunter log2 likelihood ratio of its *evidence cell*, read from a table
+learned on synthetic data with known truth (``weights_v1.json``, made by
+``python -m bench.linkage.calibrate``). A cell is three things the hub can see:
+
+- the Dice similarity of the two ``names`` filters, in bands (``NAME_EDGES``);
+- the Dice similarity of the two ``born`` filters (date of birth parts, sex, district), in
+  bands (``BORN_EDGES``);
+- the strongest match-key agreement: none, review-only keys, other name keys, an identifier.
+
+Then, if the first stage did not link:
+
+- **link** the best candidate when its weight is at least ``link`` and every other candidate
+  is at least ``margin`` below it (twins and namesakes stay apart), and no identifier
+  contradicts it;
+- **review** every candidate whose weight is at least ``review``, or that shares an identifier;
+- **none** otherwise, even if the first stage would have asked for a review: a weak key shared
+  by chance is not worth a duty worker's night.
+
+Weights never leave the hub: the outcome is link / review / none, as before.
+"""
+
+import json
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from hub.linking.decide import ID_KEYS, LINK, REVIEW, WEAK_KEYS, Candidate, Decision
+
+NAME_EDGES = (0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.999)
+BORN_EDGES = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.999)
+KEYS_NONE, KEYS_WEAK, KEYS_NAME, KEYS_ID = range(4)
+
+
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    """A child's second-stage encoding as the hub holds it (two filters as integers)."""
+
+    child_id: int
+    names: int
+    born: int
+    held: frozenset[str] = frozenset()  # the child's match-key types (identifier contradictions)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    weights: dict[tuple[int, int, int], float]
+    link: float
+    review: float
+    margin: float
+    floor: float  # weight of a cell never seen in calibration
+
+
+@cache
+def rule() -> Rule:
+    text = resources.files("hub.linking").joinpath("weights_v1.json").read_text("utf-8")
+    return rule_from(json.loads(text))
+
+
+def rule_from(data: dict[str, object]) -> Rule:
+    cells = data["weights"]
+    assert isinstance(cells, dict)
+    weights = {tuple(map(int, k.split(","))): float(v) for k, v in cells.items()}
+    return Rule(
+        weights,  # type: ignore[arg-type]
+        float(data["link"]),  # type: ignore[arg-type]
+        float(data["review"]),  # type: ignore[arg-type]
+        float(data["margin"]),  # type: ignore[arg-type]
+        float(data["floor"]),  # type: ignore[arg-type]
+    )
+
+
+def dice(a: int, b: int) -> float:
+    total = a.bit_count() + b.bit_count()
+    return 2 * (a & b).bit_count() / total if total else 0.0
+
+
+def keys_level(candidate: Candidate | None) -> int:
+    if candidate is None:
+        return KEYS_NONE
+    if candidate.agreeing & ID_KEYS:
+        return KEYS_ID
+    if candidate.agreeing - WEAK_KEYS:
+        return KEYS_NAME
+    return KEYS_WEAK
+
+
+def cell(query: Encoded, child: Encoded, candidate: Candidate | None) -> tuple[int, int, int]:
+    return (
+        bisect_right(NAME_EDGES, dice(query.names, child.names)),
+        bisect_right(BORN_EDGES, dice(query.born, child.born)),
+        keys_level(candidate),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    child_id: int
+    weight: float
+    shares_id: bool
+    contradicted: bool
+
+
+def score(
+    query: Encoded,
+    children: Sequence[Encoded],
+    first: Sequence[Candidate],
+    contradicted: frozenset[int],
+    table: Rule,
+) -> list[Scored]:
+    by_id = {c.child_id: c for c in first}
+    out: list[Scored] = []
+    for child in children:
+        candidate = by_id.get(child.child_id)
+        weight = table.weights.get(cell(query, child, candidate), table.floor)
+        shares_id = candidate is not None and bool(candidate.agreeing & ID_KEYS)
+        out.append(Scored(child.child_id, weight, shares_id, child.child_id in contradicted))
+    return out
+
+
+def second_stage(first: Decision, scored: Sequence[Scored], table: Rule) -> Decision:
+    """Link, review or none for a query the match keys did not link (rule in the docstring)."""
+    if first.outcome is LINK:
+        return first
+    ranked = sorted(scored, key=lambda s: (-s.weight, s.child_id))
+    if ranked:
+        best = ranked[0]
+        runner_up = ranked[1].weight if len(ranked) > 1 else float("-inf")
+        if (
+            best.weight >= table.link
+            and runner_up <= best.weight - table.margin
+            and not best.contradicted
+        ):
+            return Decision(LINK, best.child_id)
+    worth = sorted(s.child_id for s in ranked if s.weight >= table.review or s.shares_id)
+    return Decision(REVIEW, review=tuple(worth)) if worth else Decision(None)

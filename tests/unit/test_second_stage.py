@@ -1,0 +1,144 @@
+"""The second stage: keyed encodings at the connector, the weighed decision at the hub."""
+
+import math
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from connectors.matchkeys import normalise_identity
+from connectors.similarity import BORN_BITS, NAMES_BITS, Encoder
+from hub.linking.decide import LINK, REVIEW, Decision
+from hub.linking.similarity import Encoded, Rule, Scored, dice, rule, second_stage
+from keys import SharedKeyring
+
+DERIVER = SharedKeyring.generate().deriver()
+
+
+def encode(forename: str, surname: str, dob: str, sex: str = "F", postcode: str = "B12 9AA"):  # type: ignore[no-untyped-def]
+    identity = normalise_identity(forename=forename, surname=surname, dob=dob, sex=sex)
+    return Encoder(DERIVER)(identity, postcode)
+
+
+def as_encoded(code) -> Encoded:  # type: ignore[no-untyped-def]
+    return Encoded(0, int.from_bytes(code.names), int.from_bytes(code.born))
+
+
+def test_filters_have_the_published_sizes_and_about_half_the_bits_set() -> None:
+    code = encode("Amelia", "Okafor", "2010-04-17")
+    assert (len(code.names), len(code.born)) == (NAMES_BITS // 8, BORN_BITS // 8)
+    density = int.from_bytes(code.names).bit_count() / NAMES_BITS
+    assert 0.25 < density < 0.6
+
+
+def test_names_recorded_the_other_way_round_encode_the_same() -> None:
+    assert (
+        encode("Amelia", "Okafor", "2010-04-17").names
+        == encode("Okafor", "Amelia", "2010-04-17").names
+    )
+
+
+def test_a_spelling_variant_is_close_and_another_child_is_far() -> None:
+    same = as_encoded(encode("Mohammed", "Rahman", "2010-04-17"))
+    variant = as_encoded(encode("Muhamad", "Rahman", "2010-04-17"))
+    other = as_encoded(encode("Leah", "Turner", "2013-01-25"))
+    assert dice(same.names, variant.names) > 0.75
+    assert dice(same.names, other.names) < 0.4
+    assert dice(same.born, other.born) < dice(same.born, variant.born)
+
+
+def test_a_bare_postcode_district_counts_as_the_district() -> None:
+    full = as_encoded(encode("Amelia", "Okafor", "2010-04-17", postcode="B12 9AA"))
+    bare = as_encoded(encode("Amelia", "Okafor", "2010-04-17", postcode="B12"))
+    assert full.born == bare.born
+
+
+def test_another_secret_gives_unrelated_filters() -> None:
+    identity = normalise_identity(forename="Amelia", surname="Okafor", dob="2010-04-17", sex="F")
+    mine = Encoder(DERIVER)(identity, "B12 9AA")
+    theirs = Encoder(SharedKeyring.generate().deriver())(identity, "B12 9AA")
+    assert dice(int.from_bytes(mine.names), int.from_bytes(theirs.names)) < 0.7
+    assert not set(mine.blocks) & set(theirs.blocks)
+
+
+def test_blocks_are_shared_across_a_year_apart_but_not_two() -> None:
+    a = set(encode("Amelia", "Okafor", "2010-04-17", postcode="").blocks)
+    assert a & set(encode("Amelia", "Okafor", "2011-01-01", postcode="").blocks)
+    assert not a & set(encode("Amelia", "Okafor", "2012-04-17", postcode="").blocks)
+
+
+TABLE = Rule({}, link=10.0, review=5.0, margin=4.0, floor=-5.0)
+
+
+def scored(
+    child_id: int, weight: float, *, shares_id: bool = False, ruled_out: bool = False
+) -> Scored:
+    return Scored(child_id, weight, shares_id, ruled_out)
+
+
+def test_a_strong_clear_candidate_links() -> None:
+    assert second_stage(Decision(None), [scored(1, 12), scored(2, 3)], TABLE) == Decision(LINK, 1)
+
+
+def test_a_rival_within_the_margin_sends_both_to_review() -> None:
+    found = second_stage(Decision(None), [scored(1, 12), scored(2, 9)], TABLE)
+    assert found == Decision(REVIEW, review=(1, 2))
+
+
+def test_a_contradicted_candidate_never_links() -> None:
+    found = second_stage(Decision(None), [scored(1, 12, ruled_out=True)], TABLE)
+    assert found == Decision(REVIEW, review=(1,))
+
+
+def test_weak_evidence_is_no_review_even_if_the_first_stage_asked() -> None:
+    first = Decision(REVIEW, review=(1,))
+    assert second_stage(first, [scored(1, 4.9)], TABLE) == Decision(None)
+    assert second_stage(first, [scored(1, 4.9, shares_id=True)], TABLE) == Decision(
+        REVIEW, review=(1,)
+    )
+
+
+def test_a_first_stage_link_stands() -> None:
+    assert second_stage(Decision(LINK, 3), [scored(1, 20)], TABLE) == Decision(LINK, 3)
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 30), st.floats(-20, 30)), max_size=8, unique_by=lambda t: t[0]
+    )
+)
+def test_outcome_never_depends_on_candidate_order(pairs: list[tuple[int, float]]) -> None:
+    found = [scored(c, w) for c, w in pairs]
+    assert second_stage(Decision(None), found, TABLE) == second_stage(
+        Decision(None), found[::-1], TABLE
+    )
+
+
+def test_the_shipped_rule_links_above_where_it_reviews() -> None:
+    shipped = rule()
+    assert shipped.link > shipped.review > shipped.floor
+    assert shipped.margin > 0 and math.isfinite(shipped.link)
+
+
+def test_monthly_figures_from_verdicts() -> None:
+    from datetime import datetime
+
+    from hub.linking.monthly import tally
+
+    nov, dec = datetime(2026, 11, 3), datetime(2026, 12, 1)
+    figures = tally(
+        [(nov, "confirmed"), (nov, "false_match"), (nov, "duplicate"), (dec, "confirmed")],
+        [(nov, "confirmed"), (nov, "confirmed"), (nov, "rejected")],
+    )
+    assert list(figures.months) == ["2026-11", "2026-12"]
+    november = figures.months["2026-11"]
+    assert november.link_precision == 0.5
+    assert november.review_precision == 2 / 3
+    assert november.link_recall == 1 / 3
+    assert figures.months["2026-12"].review_precision is None
+
+
+def test_a_postcode_without_letters_has_a_district_and_no_area() -> None:
+    from connectors.similarity import place_tokens
+
+    assert place_tokens("2615") == ["P2615"]
+    assert place_tokens("B12") == ["PB12", "AB"]
