@@ -120,3 +120,12 @@ def served(tree: Path, backend: str, workers: int, codes: list[str]) -> Iterator
             finally:
                 process.send_signal(signal.SIGTERM)
                 process.wait(timeout=120)
+                _keep_log(Path(tmp) / "serve.log", f"{tree.name}-{backend}-{workers}.log")
+
+
+def _keep_log(log: Path, name: str) -> None:
+    """The hub's log, kept in ``HOMEWARD_BENCH_SCALE_LOGS`` when that names a directory."""
+    kept = os.environ.get("HOMEWARD_BENCH_SCALE_LOGS")
+    if kept:
+        Path(kept).mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(log, Path(kept) / name)
