@@ -1,4 +1,5 @@
-"""``python -m bench [--quick] [--only connector|ingest|latency|linkage|oauth|audit|delivery]``
+"""``python -m bench [--quick] [--only NAME]`` (NAME: connector, ingest, latency, linkage, oauth,
+audit, delivery, scale)
 
 Runs the benchmarks, prints a table per benchmark and writes ``bench/results/<name>.json``, each
 stamped with this run (commit, dirty tree or not, run id, machine, date: bench.stamp). A full
@@ -26,6 +27,7 @@ from bench import (
     notify_latency,
     oauth_tokens,
     report,
+    scale,
 )
 from bench.stamp import run_stamp
 from bench.tables import Measurement, table
@@ -38,6 +40,7 @@ BENCHMARKS: dict[str, Callable[..., list[Measurement]]] = {
     oauth_tokens.NAME: oauth_tokens.run,
     audit_log.NAME: audit_log.run,
     delivery.NAME: delivery.run,
+    scale.NAME: scale.run,
 }
 
 

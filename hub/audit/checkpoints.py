@@ -80,6 +80,7 @@ def history(session: Session, *, after: int = -1, limit: int = 100) -> list[Audi
 
 def issue(session: Session, issuer: CheckpointIssuer, now: datetime) -> AuditCheckpoint:
     """Sign the tree as it stands (appends wait meanwhile); the latest if nothing changed."""
+    tree.settle(session)  # this transaction's own entries first
     size = session.exec(select(TreeHead).with_for_update()).one().size
     root = tree.root(session, size)
     last = latest(session)

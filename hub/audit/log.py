@@ -2,10 +2,10 @@
 
 ``MerkleLog`` is the ``AuditLog`` the hub uses. Each append turns the entry into canonical JSON
 leaf bytes (``entry.py``), adds the commitment to the state it changed and the references it
-touched (``commitments.py``), and adds the leaf to the tree (``tree.py``) under the locked tree
-head: the access and its entry land together or not at all, and concurrent appends are
-serialised. Entries hold no personal data, only authority codes, opaque references, counts and
-commitments.
+touched (``commitments.py``), and queues the leaf for the tree (``tree.py``), which adds it
+under the locked tree head as the transaction commits: the access and its entry land together
+or not at all, and concurrent appends are serialised only for the commit itself. Entries hold
+no personal data, only authority codes, opaque references, counts and commitments.
 """
 
 from collections.abc import Mapping, Sequence
@@ -51,7 +51,8 @@ def append_at(
     subject: str = "",
     detail: Mapping[str, object] | None = None,
 ) -> AuditLeaf:
-    """Append one entry at time ``at``; locks the tree head until commit."""
+    """Append one entry at time ``at``: it lands in the tree, and gets its index, when the
+    transaction commits (the tree head is locked from then until the commit)."""
     enriched, refs = enrich(session, str(action), subject, dict(detail or {}))
     entry = Entry(
         at=at, actor=actor, action=str(action), subject=subject, detail=enriched, refs=refs

@@ -1,15 +1,21 @@
 """The Merkle tree in the database: appends, roots and proofs from stored subtree hashes.
 
-An append adds the leaf, its hash (level 0) and the at most log2(n) complete subtrees it
-completes, under the locked tree head; the right edge of the tree (its compact range) is read
-once per transaction and kept in the session, so further appends read nothing. A root or a
-proof is the fold of at most O(log n) stored subtrees, read in one query.
+An append is queued in the session and lands when the transaction commits (``settle``, run
+just before the commit): the tree head is locked then, and only until the commit, so concurrent
+requests on several hub processes wait for each other only while their entries are written,
+not for the whole request. Each entry adds its leaf, its hash (level 0) and the at most log2(n)
+complete subtrees it completes; the right edge of the tree (its compact range) is read once per
+transaction and kept in the session. A savepoint rolled back drops the entries queued inside
+it. A root or a proof is the fold of at most O(log n) stored subtrees, read in one query.
 """
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import tuple_
+from sqlalchemy import event, tuple_
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, col, select
 
 from hub.audit import merkle
@@ -48,8 +54,39 @@ def _tip(session: Session) -> _Tip:
     return tip
 
 
-def append_leaf(session: Session, row: AuditLeaf, leaf: bytes) -> int:
-    """Add ``row`` (its ``leaf`` the exact bytes) as the next leaf; its index."""
+_PENDING = "audit_pending"
+
+
+def append_leaf(session: Session, row: AuditLeaf, leaf: bytes) -> None:
+    """Queue ``row`` (its ``leaf`` the exact bytes) as a next leaf: it gets its index, and
+    lands in the tree, when the transaction commits."""
+    opened = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(_PENDING, []).append((opened, row, leaf))
+
+
+def settle(session: Session) -> None:
+    """Add the queued entries to the tree, in order, under the locked head."""
+    pending = session.info.pop(_PENDING, [])
+    for _, row, leaf in pending:
+        _add_leaf(session, row, leaf)
+
+
+@event.listens_for(OrmSession, "before_commit")
+def _settle_before_commit(session: OrmSession) -> None:
+    if session.info.get(_PENDING):
+        settle(cast(Session, session))  # the hub's sessions are SQLModel's
+
+
+@event.listens_for(OrmSession, "after_soft_rollback")
+def _forget_rolled_back(session: OrmSession, previous: SessionTransaction) -> None:
+    """Entries queued in a rolled-back (sub)transaction never happened; the kept right edge
+    may hold its leaves, so it is read again."""
+    session.info.pop("audit_tip", None)
+    pending: list[tuple[Any, AuditLeaf, bytes]] = session.info.get(_PENDING, [])
+    session.info[_PENDING] = [p for p in pending if p[0].is_active]
+
+
+def _add_leaf(session: Session, row: AuditLeaf, leaf: bytes) -> int:
     tip = _tip(session)
     index = tip.head.size
     row.idx = index

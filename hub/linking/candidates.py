@@ -64,6 +64,8 @@ class SqlCandidateIndex:
                 )
             )
         )
+        if not hits:
+            return []  # most reports are of children no council holds: no second query
         held: dict[int, set[str]] = defaultdict(set)
         for owner_id, key_type in self.session.exec(
             select(MatchToken.owner_id, MatchToken.key_type).where(

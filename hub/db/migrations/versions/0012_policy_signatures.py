@@ -2,7 +2,7 @@
 signed) and the confidential-location flag on a child.
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-01
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 from sqlmodel.sql.sqltypes import AutoString, UTCDateTime
 
 revision = "0012"
-down_revision = "0013"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

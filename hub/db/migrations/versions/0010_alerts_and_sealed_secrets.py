@@ -2,7 +2,7 @@
 room for webhook secrets sealed under the hub key (they are sealed by ``homeward hub migrate``
 and on the hub's start, which hold the key file; this migration cannot).
 
-Revision ID: 0013
+Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-01
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlmodel.sql.sqltypes import AutoString, UTCDateTime
 
-revision = "0013"
+revision = "0010"
 down_revision = "0009"
 branch_labels = None
 depends_on = None

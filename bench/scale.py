@@ -1,0 +1,226 @@
+"""Scale (issue 13): the national nightly sync and reports through the hub as deployed
+(`hub serve --workers N --proxy-headers`, bench.scale_serve), this release against the previous
+one in the same run, on SQLite and PostgreSQL with 1 and 2 hub workers.
+
+- National nightly sync: the 153 authorities each send their children (82,620 in all, batches
+  of 1000) over HTTP, four at a time; wall time into an empty hub. Goal: at most 30 s.
+- 10x national on PostgreSQL: nine more copies of the nation, each timed (the growth curve:
+  children/s by copy); goal: all 826,200 within 5 minutes.
+- Report -> notification stored: POST /v1/events until the response, after the commit that
+  stored its notification, by 1 and by 16 concurrent reporters, with the load above in place;
+  p99 (goal 50 ms) and reports/s sustained.
+
+Every figure has the previous release's beside it as a ratio (previous / this: above 1 is
+faster now). The client shares the machine's two cores with the hub, as a connector host on
+the same machine would. ``HOMEWARD_BENCH_SCALE_COPIES`` sets the copies for the large load (10;
+2 when quick), ``HOMEWARD_BENCH_SCALE_REPORTS`` the reports at each concurrency (600, split).
+"""
+
+import os
+import statistics
+import time
+import uuid
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+
+import httpx2 as httpx
+
+from bench.common import backends, corpus, percentile
+from bench.notify_latency import REPORTER, events
+from bench.scale_data import NATIONAL, Nation, authority_codes, bodies, nation
+from bench.scale_serve import ROOT, Served, previous_release, served
+from bench.tables import MS, Measurement
+from connectors.pseudonymise import Pseudonymiser
+from hub import wire
+from keys import CouncilKey
+
+NAME = "scale"
+BATCH = 1000
+SYNC_CLIENTS = 4
+SYNC_GOAL_S, LARGE_GOAL_S, P99_GOAL_MS = 30.0, 300.0, 50.0
+CONCURRENCY = (1, 16)
+
+
+def _headers(credential: str) -> dict[str, str]:
+    return {
+        "Authorization": f"Bearer {credential}",
+        "Content-Type": "application/json",
+        "X-Forwarded-For": "192.0.2.10",
+    }
+
+
+def _sync_one(hub: Served, code: str, requests: Sequence[bytes]) -> int:
+    """Send one authority's batches as its connector would: a 5xx answer is retried with the
+    same idempotency key. Returns how many answers were 5xx."""
+    failures = 0
+    with httpx.Client(base_url=hub.url, timeout=600) as client:
+        for body in requests:
+            headers = {**_headers(hub.credentials[code]), "Idempotency-Key": uuid.uuid4().hex}
+            for _ in range(5):
+                answer = client.post(f"{wire.API_PREFIX}/records", content=body, headers=headers)
+                if answer.status_code < 500:
+                    break
+                failures += 1
+            answer.raise_for_status()
+    return failures
+
+
+def sync(hub: Served, requests: dict[str, list[bytes]]) -> tuple[float, int]:
+    """Seconds for every authority's sync, ``SYNC_CLIENTS`` authorities at a time, and how many
+    answers were server errors (retried)."""
+    start = time.perf_counter()
+    with ThreadPoolExecutor(SYNC_CLIENTS) as pool:
+        failures = sum(
+            done.result()
+            for done in [pool.submit(_sync_one, hub, c, r) for c, r in requests.items()]
+        )
+    return time.perf_counter() - start, failures
+
+
+def _reporter(hub: Served, reports: Sequence[bytes]) -> list[float]:
+    latencies = []
+    with httpx.Client(base_url=hub.url, timeout=600) as client:
+        for body in reports:
+            start = time.perf_counter()
+            answer = client.post(
+                f"{wire.API_PREFIX}/events",
+                content=body,
+                headers=_headers(hub.credentials[REPORTER.code]),
+            )
+            latencies.append((time.perf_counter() - start) * 1000)
+            answer.raise_for_status()
+    return latencies
+
+
+def report(hub: Served, reports: Sequence[bytes], concurrency: int) -> tuple[list[float], float]:
+    """Latencies (ms) and reports/s with ``concurrency`` reporters sending at once."""
+    share = [reports[i::concurrency] for i in range(concurrency)]
+    start = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        found = [x for part in pool.map(lambda s: _reporter(hub, s), share) for x in part]
+    return found, len(reports) / (time.perf_counter() - start)
+
+
+def _reports(n_children: int, count: int) -> list[bytes]:
+    """Reports of children found (half of them looked after somewhere, half strangers)."""
+    data = corpus(n_children, n_councils=10)
+    reporter = Pseudonymiser(data.keyring, CouncilKey.generate(REPORTER.code))
+    return [event.body for event in events(data, reporter, count)]
+
+
+Figures = dict[str, object]
+
+
+def _measure(hub: Served, data: Nation, reports: list[bytes], copies: int) -> Figures:
+    seconds, failures = sync(hub, bodies(data, 0, BATCH))
+    figures: Figures = {"sync": seconds, "failures": failures}
+    if copies > 1:
+        timed = [sync(hub, bodies(data, k, BATCH)) for k in range(1, copies)]
+        figures["curve"] = [t for t, _ in timed]
+        figures["failures"] = failures + sum(f for _, f in timed)
+    warm, rest = reports[:10], reports[10:]
+    report(hub, warm, 1)
+    for n, concurrency in enumerate(CONCURRENCY):
+        figures[f"report {concurrency}"] = report(hub, rest[n :: len(CONCURRENCY)], concurrency)
+    return figures
+
+
+def run(*, quick: bool) -> list[Measurement]:
+    n_children = NATIONAL // 20 if quick else NATIONAL
+    copies = int(os.environ.get("HOMEWARD_BENCH_SCALE_COPIES", 2 if quick else 10))
+    data, codes = nation(n_children), authority_codes()
+    count = int(os.environ.get("HOMEWARD_BENCH_SCALE_REPORTS", 60 if quick else 600))
+    reports = _reports(n_children, 10 + count)
+    found: list[Measurement] = []
+    with ExitStack() as stack:
+        trees = {"previous": stack.enter_context(previous_release()), "this": ROOT}
+        for backend in backends():
+            for workers in (1, 2):
+                large = copies if (backend, workers) == ("postgresql", 2) else 1
+                figures = {}
+                for release, tree in trees.items():
+                    with served(tree, backend, workers, codes) as hub:
+                        figures[release] = _measure(hub, data, reports, large)
+                    print(f"  {backend}, {workers} worker(s), {release}: done", flush=True)
+                found += _measurements(figures, backend, workers, data.size)
+    return found
+
+
+def _versus(previous: float, now: float, unit: str) -> str:
+    return f"previous release {previous:,.1f} {unit}: x{previous / now:.2f}"
+
+
+def _measurements(
+    figures: dict[str, Figures], backend: str, workers: int, size: int
+) -> list[Measurement]:
+    before, now = figures["previous"], figures["this"]
+    label = f"{workers} worker{'s' if workers > 1 else ''}"
+    found = [
+        Measurement(
+            f"national nightly sync ({size:,} children, 153 authorities), {label}",
+            float(now["sync"]),  # type: ignore[arg-type]
+            "s",
+            backend,
+            size,
+            SYNC_GOAL_S,
+            _versus(float(before["sync"]), float(now["sync"]), "s")  # type: ignore[arg-type]
+            + f"; server errors retried: {now['failures']} (previous: {before['failures']})",
+        )
+    ]
+    if "curve" in now:
+        found.append(_large(before, now, backend, label, size))
+    for concurrency in CONCURRENCY:
+        found += _reporting(before, now, concurrency, backend, label)
+    return found
+
+
+def _large(before: Figures, now: Figures, backend: str, label: str, size: int) -> Measurement:
+    def total(f: Figures) -> float:
+        return float(f["sync"]) + sum(f["curve"])  # type: ignore[arg-type, call-overload]
+
+    def curve(f: Figures) -> str:
+        times = [float(f["sync"]), *f["curve"]]  # type: ignore[arg-type, misc]
+        return "/".join(f"{size / t:,.0f}" for t in times)
+
+    copies = 1 + len(now["curve"])  # type: ignore[arg-type]
+    return Measurement(
+        f"{copies}x national ingest ({copies * size:,} children), {label}",
+        total(now),
+        "s",
+        backend,
+        copies * size,
+        LARGE_GOAL_S,
+        f"{_versus(total(before), total(now), 's')}; children/s by copy: {curve(now)} "
+        f"(previous: {curve(before)})",
+    )
+
+
+def _reporting(
+    before: Figures, now: Figures, concurrency: int, backend: str, label: str
+) -> list[Measurement]:
+    (was, was_rate), (latencies, rate) = (
+        before[f"report {concurrency}"],
+        now[f"report {concurrency}"],
+    )  # type: ignore[misc]
+    who = f"{concurrency} reporter{'s' if concurrency > 1 else ''}, {label}"
+    p99, was_p99 = percentile(latencies, 99), percentile(was, 99)
+    return [
+        Measurement(
+            f"report -> notification stored p99, {who}",
+            p99,
+            MS,
+            backend,
+            len(latencies),
+            P99_GOAL_MS,
+            f"p50 {statistics.median(latencies):.1f} ms; {_versus(was_p99, p99, 'ms')}",
+        ),
+        Measurement(
+            f"reports/s sustained, {who}",
+            rate,
+            "per s",
+            backend,
+            len(latencies),
+            note=f"previous release {was_rate:,.1f}/s: x{rate / was_rate:.2f}",
+        ),
+    ]

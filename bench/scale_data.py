@@ -1,0 +1,81 @@
+"""The national picture for the scale benchmark: 82,620 looked-after children (England, March
+2024) spread over the 153 upper-tier authorities, and ten times that.
+
+The children are the synthetic councils' (bench.common.corpus), pseudonymised once by the real
+connector, then dealt out to the 153 authority codes (the hub's ONS reference list) with refs
+made unique per authority. Each further copy for the 10x load gets new refs and new tokens (a
+SHA-256 of the copy number and the token, so copies never match each other), built just before
+it is sent, so no more than one copy's request bodies are held at once.
+"""
+
+import csv
+import hashlib
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench.common import corpus, wire_children
+from hub import wire
+
+NATIONAL = 82_620
+REFERENCE = Path(wire.__file__).parent / "identity" / "reference" / "upper_tier_authorities.csv"
+
+
+def authority_codes() -> list[str]:
+    with REFERENCE.open(encoding="utf-8") as handle:
+        return [row["code"] for row in csv.DictReader(handle)]
+
+
+@dataclass
+class Nation:
+    """Each authority's children as JSON-ready dicts (one copy: the national load)."""
+
+    children: dict[str, list[dict[str, Any]]]
+
+    @property
+    def size(self) -> int:
+        return sum(map(len, self.children.values()))
+
+
+def nation(n_children: int = NATIONAL) -> Nation:
+    codes = authority_codes()
+    records = [
+        r.model_dump(mode="json", exclude_none=True)
+        for council in corpus(n_children, n_councils=10).councils
+        for r in wire_children(council)
+    ][:n_children]
+    dealt: dict[str, list[dict[str, Any]]] = {code: [] for code in codes}
+    for number, record in enumerate(records):
+        dealt[codes[number % len(codes)]].append({**record, "ref": f"N{number:07d}"})
+    return Nation(dealt)
+
+
+def _copy_token(copy: int, token: str) -> str:
+    return hashlib.sha256(f"{copy}:{token}".encode()).hexdigest()[: len(token)]
+
+
+def _copy(record: dict[str, Any], copy: int) -> dict[str, Any]:
+    if copy == 0:
+        return record
+    keys = [{**k, "token": _copy_token(copy, k["token"])} for k in record["match_keys"]]
+    return {**record, "ref": f"{record['ref']}c{copy}", "match_keys": keys}
+
+
+def bodies(data: Nation, copy: int, batch_size: int) -> dict[str, list[bytes]]:
+    """Each authority's nightly sync of copy ``copy``: its request bodies, in order."""
+    found: dict[str, list[bytes]] = {}
+    for code, records in data.children.items():
+        copied = [_copy(r, copy) for r in records]
+        found[code] = [
+            json.dumps({"children": copied[i : i + batch_size]}).encode()
+            for i in range(0, len(copied), batch_size)
+        ]
+    return found
+
+
+def idempotency_keys() -> Iterator[str]:
+    while True:
+        yield uuid.uuid4().hex

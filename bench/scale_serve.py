@@ -1,0 +1,131 @@
+"""A hub as deployed, for the scale benchmark: `homeward hub serve --workers N --proxy-headers`
+of a given source tree (this one, or the previous release checked out into a temporary git
+worktree) on a fresh database, the 153 authorities registered, and HTTP clients for it.
+
+Both releases run on this environment's packages; only the source differs (PYTHONPATH puts the
+tree first). The outbox is drained inline, after each request's commit, so a report's response
+means its notification is stored.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx2 as httpx
+
+from bench.common import database
+from hub.context import build_context
+from hub.operator import register_authority
+from hub.settings import HubSettings
+
+ROOT = Path(__file__).resolve().parents[1]
+# The release before the scale work (issue 13); HOMEWARD_BENCH_PREVIOUS names another commit.
+PREVIOUS = os.environ.get("HOMEWARD_BENCH_PREVIOUS", "3f300a4")
+
+
+@contextmanager
+def previous_release() -> Iterator[Path]:
+    """The previous release's source, checked out into a temporary worktree."""
+    tmp = Path(tempfile.mkdtemp(prefix="homeward-previous-"))
+    tree = tmp / "tree"
+    subprocess.run(
+        ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), PREVIOUS],
+        check=True,
+        capture_output=True,
+    )
+    try:
+        yield tree
+    finally:
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)],
+            check=False,
+            capture_output=True,
+        )
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+def _environment(tree: Path, url: str, key_file: Path) -> dict[str, str]:
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith("HOMEWARD_")},
+        "PYTHONPATH": str(tree),
+        "HOMEWARD_HUB_DATABASE_URL": url,
+        "HOMEWARD_HUB_KEY_FILE": str(key_file),
+        "HOMEWARD_HUB_WORKER": "inline",
+        "HOMEWARD_HUB_MAX_KEYED_REPORTS_PER_DAY": "1000000",
+        "HOMEWARD_HUB_LOG_FORMAT": "json",
+    }
+
+
+def _command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "homeward.cli", *args]
+
+
+@dataclass
+class Served:
+    url: str
+    credentials: dict[str, str]  # authority code -> bearer credential
+
+
+def _wait_until_ready(url: str, process: subprocess.Popen[bytes]) -> None:
+    for _ in range(1200):
+        if process.poll() is not None:
+            raise RuntimeError("hub serve exited")
+        try:
+            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError("the hub never became ready")
+
+
+@contextmanager
+def served(tree: Path, backend: str, workers: int, codes: list[str]) -> Iterator[Served]:
+    """``tree``'s hub on a fresh ``backend`` database with ``workers`` processes."""
+    with tempfile.TemporaryDirectory() as tmp, database(backend, Path(tmp)) as url:
+        key_file = Path(tmp) / "hub.key"  # made by `hub init`
+        env = _environment(tree, url, key_file)
+        subprocess.run(_command("hub", "init"), env=env, cwd=tree, check=True, capture_output=True)
+        context = build_context(HubSettings(database_url=url, key_file=key_file))
+        try:
+            credentials = {
+                code: register_authority(context, code=code, name=code, contact="Duty team")
+                for code in codes
+            }
+        finally:
+            context.engine.dispose()
+        port = _free_port()
+        serve = ["hub", "serve", "--port", str(port), "--workers", str(workers), "--proxy-headers"]
+        with (Path(tmp) / "serve.log").open("wb") as log:
+            process = subprocess.Popen(_command(*serve), env=env, cwd=tree, stderr=log)
+            try:
+                _wait_until_ready(f"http://127.0.0.1:{port}", process)
+                yield Served(f"http://127.0.0.1:{port}", credentials)
+            finally:
+                process.send_signal(signal.SIGTERM)
+                process.wait(timeout=120)
+                _keep_log(Path(tmp) / "serve.log", f"{tree.name}-{backend}-{workers}.log")
+
+
+def _keep_log(log: Path, name: str) -> None:
+    """The hub's log, kept in ``HOMEWARD_BENCH_SCALE_LOGS`` when that names a directory."""
+    kept = os.environ.get("HOMEWARD_BENCH_SCALE_LOGS")
+    if kept:
+        Path(kept).mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(log, Path(kept) / name)
