@@ -264,3 +264,18 @@ class AuditCheckpointRecord(WireModel):
 class AuditCheckpointHistory(WireModel):
     checkpoints: list[AuditCheckpointRecord]
     next_cursor: str | None
+
+
+class AuditCosignatureSubmission(WireModel):
+    """A witness's cosignature (c2sp.org/tlog-cosignature, Ed25519) of the checkpoint of
+    ``size``: its signature line and the witness's verifier key (``name+id+base64``)."""
+
+    size: int = Field(ge=0, le=2**31 - 1)
+    witness_key: str = Field(min_length=1, max_length=512)
+    cosignature: str = Field(min_length=1, max_length=512)
+
+
+class AuditCosignatureReceipt(WireModel):
+    size: int
+    witness: str
+    cosignatures: int  # how many witnesses have now cosigned that checkpoint

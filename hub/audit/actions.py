@@ -46,6 +46,8 @@ class AuditAction(StrEnum):
     MATCH_RESOLVE = "match.resolve"  # a possible match confirmed or rejected by its reviewer
     INTERVIEW_RECORD = "interview.record"  # a return interview held after a found episode
     INTERVIEW_REMIND = "interview.remind"  # none recorded 72 hours after: the reminder is due
+    WITNESS_COSIGN = "witness.cosign"  # a witness's cosignature of a checkpoint, kept and served
+    SUBJECT_REPORT = "audit.subject_report"  # a council's subject access report on its child
 
     @classmethod
     def refused(cls, problem_code: str) -> "AuditAction":

@@ -67,6 +67,23 @@ def audit(
     return AuditResult(Verification(True, new.size, root.hex()), note)
 
 
+def witness_check(
+    source: LogSource, verifiers: list[NoteVerifier], saved: str | None = None
+) -> AuditResult:
+    """What a witness checks before cosigning: the hub's signature and consistency with the
+    checkpoint it kept (a consistency proof, not the entries)."""
+    note = source.checkpoint()
+    try:
+        new = verify_checkpoint(note, verifiers)
+        old = None if saved is None else verify_checkpoint(saved, verifiers)
+    except (NoteError, ValueError) as exc:
+        return _fail(f"the checkpoint does not verify with the hub's key: {exc}")
+    forked = None if old is None else _fork(source, old, new)
+    if forked is not None and old is not None:
+        return _fail(forked, min(old.size, new.size))
+    return AuditResult(Verification(True, new.size, new.root.hex()), note)
+
+
 def _fork(source: LogSource, old: Checkpoint, new: Checkpoint) -> str | None:
     if new.origin != old.origin:
         return f"the checkpoint is for {new.origin!r}, the one kept for {old.origin!r}"

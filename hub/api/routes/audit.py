@@ -10,7 +10,7 @@ from fastapi.responses import PlainTextResponse
 from hub import wire
 from hub.api import openapi
 from hub.api.deps import AuditReader, Cursor, HubDep, NowDep, SessionDep
-from hub.audit import service
+from hub.audit import service, witnessing
 
 router = APIRouter()
 AUDIT = f"{wire.API_PREFIX}/audit"
@@ -61,6 +61,17 @@ def new_checkpoint(hub: HubDep, db: SessionDep, now: NowDep, caller: AuditReader
     return service.checkpoint_on_demand(
         db, hub.services.audit, hub.services.checkpoints, caller, now
     )
+
+
+@router.post(f"{AUDIT}/checkpoint/cosignature", responses=PROOF)
+def cosign(
+    hub: HubDep,
+    db: SessionDep,
+    now: NowDep,
+    caller: AuditReader,
+    submitted: wire.AuditCosignatureSubmission,
+) -> wire.AuditCosignatureReceipt:
+    return witnessing.accept(db, hub.services.audit, caller, now, submitted)
 
 
 @router.get(f"{AUDIT}/checkpoints", responses=PROBLEMS)
