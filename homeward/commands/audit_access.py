@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx2 as httpx
 
+from connectors.clock import Clock, utc_now
 from connectors.oauth import ClientCredentials, Credentials, StaticBearer
 from connectors.upload import HubClient, open_http
 from keys import read_client_key
@@ -33,13 +34,13 @@ def add_hub_arguments(parser: argparse.ArgumentParser, *, required: bool = False
     )
 
 
-def credentials(args: argparse.Namespace) -> Credentials:
+def credentials(args: argparse.Namespace, clock: Clock = utc_now) -> Credentials:
     """The OAuth2 client if one is named, else the legacy credential; SystemExit if neither."""
     if args.client_id or args.client_key_file:
         if not (args.client_id and args.client_key_file):
             raise SystemExit(f"--client-id and --client-key-file go together: {HOW}")
         key = read_client_key(args.client_key_file)
-        return ClientCredentials(args.client_id, key, scope=AUDIT_SCOPE)
+        return ClientCredentials(args.client_id, key, scope=AUDIT_SCOPE, clock=clock)
     if args.credential_file is None:
         raise SystemExit(f"--hub-url needs a credential: {HOW}")
     try:
@@ -52,14 +53,17 @@ def credentials(args: argparse.Namespace) -> Credentials:
 
 
 @contextmanager
-def hub_client(args: argparse.Namespace, http: httpx.Client | None = None) -> Iterator[HubClient]:
-    """A client for the hub at ``--hub-url`` (or over ``http``, a test's transport)."""
-    chosen = credentials(args)
+def hub_client(
+    args: argparse.Namespace, http: httpx.Client | None = None, clock: Clock = utc_now
+) -> Iterator[HubClient]:
+    """A client for the hub at ``--hub-url`` (or over ``http``, a test's transport, with the
+    test's ``clock``)."""
+    chosen = credentials(args, clock)
     if http is not None:
-        yield HubClient(http, chosen)
+        yield HubClient(http, chosen, clock=clock)
         return
     with open_http(args.hub_url) as own:
-        yield HubClient(own, chosen)
+        yield HubClient(own, chosen, clock=clock)
 
 
 Handler = Callable[[HubClient, argparse.Namespace], int]
@@ -68,8 +72,10 @@ Handler = Callable[[HubClient, argparse.Namespace], int]
 def through_hub(handler: Handler) -> Callable[..., int]:
     """A command handler that talks to the hub (``http``: a test's transport)."""
 
-    def run(args: argparse.Namespace, http: httpx.Client | None = None) -> int:
-        with hub_client(args, http) as client:
+    def run(
+        args: argparse.Namespace, http: httpx.Client | None = None, clock: Clock = utc_now
+    ) -> int:
+        with hub_client(args, http, clock) as client:
             return handler(client, args)
 
     return run

@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx2 as httpx
 from sqlmodel import Session
 
+from connectors.clock import Clock, utc_now
 from connectors.upload import HubClient
 from homeward.commands import audit_offline, audit_witness
 from homeward.commands.audit_access import add_hub_arguments, hub_client, through_hub
@@ -62,11 +63,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sign.set_defaults(handler=checkpoint_command)
 
 
-def verify_command(args: argparse.Namespace, http: httpx.Client | None = None) -> int:
+def verify_command(
+    args: argparse.Namespace, http: httpx.Client | None = None, clock: Clock = utc_now
+) -> int:
     if args.export is not None:
         return audit_offline.verify_export(args)
     if args.hub_url or http is not None:
-        with hub_client(args, http) as client:
+        with hub_client(args, http, clock) as client:
             return verify_remote(client, args)
     url = args.database_url or HubSettings().database_url
     return verify_database(url, deep=args.deep, key=args.key)

@@ -57,14 +57,13 @@ def audit(
             parse_leaf(leaf)
         except NotAnEntry as exc:
             return _fail(f"entry {i} is not an audit entry: {exc}", i, i)
-    if len(leaves) != new.size:
-        return _fail(f"the hub served {len(leaves)} of {new.size} entries", len(leaves))
     hashes = [merkle.leaf_hash(leaf) for leaf in leaves]
-    root = merkle.root_of(hashes)
-    if root != new.root:
-        bad = first_bad(source, hashes, new)
-        return _fail("the entries served do not match the signed checkpoint", bad, bad)
-    return AuditResult(Verification(True, new.size, root.hex()), note)
+    if len(leaves) == new.size and merkle.root_of(hashes) == new.root:
+        return AuditResult(Verification(True, new.size, new.root.hex()), note)
+    bad = first_bad(source, hashes, new)
+    if bad == len(leaves) < new.size:
+        return _fail(f"the source holds {len(leaves)} of {new.size} entries", bad, bad)
+    return _fail("the entries served do not match the signed checkpoint", bad, bad)
 
 
 def witness_check(
@@ -117,6 +116,8 @@ def _prefix_ok(source: LogSource, hashes: Sequence[bytes], k: int, new: Checkpoi
 def first_bad(source: LogSource, hashes: Sequence[bytes], new: Checkpoint) -> int:
     """The first index whose entry does not fit the checkpoint (bisection over prefixes)."""
     lo, hi = 0, len(hashes)  # prefix lo is consistent; prefix hi is not
+    if _prefix_ok(source, hashes, hi, new):
+        return hi  # every entry there fits: the first missing one is bad
     while hi - lo > 1:
         mid = (lo + hi) // 2
         lo, hi = (mid, hi) if _prefix_ok(source, hashes, mid, new) else (lo, mid)
