@@ -36,5 +36,6 @@ def add_auditor(app: FastAPI, folder: Path, code: str = AUDITOR) -> list[str]:
 def run(argv: list[str], client: TestClient) -> int:
     """A `homeward audit ...` command over the test client (the real app, no network)."""
     args = build_parser().parse_args(argv)
-    code: int = args.handler(args, client, client.app.state.hub.clock)
+    app: FastAPI = client.app  # type: ignore[assignment]  # the app under test
+    code: int = args.handler(args, client, app.state.hub.clock)
     return code

@@ -146,8 +146,8 @@ def test_a_cosignature_made_by_an_independent_implementation_is_accepted(
 ) -> None:
     note = grown(client, hub_auditor)
     key = OKPKey.generate_key("Ed25519", private=True)
-    private = key.private_key
-    public = base64.urlsafe_b64decode(key.as_dict()["x"] + "=")
+    private: Any = key.private_key
+    public = base64.urlsafe_b64decode(str(key.as_dict()["x"]) + "=")
     name = "oid/1.3.6.1.4.1.99999.1"
     key_id = hashlib.sha256(name.encode() + b"\n\x04" + public).digest()[:4]
     encoded = base64.b64encode(b"\x04" + public).decode()
