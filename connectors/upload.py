@@ -228,6 +228,13 @@ class HubClient:
             out.extend(base64.b64decode(e.entry) for e in got)
         return out
 
+    def subject_report(self, request: wire.SubjectReportRequest) -> wire.SubjectReport:
+        """Every match, notification and audited access about one of the council's children."""
+        response = self._send(
+            "POST", f"{wire.API_PREFIX}/audit/subject", json=request.model_dump(mode="json")
+        )
+        return self._parse(wire.SubjectReport, response)
+
     def audit_cosign(
         self, cosignature: wire.AuditCosignatureSubmission
     ) -> wire.AuditCosignatureReceipt:

@@ -10,7 +10,7 @@ from fastapi.responses import PlainTextResponse
 from hub import wire
 from hub.api import openapi
 from hub.api.deps import AuditReader, Cursor, HubDep, NowDep, SessionDep
-from hub.audit import service, witnessing
+from hub.audit import service, subject, witnessing
 
 router = APIRouter()
 AUDIT = f"{wire.API_PREFIX}/audit"
@@ -72,6 +72,19 @@ def cosign(
     submitted: wire.AuditCosignatureSubmission,
 ) -> wire.AuditCosignatureReceipt:
     return witnessing.accept(db, hub.services.audit, caller, now, submitted)
+
+
+@router.post(f"{AUDIT}/subject", responses=PROOF)
+def subject_report(
+    hub: HubDep,
+    db: SessionDep,
+    now: NowDep,
+    caller: AuditReader,
+    request: wire.SubjectReportRequest,
+) -> wire.SubjectReport:
+    """A council's subject access report on one of its children (its reference and match keys,
+    as in a sync): every match, notification and audited access about the child."""
+    return subject.report(db, hub.services.hub_keys, hub.services.audit, caller, now, request)
 
 
 @router.get(f"{AUDIT}/checkpoints", responses=PROBLEMS)
