@@ -12,11 +12,21 @@ from pathlib import Path
 import httpx2 as httpx
 
 from connectors.clock import Clock, utc_now
+from connectors.errors import ConnectorError
 from connectors.oauth import ClientCredentials, Credentials, StaticBearer
 from connectors.upload import HubClient, open_http
 from keys import read_client_key
 
 AUDIT_SCOPE = "audit:read"
+
+
+class AuditUsageError(ConnectorError):
+    """An auditor's command given what it cannot use (exit 2, with the remedy)."""
+
+    code, exit_code = "usage", 2
+    remedy = "see README, 'The audit log'"
+
+
 HOW = (
     "pass --client-id and --client-key-file (an OAuth2 client from `homeward hub client add`, "
     "its private key from `homeward keys new-client`), or, for this release, --credential-file"
@@ -35,20 +45,22 @@ def add_hub_arguments(parser: argparse.ArgumentParser, *, required: bool = False
 
 
 def credentials(args: argparse.Namespace, clock: Clock = utc_now) -> Credentials:
-    """The OAuth2 client if one is named, else the legacy credential; SystemExit if neither."""
+    """The OAuth2 client if one is named, else the legacy credential; AuditUsageError if neither."""
     if args.client_id or args.client_key_file:
         if not (args.client_id and args.client_key_file):
-            raise SystemExit(f"--client-id and --client-key-file go together: {HOW}")
+            raise AuditUsageError(f"--client-id and --client-key-file go together: {HOW}")
         key = read_client_key(args.client_key_file)
         return ClientCredentials(args.client_id, key, scope=AUDIT_SCOPE, clock=clock)
     if args.credential_file is None:
-        raise SystemExit(f"--hub-url needs a credential: {HOW}")
+        raise AuditUsageError(f"--hub-url needs a credential: {HOW}")
     try:
         text: str = args.credential_file.read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError) as exc:
-        raise SystemExit(f"{args.credential_file}: cannot read the credential ({exc})") from None
+        raise AuditUsageError(
+            f"{args.credential_file}: cannot read the credential ({exc})"
+        ) from None
     if not text:
-        raise SystemExit(f"{args.credential_file}: the credential file is empty")
+        raise AuditUsageError(f"{args.credential_file}: the credential file is empty")
     return StaticBearer(text)
 
 

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from connectors.upload import HubClient
-from homeward.commands.audit_access import add_hub_arguments, through_hub
+from homeward.commands.audit_access import AuditUsageError, add_hub_arguments, through_hub
 from homeward.commands.audit_sources import HubLogSource, audit_source
 from homeward.commands.audit_state import read_state, report
 from hub.audit import auditor
@@ -55,7 +55,7 @@ def _write_new(path: Path, text: str) -> None:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     except FileExistsError:
-        raise SystemExit(f"{path}: already exists; choose a new file for the export") from None
+        raise AuditUsageError(f"{path}: already exists; choose a new file for the export") from None
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         out.write(text)
 
@@ -63,12 +63,12 @@ def _write_new(path: Path, text: str) -> None:
 def verify_export(args: argparse.Namespace) -> int:
     vkey = args.key or read_state(args.state).vkey
     if vkey is None:
-        raise SystemExit(NEEDS_KEY)
+        raise AuditUsageError(NEEDS_KEY)
     try:
         with args.export.open(encoding="utf-8", newline="\n") as lines:
             export = read_export(str(args.export), lines)
     except (OSError, UnicodeDecodeError) as exc:
-        raise SystemExit(f"{args.export}: cannot read the export ({exc})") from None
+        raise AuditUsageError(f"{args.export}: cannot read the export ({exc})") from None
     except ExportError as exc:
         print(f"error: {exc}")
         return 2

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 
 from connectors.upload import HubClient
+from homeward.commands.audit_access import AuditUsageError
 from homeward.commands.audit_state import read_state, report, save_state, witnessed
 from hub.audit import auditor
 from hub.audit.auditor import LogSource
@@ -38,7 +39,7 @@ def audit_source(
     try:
         verifiers = [NoteVerifier.parse(vkey)]
     except ValueError as exc:
-        raise SystemExit(f"--key: {exc}") from None
+        raise AuditUsageError(f"--key: {exc}") from None
     result = auditor.audit(source, verifiers, read_state(args.state).checkpoint)
     found = result.verification
     if earlier is not None and _before(earlier, found):

@@ -9,6 +9,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from homeward.commands.audit_access import AuditUsageError
 from hub import audit
 from hub.audit.cosignature import WitnessKey, cosignatures
 
@@ -25,12 +26,12 @@ def read_state(path: Path | None) -> State:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SystemExit(
+        raise AuditUsageError(
             f"{path}: not a state file kept by `homeward audit verify` ({exc}); restore the "
             "copy you kept, or start again without --state"
         ) from None
     if not isinstance(document, dict):
-        raise SystemExit(f"{path}: not a state file kept by `homeward audit verify`")
+        raise AuditUsageError(f"{path}: not a state file kept by `homeward audit verify`")
     vkey, checkpoint = document.get("vkey"), document.get("checkpoint")
     return State(
         vkey if isinstance(vkey, str) else None,
@@ -76,10 +77,10 @@ def witnessed(args: argparse.Namespace, note: str) -> str | None:
     try:
         keys = [WitnessKey.parse(v) for v in args.witness]
     except ValueError as exc:
-        raise SystemExit(f"--witness: {exc}") from None
+        raise AuditUsageError(f"--witness: {exc}") from None
     wanted = len(keys) if args.min_witnesses is None else args.min_witnesses
     if wanted > len(keys):
-        raise SystemExit(f"--min-witnesses {wanted} needs at least {wanted} --witness keys")
+        raise AuditUsageError(f"--min-witnesses {wanted} needs at least {wanted} --witness keys")
     found = cosignatures(note, keys)
     if len(found) >= wanted:
         for cosigned in found:

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from connectors.upload import HubClient
-from homeward.commands.audit_access import add_hub_arguments, through_hub
+from homeward.commands.audit_access import AuditUsageError, add_hub_arguments, through_hub
 from homeward.commands.audit_sources import HubLogSource
 from homeward.commands.audit_state import read_state, report, save_state
 from hub import wire
@@ -70,7 +70,7 @@ def new_key_command(args: argparse.Namespace) -> int:
     try:
         witness = write_witness_key(args.out, args.name)
     except ValueError as exc:
-        raise SystemExit(f"--name: {exc}") from None
+        raise AuditUsageError(f"--name: {exc}") from None
     print(witness.key.vkey)
     return 0
 

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from connectors.errors import CredentialRefused
+from homeward.commands.audit_access import AuditUsageError
 from hub import operator
 from tests.functional import test_audit_log
 from tests.functional.auditor_helpers import AUDITOR, add_auditor, run
@@ -54,9 +55,9 @@ def test_a_revoked_auditor_client_is_refused(
 
 
 def test_an_auditor_without_a_credential_is_told_what_to_pass(client: TestClient) -> None:
-    with pytest.raises(SystemExit, match="--client-id and --client-key-file"):
+    with pytest.raises(AuditUsageError, match="--client-id and --client-key-file"):
         run(["audit", "verify", "--hub-url", "http://testserver"], client)
-    with pytest.raises(SystemExit, match="go together"):
+    with pytest.raises(AuditUsageError, match="go together"):
         run(["audit", "verify", "--hub-url", "http://testserver", "--client-id", "x"], client)
 
 
@@ -202,7 +203,7 @@ def test_an_export_that_is_not_one_is_an_error(
     export, state = exported
     for text in ("", "hello\n", '{"checkpoint": 1}\n', "\udcff"):
         export.write_text(text, errors="surrogateescape")
-        with pytest.raises(SystemExit) if text == "\udcff" else _nothing():
+        with pytest.raises(AuditUsageError) if text == "\udcff" else _nothing():
             assert offline(export, state, client) == 2
     assert f"{export}:1" in capsys.readouterr().out
 

@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from joserfc.jwk import OKPKey
 
 from homeward.cli import main
+from homeward.commands.audit_access import AuditUsageError
 from homeward.commands.audit_witness import read_witness_key
 from hub.audit.cosignature import WitnessKey, cosignatures
 from tests.functional import test_audit_log
@@ -135,7 +136,7 @@ def test_verify_refuses_a_checkpoint_without_the_witnesses_required(
     both = verify_args(witness, "--witness", vkey, "--witness", other)
     assert run(both, client) == 1
     assert run([*both, "--min-witnesses", "1"], client) == 0
-    with pytest.raises(SystemExit, match="needs at least 3"):
+    with pytest.raises(AuditUsageError, match="needs at least 3"):
         run([*both, "--min-witnesses", "3"], client)
 
 
