@@ -2,13 +2,20 @@
 that verify; any text is read or refused with its line, never a crash; a cosignature verifies
 for exactly the body and key it was made for."""
 
+import base64
+import json
+from datetime import UTC, datetime
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hub.audit import merkle
+from hub.audit import auditor, merkle
+from hub.audit.checkpoints import Checkpoint
 from hub.audit.cosignature import Witness, WitnessKey, cosignatures, message
+from hub.audit.entry import Entry
 from hub.audit.export import ExportError, ExportSource, export_lines, read_export
+from keys.notes import NoteSigner, NoteVerifier
 
 LEAVES = [f'{{"n":{i}}}'.encode() for i in range(13)]
 BODY = "homeward.example/audit\n13\n" + "A" * 43 + "=\n"
@@ -53,3 +60,51 @@ def test_a_witness_key_is_refused_when_its_id_or_type_is_wrong() -> None:
         WitnessKey.parse(f"{name}+00000000+{encoded}")
     with pytest.raises(ValueError, match="0x04"):
         WitnessKey.parse(f"{name}+{key_id}+A" + encoded[1:])
+
+
+def _signed_export(count: int) -> tuple[list[str], NoteVerifier]:
+    hub = NoteSigner("homeward.example/audit", b"\x01" * 32)
+    leaves = [
+        Entry(at=datetime(2026, 11, 25, tzinfo=UTC), actor="E08000025", action="audit.read",
+              detail={"n": n}).leaf()
+        for n in range(count)
+    ]  # fmt: skip
+    root = merkle.root_of([merkle.leaf_hash(leaf) for leaf in leaves])
+    note = hub.sign(Checkpoint("homeward.example/audit", count, root).body())
+    return list(export_lines(note, leaves)), hub.verifier
+
+
+def _renumbered(lines: list[str]) -> list[str]:
+    out, position = [], 0
+    for line in lines:
+        document = json.loads(line)
+        if "entry" in document:
+            document["index"], position = position, position + 1
+        out.append(json.dumps(document) + "\n")
+    return out
+
+
+def _edit(line: str) -> str:
+    document = json.loads(line)
+    leaf = base64.b64decode(document["entry"]).replace(b'"actor":"E', b'"actor":"W')
+    return json.dumps({**document, "entry": base64.b64encode(leaf).decode()}) + "\n"
+
+
+@given(st.data())
+def test_every_tamper_of_an_export_is_named_by_its_first_bad_index(data: st.DataObject) -> None:
+    count = data.draw(st.integers(2, 40), label="entries")
+    at = data.draw(st.integers(0, count - 2), label="index")
+    how = data.draw(st.sampled_from(["edit", "delete", "insert", "swap"]), label="tamper")
+    lines, verifier = _signed_export(count)
+    header, entries, hashes = lines[0], lines[1 : count + 1], lines[count + 1 :]
+    if how == "edit":
+        entries[at] = _edit(entries[at])
+    elif how == "delete":
+        del entries[at]
+    elif how == "insert":
+        entries.insert(at, entries[data.draw(st.integers(at + 1, count - 1), label="copy of")])
+    else:
+        entries[at], entries[at + 1] = entries[at + 1], entries[at]
+    export = read_export("x", _renumbered([header, *entries, *hashes]))
+    result = auditor.audit(ExportSource(export), [verifier]).verification
+    assert (result.ok, result.at_index) == (False, at)
