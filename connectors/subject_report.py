@@ -21,7 +21,7 @@ def request_for(connector: Connector, child_id: str) -> wire.SubjectReportReques
     config = connector.config
     extract = read_identity(config.identities)
     if not extract.rows and extract.problems:
-        raise ExtractUnusable(f"{config.identities}: {extract.problems[0]}")
+        raise ExtractUnusable(extract.problems)
     row = extract.by_child().get(child_id)
     if row is None:
         raise ConfigError(

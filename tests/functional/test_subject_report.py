@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from connectors.app import Connector, Person
-from connectors.errors import ConfigError
+from connectors.errors import ConfigError, ExtractUnusable
 from connectors.subject_report import request_for
 from homeward.cli import build_parser
 from tests.functional.oauth_helpers import refusals
@@ -127,8 +127,11 @@ def test_match_keys_of_another_child_are_refused(
     assert "do not describe the child" in answer.text
 
 
-def test_a_child_not_in_the_extract_is_a_clear_error(
+def test_a_child_not_in_the_extract_or_no_extract_is_a_clear_error(
     client: TestClient, story: dict[str, Connector]
 ) -> None:
     with pytest.raises(ConfigError, match="no child 'NOPE' in the identity extract"):
         run(client, story[HOME].config.path, "NOPE")
+    story[HOME].config.identities.unlink()
+    with pytest.raises(ExtractUnusable, match="the extract cannot be used"):
+        run(client, story[HOME].config.path, CHILD)
