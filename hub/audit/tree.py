@@ -9,7 +9,7 @@ proof is the fold of at most O(log n) stored subtrees, read in one query.
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import tuple_
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from hub.audit import merkle
@@ -76,9 +76,10 @@ def subtrees(session: Session, keys: Iterable[Key]) -> dict[Key, bytes]:
     wanted = sorted(set(keys))
     if not wanted:
         return {}
-    rows = session.exec(
-        select(MerkleNode).where(tuple_(col(MerkleNode.level), col(MerkleNode.idx)).in_(wanted))
-    )
+    # One equality pair per key, OR-ed: SQLite answers each from the primary key (a row-value
+    # IN list would scan the whole table there); PostgreSQL makes it a bitmap OR.
+    pairs = [and_(col(MerkleNode.level) == level, col(MerkleNode.idx) == i) for level, i in wanted]
+    rows = session.exec(select(MerkleNode).where(or_(*pairs)))
     found: dict[Key, bytes] = {}
     for r in rows:
         try:
