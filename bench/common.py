@@ -42,7 +42,7 @@ SEED = "homeward-bench"
 POSTGRES_URL = os.environ.get(
     "HOMEWARD_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-BENCH_DATABASE = "homeward_bench"  # created for a run and dropped after it
+BENCH_DATABASE = f"homeward_bench_{os.getpid()}"  # this run's own: runs may share a server
 
 
 def best_rate(
