@@ -1,7 +1,7 @@
 """Witness cosignatures of the audit log's checkpoints (c2sp.org/tlog-cosignature).
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0012
 Create Date: 2026-12-01
 """
 
@@ -10,7 +10,7 @@ from alembic import op
 from sqlmodel.sql.sqltypes import AutoString, UTCDateTime
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
