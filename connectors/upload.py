@@ -228,6 +228,24 @@ class HubClient:
             out.extend(base64.b64decode(e.entry) for e in got)
         return out
 
+    def subject_report(self, request: wire.SubjectReportRequest) -> wire.SubjectReport:
+        """Every match, notification and audited access about one of the council's children."""
+        response = self._send(
+            "POST", f"{wire.API_PREFIX}/audit/subject", json=request.model_dump(mode="json")
+        )
+        return self._parse(wire.SubjectReport, response)
+
+    def audit_cosign(
+        self, cosignature: wire.AuditCosignatureSubmission
+    ) -> wire.AuditCosignatureReceipt:
+        """Hand the hub a witness's cosignature of one of its checkpoints."""
+        response = self._send(
+            "POST",
+            f"{wire.API_PREFIX}/audit/checkpoint/cosignature",
+            json=cosignature.model_dump(mode="json"),
+        )
+        return self._parse(wire.AuditCosignatureReceipt, response)
+
     def audit_consistency(self, first: int, second: int) -> list[bytes]:
         params: Params = {"first": first, "second": second}
         response = self._send("GET", f"{wire.API_PREFIX}/audit/proof/consistency", params=params)

@@ -273,3 +273,60 @@ class AuditCheckpointRecord(WireModel):
 class AuditCheckpointHistory(WireModel):
     checkpoints: list[AuditCheckpointRecord]
     next_cursor: str | None
+
+
+class SubjectReportRequest(WireModel):
+    """A council's subject access request for one of its children: the reference and match
+    keys it sends for that child in every sync (nothing more)."""
+
+    ref: Ref = Field(min_length=8, max_length=64)
+    match_keys: list[MatchKey] = Field(min_length=1, max_length=64)
+
+
+class SubjectCase(WireModel):
+    case_reference: str
+    outcome: str  # linked | possible | own_record
+    reporting: str  # the authority whose report was matched to the child
+    created_at: datetime
+    withdrawn_at: datetime | None
+    resolution: str | None
+
+
+class SubjectNotification(WireModel):
+    id: str
+    case_reference: str
+    recipient: str
+    event: str
+    policy_id: str
+    policy_version: int
+    purpose: str
+    lawful_basis: str
+    created_at: datetime
+    acknowledged_at: datetime | None
+    withdrawn_at: datetime | None
+    disposition: str | None
+
+
+class SubjectReport(WireModel):
+    """Every match, notification and audited access about one child across the scheme."""
+
+    ref: Ref
+    cases: list[SubjectCase]
+    notifications: list[SubjectNotification]
+    entries: list[AuditEntry]
+    truncated: bool  # more entries than one report holds: query them by case reference
+
+
+class AuditCosignatureSubmission(WireModel):
+    """A witness's cosignature (c2sp.org/tlog-cosignature, Ed25519) of the checkpoint of
+    ``size``: its signature line and the witness's verifier key (``name+id+base64``)."""
+
+    size: int = Field(ge=0, le=2**31 - 1)
+    witness_key: str = Field(min_length=1, max_length=512)
+    cosignature: str = Field(min_length=1, max_length=512)
+
+
+class AuditCosignatureReceipt(WireModel):
+    size: int
+    witness: str
+    cosignatures: int  # how many witnesses have now cosigned that checkpoint

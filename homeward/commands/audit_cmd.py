@@ -1,5 +1,6 @@
-"""`homeward audit ...`: verify the transparency log (a copy of the hub database, or the hub's
-API against the checkpoint the auditor kept), query and export entries, sign a checkpoint."""
+"""`homeward audit ...`: verify the transparency log (a copy of the hub database, the hub's API
+or an export file, against the checkpoint the auditor kept), export it, witness it, query and
+export entries, sign a checkpoint. Auditors authenticate as OAuth2 clients (audit_access.py)."""
 
 from __future__ import annotations
 
@@ -12,14 +13,21 @@ from pathlib import Path
 import httpx2 as httpx
 from sqlmodel import Session
 
-from connectors.upload import HubClient, open_http
+from connectors.clock import Clock, utc_now
+from connectors.upload import HubClient
+from homeward.commands import audit_offline, audit_witness
+from homeward.commands.audit_access import add_hub_arguments, hub_client, through_hub
+from homeward.commands.audit_sources import HubLogSource, audit_source
+from homeward.commands.audit_state import add_witness_arguments, read_state, report
 from hub import audit, wire
-from hub.audit import auditor, checkpoints
+from hub.audit import checkpoints
 from hub.audit import deep as tables
 from hub.context import build_context
 from hub.db import engine as db
 from hub.settings import HubSettings
 from keys.notes import NoteVerifier, read_checkpoint_key
+
+__all__ = ["report", "verify_database"]
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -28,44 +36,43 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     verify = actions.add_parser(
         "verify",
         help="verify the transparency log: a copy of the hub database, or, as an auditor, the "
-        "hub's API against the checkpoint kept in --state",
+        "hub's API or an export file against the checkpoint kept in --state",
     )
     verify.add_argument("--database-url", help="default: HOMEWARD_HUB_DATABASE_URL or SQLite")
     verify.add_argument("--deep", action="store_true", help="also check the tables' commitments")
-    verify.add_argument("--hub-url", help="verify through the API instead (auditor credential)")
-    verify.add_argument("--credential-file", type=Path, help="with --hub-url")
+    add_hub_arguments(verify)
+    verify.add_argument(
+        "--export", type=Path, help="verify this file from `audit export` instead (offline)"
+    )
     verify.add_argument("--state", type=Path, help="the checkpoint kept last time (updated)")
     verify.add_argument("--key", help="the hub's checkpoint verifier key (default: --state's)")
+    add_witness_arguments(verify)
     verify.set_defaults(handler=verify_command)
+    audit_offline.register(actions)
+    audit_witness.register(actions)
     query = actions.add_parser("query", help="read audit entries through the hub API")
-    query.add_argument("--hub-url", required=True)
-    query.add_argument("--credential-file", type=Path, required=True)
+    add_hub_arguments(query, required=True)
     query.add_argument("--subject", help="a case reference, notification id or subject")
     for name in ("actor", "action", "policy", "since", "until"):
         query.add_argument(f"--{name}")
     query.add_argument("--format", choices=("text", "jsonl", "csv"), default="text")
     query.add_argument("--json", action="store_true", help="same as --format jsonl")
-    query.set_defaults(handler=query_command)
+    query.set_defaults(handler=through_hub(query_entries))
     sign = actions.add_parser("checkpoint", help="sign a checkpoint now (the hub's operator)")
     sign.add_argument("--database-url", help="default: HOMEWARD_HUB_DATABASE_URL or SQLite")
     sign.set_defaults(handler=checkpoint_command)
 
 
-def verify_command(args: argparse.Namespace, http: httpx.Client | None = None) -> int:
-    if http is not None:
-        return verify_remote(HubClient(http, _credential(args)), args)
-    if args.hub_url:
-        with open_http(args.hub_url) as own:
-            return verify_remote(HubClient(own, _credential(args)), args)
+def verify_command(
+    args: argparse.Namespace, http: httpx.Client | None = None, clock: Clock = utc_now
+) -> int:
+    if args.export is not None:
+        return audit_offline.verify_export(args)
+    if args.hub_url or http is not None:
+        with hub_client(args, http, clock) as client:
+            return verify_remote(client, args)
     url = args.database_url or HubSettings().database_url
     return verify_database(url, deep=args.deep, key=args.key)
-
-
-def _credential(args: argparse.Namespace) -> str:
-    if args.credential_file is None:
-        raise SystemExit("--hub-url needs --credential-file (an auditor credential)")
-    text: str = args.credential_file.read_text(encoding="utf-8").strip()
-    return text
 
 
 def _local_verifiers(key: str | None) -> list[NoteVerifier] | None:
@@ -89,53 +96,14 @@ def verify_database(url: str, *, deep: bool = False, key: str | None = None) -> 
         engine.dispose()
 
 
-class HubLogSource:
-    """The hub's API as the auditor's ``LogSource``."""
-
-    def __init__(self, client: HubClient) -> None:
-        self.client = client
-
-    def checkpoint(self) -> str:
-        return self.client.audit_checkpoint()
-
-    def leaves(self, size: int) -> list[bytes]:
-        return self.client.audit_leaves(size)
-
-    def consistency(self, first: int, second: int) -> list[bytes]:
-        return self.client.audit_consistency(first, second)
-
-
 def verify_remote(client: HubClient, args: argparse.Namespace) -> int:
     """Check the hub's signature, its consistency with the checkpoint kept, and the root of
     the entries served: the auditor trusts its own arithmetic and what it kept, not the hub."""
-    state = _read_state(args.state)
-    vkey = args.key or state.get("vkey")
+    vkey = args.key or read_state(args.state).vkey
     if vkey is None:
         vkey = client.audit_key()
         print(f"trusting the hub's checkpoint key on first use: {vkey}")
-    result = auditor.audit(
-        HubLogSource(client), [NoteVerifier.parse(vkey)], state.get("checkpoint")
-    )
-    code = report(result.verification)
-    if result.checkpoint is not None and args.state is not None:
-        args.state.write_text(json.dumps({"vkey": vkey, "checkpoint": result.checkpoint}) + "\n")
-    return code
-
-
-def _read_state(path: Path | None) -> dict[str, str]:
-    if path is None or not path.exists():
-        return {}
-    document = json.loads(path.read_text(encoding="utf-8"))
-    return {k: v for k, v in document.items() if isinstance(v, str)}
-
-
-def report(result: audit.Verification) -> int:
-    if result.ok:
-        print(f"audit log verified: {result.entries} entries, root {result.root}")
-        return 0
-    where = "" if result.at_index is None else f" at entry {result.at_index}"
-    print(f"AUDIT LOG FAILED VERIFICATION{where}: {result.problem}")
-    return 1
+    return audit_source(HubLogSource(client), args, vkey)
 
 
 def report_deep(result: tables.DeepResult) -> int:
@@ -160,11 +128,9 @@ def format_entry(e: wire.AuditEntry) -> str:
 COLUMNS = ("index", "at", "actor", "action", "subject", "refs", "detail", "leaf_hash")
 
 
-def query_command(args: argparse.Namespace) -> int:
-    credential = args.credential_file.read_text(encoding="utf-8").strip()
+def query_entries(client: HubClient, args: argparse.Namespace) -> int:
     filters = {k: getattr(args, k) for k in ("actor", "action", "policy", "since", "until")}
-    with open_http(args.hub_url) as http:
-        entries = HubClient(http, credential).audit_entries(args.subject, **filters)
+    entries = client.audit_entries(args.subject, **filters)
     chosen = "jsonl" if args.json else args.format
     writer = csv.writer(sys.stdout) if chosen == "csv" else None
     if writer is not None:

@@ -26,6 +26,7 @@ from connectors.config import load_config
 from connectors.errors import EXIT_OK, EXIT_QUEUED, EXIT_ROWS_REJECTED, ConfigError
 from connectors.outbox import FlushResult, QueuedReport
 from connectors.pipeline import InboxItem
+from connectors.subject_report import render, subject_report
 from connectors.upload import open_http
 from homeward.readable import field_lines, local_time
 from hub import wire
@@ -124,6 +125,15 @@ def register(sub: Actions) -> None:
         actions, "flush", "send the urgent reports queued in the outbox", FLUSH_EXIT_CODES
     )
     flush.set_defaults(handler=flush_command)
+    subject = actions.add_parser(
+        "subject-report",
+        help="a subject access report: every match, notification and audited access about one "
+        "of the council's children across the scheme, with the policies that allowed them",
+    )
+    subject.add_argument("--config", type=Path, required=True, help=CONFIG_HELP)
+    subject.add_argument("child_id", help="the child's id in the identity extract")
+    subject.add_argument("--json", action="store_true", help="print the hub's report as JSON")
+    subject.set_defaults(handler=subject_report_command)
     inbox = actions.add_parser("inbox", help="fetch, print and acknowledge notifications")
     inbox.add_argument("--config", type=Path, required=True, help=CONFIG_HELP)
     inbox.add_argument("--json", action="store_true", help="print JSON lines")
@@ -303,6 +313,16 @@ def report_line(result: ReportResult) -> str:
 
 
 FOLLOW_WAIT_SECONDS = 25  # under the hub client's 30 s timeout
+
+
+def subject_report_command(args: argparse.Namespace, http: httpx.Client | None = None) -> int:
+    with connector_for(args.config, http) as connector:
+        report = subject_report(connector, args.child_id)
+    if args.json:
+        print(json.dumps({"child_id": args.child_id, **report.model_dump(mode="json")}))
+    else:
+        print("\n".join(render(args.child_id, report)))
+    return EXIT_OK
 
 
 def inbox_command(args: argparse.Namespace, http: httpx.Client | None = None) -> int:

@@ -54,6 +54,8 @@ class AuditAction(StrEnum):
     DIGEST_SEND = "digest.send"  # routine notifications announced together at the digest time
     POLICY_SIGN = "policy.sign"  # a council signed a policy's content (hub/sharing/signatures.py)
     POLICY_UNSIGN = "policy.unsign"  # an authority withdrew its signature
+    WITNESS_COSIGN = "witness.cosign"  # a witness's cosignature of a checkpoint, kept and served
+    SUBJECT_REPORT = "audit.subject_report"  # a council's subject access report on its child
 
     @classmethod
     def refused(cls, problem_code: str) -> "AuditAction":

@@ -57,14 +57,30 @@ def audit(
             parse_leaf(leaf)
         except NotAnEntry as exc:
             return _fail(f"entry {i} is not an audit entry: {exc}", i, i)
-    if len(leaves) != new.size:
-        return _fail(f"the hub served {len(leaves)} of {new.size} entries", len(leaves))
     hashes = [merkle.leaf_hash(leaf) for leaf in leaves]
-    root = merkle.root_of(hashes)
-    if root != new.root:
-        bad = first_bad(source, hashes, new)
-        return _fail("the entries served do not match the signed checkpoint", bad, bad)
-    return AuditResult(Verification(True, new.size, root.hex()), note)
+    if len(leaves) == new.size and merkle.root_of(hashes) == new.root:
+        return AuditResult(Verification(True, new.size, new.root.hex()), note)
+    bad = first_bad(source, hashes, new)
+    if bad == len(leaves) < new.size:
+        return _fail(f"the source holds {len(leaves)} of {new.size} entries", bad, bad)
+    return _fail("the entries served do not match the signed checkpoint", bad, bad)
+
+
+def witness_check(
+    source: LogSource, verifiers: list[NoteVerifier], saved: str | None = None
+) -> AuditResult:
+    """What a witness checks before cosigning: the hub's signature and consistency with the
+    checkpoint it kept (a consistency proof, not the entries)."""
+    note = source.checkpoint()
+    try:
+        new = verify_checkpoint(note, verifiers)
+        old = None if saved is None else verify_checkpoint(saved, verifiers)
+    except (NoteError, ValueError) as exc:
+        return _fail(f"the checkpoint does not verify with the hub's key: {exc}")
+    forked = None if old is None else _fork(source, old, new)
+    if forked is not None and old is not None:
+        return _fail(forked, min(old.size, new.size))
+    return AuditResult(Verification(True, new.size, new.root.hex()), note)
 
 
 def _fork(source: LogSource, old: Checkpoint, new: Checkpoint) -> str | None:
@@ -100,6 +116,8 @@ def _prefix_ok(source: LogSource, hashes: Sequence[bytes], k: int, new: Checkpoi
 def first_bad(source: LogSource, hashes: Sequence[bytes], new: Checkpoint) -> int:
     """The first index whose entry does not fit the checkpoint (bisection over prefixes)."""
     lo, hi = 0, len(hashes)  # prefix lo is consistent; prefix hi is not
+    if _prefix_ok(source, hashes, hi, new):
+        return hi  # every entry there fits: the first missing one is bad
     while hi - lo > 1:
         mid = (lo + hi) // 2
         lo, hi = (mid, hi) if _prefix_ok(source, hashes, mid, new) else (lo, mid)

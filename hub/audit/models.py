@@ -8,6 +8,7 @@
   ``[idx * 2**level, (idx + 1) * 2**level)``; level 0 holds the leaf hashes.
 - ``TreeHead``: one row, the tree's size; locking it serialises appends across hub processes.
 - ``AuditCheckpoint``: every signed checkpoint the hub issued (its history), by tree size.
+- ``AuditCosignature``: witnesses' cosignatures of those checkpoints (one per witness key).
 
 The database refuses UPDATE and DELETE on leaves, nodes and checkpoints (triggers, migration
 0007); only the tree head is updated.
@@ -45,3 +46,14 @@ class AuditCheckpoint(SQLModel, table=True):
     root: str = Field(max_length=64)
     issued_at: datetime
     note: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class AuditCosignature(SQLModel, table=True):
+    """A witness's cosignature (c2sp.org/tlog-cosignature) of the checkpoint of ``size``:
+    ``line`` is the signature line served appended to that checkpoint's note."""
+
+    size: int = Field(primary_key=True)
+    name: str = Field(primary_key=True, max_length=256)
+    key_id: str = Field(primary_key=True, max_length=8)
+    line: str = Field(sa_column=Column(Text, nullable=False))
+    received_at: datetime

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from hub import wire
-from hub.audit import checkpoints, merkle, tree
+from hub.audit import checkpoints, merkle, tree, witnessing
 from hub.audit.actions import AuditAction
 from hub.audit.checkpoints import CheckpointIssuer, ForkRefused
 from hub.audit.entry import parse_leaf
@@ -122,7 +122,7 @@ def checkpoint(
         )
     except ForkRefused as exc:
         raise InternalError from exc  # the hub never signs a fork of its own history
-    return made.note
+    return witnessing.served(session, made)
 
 
 def checkpoint_on_demand(

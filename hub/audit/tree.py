@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import event, tuple_
+from sqlalchemy import and_, event, or_
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, col, select
@@ -113,9 +113,10 @@ def subtrees(session: Session, keys: Iterable[Key]) -> dict[Key, bytes]:
     wanted = sorted(set(keys))
     if not wanted:
         return {}
-    rows = session.exec(
-        select(MerkleNode).where(tuple_(col(MerkleNode.level), col(MerkleNode.idx)).in_(wanted))
-    )
+    # One equality pair per key, OR-ed: SQLite answers each from the primary key (a row-value
+    # IN list would scan the whole table there); PostgreSQL makes it a bitmap OR.
+    pairs = [and_(col(MerkleNode.level) == level, col(MerkleNode.idx) == i) for level, i in wanted]
+    rows = session.exec(select(MerkleNode).where(or_(*pairs)))
     found: dict[Key, bytes] = {}
     for r in rows:
         try:

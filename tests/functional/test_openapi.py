@@ -45,6 +45,8 @@ SCOPE = {
     ("GET", "/v1/audit/entries"): ["audit:read"],
     ("GET", "/v1/audit/proof/inclusion"): ["audit:read"],
     ("GET", "/v1/audit/proof/consistency"): ["audit:read"],
+    ("POST", "/v1/audit/checkpoint/cosignature"): ["audit:read"],
+    ("POST", "/v1/audit/subject"): ["audit:read"],
     ("GET", "/v1/hub"): [],  # any valid token
 }
 
@@ -73,6 +75,8 @@ def test_every_refusal_is_documented_as_a_problem(hub_app: FastAPI) -> None:
         ("POST", "/v1/events/{reference}/interview"): {"404"},
         ("GET", "/v1/audit/proof/inclusion"): {"404"},
         ("GET", "/v1/audit/proof/consistency"): {"404"},
+        ("POST", "/v1/audit/checkpoint/cosignature"): {"404"},
+        ("POST", "/v1/audit/subject"): {"404"},
     }
     for method, path, operation in operations(hub_app):
         refusals = {"413", "422", "500"} | ({"503"} if path == "/readyz" else set())
@@ -120,6 +124,8 @@ OPERATIONS = [
     ("GET", "/v1/audit/entries"),
     ("GET", "/v1/audit/proof/inclusion"),
     ("GET", "/v1/audit/proof/consistency"),
+    ("POST", "/v1/audit/checkpoint/cosignature"),
+    ("POST", "/v1/audit/subject"),
     ("GET", "/v1/hub"),
 ]
 

@@ -10,7 +10,7 @@ from fastapi.responses import PlainTextResponse
 from hub import wire
 from hub.api import openapi
 from hub.api.deps import AuditReader, Cursor, HubDep, NowDep, SessionDep
-from hub.audit import service
+from hub.audit import service, subject, witnessing
 
 router = APIRouter()
 AUDIT = f"{wire.API_PREFIX}/audit"
@@ -61,6 +61,30 @@ def new_checkpoint(hub: HubDep, db: SessionDep, now: NowDep, caller: AuditReader
     return service.checkpoint_on_demand(
         db, hub.services.audit, hub.services.checkpoints, caller, now
     )
+
+
+@router.post(f"{AUDIT}/checkpoint/cosignature", responses=PROOF)
+def cosign(
+    hub: HubDep,
+    db: SessionDep,
+    now: NowDep,
+    caller: AuditReader,
+    submitted: wire.AuditCosignatureSubmission,
+) -> wire.AuditCosignatureReceipt:
+    return witnessing.accept(db, hub.services.audit, caller, now, submitted)
+
+
+@router.post(f"{AUDIT}/subject", responses=PROOF)
+def subject_report(
+    hub: HubDep,
+    db: SessionDep,
+    now: NowDep,
+    caller: AuditReader,
+    request: wire.SubjectReportRequest,
+) -> wire.SubjectReport:
+    """A council's subject access report on one of its children (its reference and match keys,
+    as in a sync): every match, notification and audited access about the child."""
+    return subject.report(db, hub.services.hub_keys, hub.services.audit, caller, now, request)
 
 
 @router.get(f"{AUDIT}/checkpoints", responses=PROBLEMS)
