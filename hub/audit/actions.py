@@ -46,6 +46,9 @@ class AuditAction(StrEnum):
     MATCH_RESOLVE = "match.resolve"  # a possible match confirmed or rejected by its reviewer
     INTERVIEW_RECORD = "interview.record"  # a return interview held after a found episode
     INTERVIEW_REMIND = "interview.remind"  # none recorded 72 hours after: the reminder is due
+    WEB_SIGN_IN = "web.sign_in"  # a person signed in to the web pages (hub/web)
+    WEB_SIGN_OUT = "web.sign_out"
+    WEB_VIEW = "web.view"  # a page viewed (what it showed is in the entry's detail)
 
     @classmethod
     def refused(cls, problem_code: str) -> "AuditAction":
