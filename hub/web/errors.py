@@ -29,7 +29,7 @@ def install(app: FastAPI, context: HubContext) -> None:
         refusal = cast(HubError, error)
         if not is_page(request.url.path):
             answer = api_handler(request, error)
-            return cast(Response, await answer if inspect.isawaitable(answer) else answer)
+            return await answer if inspect.isawaitable(answer) else answer
         person = getattr(request.state, "person", None)
         actor = person.authority if person is not None else ANONYMOUS
         await run_in_threadpool(audit_refusal, context, actor, refusal, request.url.path)

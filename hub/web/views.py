@@ -11,7 +11,7 @@ from hub.web.codes import LEGAL_STATUS, PLACEMENT_TYPE, meaning
 
 UK = ZoneInfo("Europe/London")
 POSSIBLE = "possible match: needs review"
-URGENT_EVENTS = {"missing", "found", "away"}
+URGENT_EVENTS = {"missing", "found", "away", "return_interview_due"}
 HEADLINES = {
     "missing": "Reported missing",
     "away": "Reported away from placement",
@@ -70,6 +70,17 @@ def _authority(fields: dict[str, str | None], role: str) -> str | None:
     return name or code
 
 
+SEALED = "Sealed by your connector: its inbox (homeward connector inbox) shows your own id"
+
+
+def _own_reference(value: str | None) -> str | None:
+    """The recipient's own id for the child is sealed for its connector: the hub cannot read
+    it, so the page says where to find it."""
+    if value and value.startswith("s1."):
+        return SEALED
+    return value
+
+
 def view(seq: int, n: wire.Notification) -> NotificationView:
     f = n.fields
     codes = [
@@ -88,7 +99,7 @@ def view(seq: int, n: wire.Notification) -> NotificationView:
         unread=n.acknowledged_at is None,
         received=uk_time(n.created_at) or "",
         case_reference=f.get("case_reference"),
-        your_reference=f.get("your_reference"),
+        your_reference=_own_reference(f.get("your_reference")),
         reported_by=_authority(f, "reporting"),
         responsible=_authority(f, "responsible"),
         contact=f.get("reporting_authority_contact") or f.get("responsible_authority_contact"),
