@@ -6,12 +6,13 @@ import inspect
 from typing import cast
 
 from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from hub.api.problems import ANONYMOUS, audit_refusal
 from hub.context import HubContext
-from hub.errors import HubError
+from hub.errors import HubError, InvalidRequest
 from hub.web.deps import render, web_state
 from hub.web.session import SignInRequired
 
@@ -46,5 +47,17 @@ def install(app: FastAPI, context: HubContext) -> None:
             status=refusal.status,
         )
 
+    validation_handler = app.exception_handlers[RequestValidationError]
+
+    async def invalid(request: Request, error: Exception) -> Response:
+        """A page's malformed query or form: the same refusal, as a page."""
+        if not is_page(request.url.path):
+            answer = validation_handler(request, error)
+            return await answer if inspect.isawaitable(answer) else answer
+        problems = cast(RequestValidationError, error).errors()
+        fields = ", ".join(str(p["loc"][-1]) for p in problems)
+        return await refused(request, InvalidRequest(f"check what you entered: {fields}"))
+
     app.add_exception_handler(HubError, refused)
+    app.add_exception_handler(RequestValidationError, invalid)
     app.add_exception_handler(SignInRequired, refused)

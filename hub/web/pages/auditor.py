@@ -15,7 +15,7 @@ from hub import wire
 from hub.api.deps import HubDep, NowDep, SessionDep
 from hub.audit import AuditAction
 from hub.audit import service as audit_service
-from hub.errors import Forbidden
+from hub.errors import Forbidden, InvalidRequest
 from hub.identity.interfaces import Caller
 from hub.web import audit_data
 from hub.web.deps import Auditor, WebDep, render
@@ -39,12 +39,12 @@ class Search:
         authority: Text = None,
         action: Text = None,
         policy: Text = None,
-        since: Annotated[date | None, Query()] = None,
-        until: Annotated[date | None, Query()] = None,
+        since: Text = None,
+        until: Text = None,
         after: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
     ) -> None:
         self.case, self.authority, self.action, self.policy = case, authority, action, policy
-        self.since, self.until, self.after = since, until, after
+        self.since, self.until, self.after = _day(since), _day(until), after
 
     def filters(self) -> dict[str, str | datetime | None]:
         return {
@@ -58,6 +58,16 @@ class Search:
 
 
 SearchDep = Annotated[Search, Depends()]
+
+
+def _day(text: str | None) -> date | None:
+    """A date from the form (empty: none); a malformed one is a clear refusal."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise InvalidRequest(f"{text!r} is not a date: use YYYY-MM-DD, e.g. 2026-11-25") from exc
 
 
 def _uk_midnight(day: date | None, next_day: bool = False) -> datetime | None:

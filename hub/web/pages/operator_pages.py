@@ -29,6 +29,9 @@ def _view(hub: HubDep, db: SessionDep, now: NowDep, person: Person, page: str) -
 def authorities(
     request: Request, hub: HubDep, db: SessionDep, now: NowDep, web: WebDep, person: Operator
 ) -> Response:
+    # Read before the view is audited: these open their own transactions, and the audit
+    # append holds the log's head until this request commits.
+    authorities, clients = operator.list_authorities(hub), operator.list_clients(hub)
     _view(hub, db, now, person, "/operator")
     return render(
         request,
@@ -36,8 +39,8 @@ def authorities(
         "operator_authorities.html",
         person,
         title="Authorities and clients",
-        authorities=operator.list_authorities(hub),
-        clients=operator.list_clients(hub),
+        authorities=authorities,
+        clients=clients,
         when=uk_time,
     )
 
