@@ -93,6 +93,8 @@ def web_stack(
         try:
             yield WebStack(hub_app, provider, hub_url)
         finally:
+            if hub_app.state.worker is not None:
+                hub_app.state.worker.stop()
             hub_app.state.hub.engine.dispose()
 
 
@@ -126,7 +128,8 @@ def offer_sign_in(
     context.engine.dispose()
     people = demo_people(councils, auditor)
     with web_stack(settings, people) as stack:
-        say(f"\nWeb pages: {stack.hub_url}/ (development sign-in; each link works once)")
+        say("")
+        say(f"Web pages: {stack.hub_url}/ (development sign-in; each link works once)")
         for person in people:
             link = stack.sign_in_link(person.subject)
             say(f"  {ROLE_NAMES[person.role]:<12} {person.name:<32} {link}")
