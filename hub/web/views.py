@@ -7,6 +7,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from hub import wire
+from hub.errors import InvalidRequest
 from hub.web.codes import LEGAL_STATUS, PLACEMENT_TYPE, meaning
 
 UK = ZoneInfo("Europe/London")
@@ -38,6 +39,16 @@ def uk_time(at: datetime | str | None) -> str | None:
     return f"{local.strftime('%A %-d %B %Y')} at {clock} {local.tzname()}"
 
 
+def uk_moment(day: str | None, clock: str | None) -> datetime:
+    """A UK date (YYYY-MM-DD) and time (HH:MM) from a form, as an aware datetime."""
+    try:
+        return datetime.fromisoformat(f"{day}T{clock}").replace(tzinfo=UK)
+    except ValueError as exc:
+        raise InvalidRequest(
+            "give the date as YYYY-MM-DD and the time as HH:MM, e.g. 2026-11-25 and 14:30"
+        ) from exc
+
+
 @dataclass(frozen=True, slots=True)
 class NotificationView:
     id: str
@@ -56,6 +67,7 @@ class NotificationView:
     codes: list[tuple[str, str]]
     match_status: str | None
     needs_review: bool
+    interview_due: bool
     disposition: str | None
     withdrawn: bool
     policy: str
@@ -108,6 +120,7 @@ def view(seq: int, n: wire.Notification) -> NotificationView:
         codes=codes,
         match_status=f.get("match_status"),
         needs_review=f.get("match_status") == POSSIBLE and n.disposition is None,
+        interview_due=str(n.event) == "return_interview_due",
         disposition=DISPOSITIONS.get(n.disposition or ""),
         withdrawn=n.withdrawn_at is not None,
         policy=f"{n.policy_id} v{n.policy_version}",

@@ -16,6 +16,8 @@ from hub.settings import HubSettings
 from hub.web import install_web
 from hub.web.dev_provider import DevPerson, DevProvider
 from hub.web.session import SessionCodec
+from keys import SharedKeyring
+from tests.factories import CouncilSide, batch, person
 from tests.functional.conftest import Clock
 
 HOME, OTHER, AUDITOR = "E08000025", "E06000023", "E99999999"
@@ -28,6 +30,7 @@ PEOPLE = [
 
 
 OPENED: list[httpx.Client] = []
+CREDENTIALS: dict[str, str] = {}
 
 
 @pytest.fixture
@@ -35,7 +38,7 @@ def stack(hub_settings: HubSettings, clock: Clock) -> Iterator[WebStack]:
     settings = hub_settings.model_copy(update={"web_cookie_secure": False})  # httpx over http
     with web_stack(settings, PEOPLE, clock=clock) as served:
         for code, role in ((HOME, "council"), (OTHER, "council"), (AUDITOR, "auditor")):
-            operator.register_authority(
+            CREDENTIALS[code] = operator.register_authority(
                 served.app.state.hub, code=code, name=f"Authority {code}", contact="x", role=role
             )
         yield served
@@ -154,3 +157,44 @@ def test_the_operator_authority_signs_in_as_operator(stack: WebStack) -> None:
     stack.app.state.web.oidc.issuers[OPERATOR] = stack.provider.issuer(OPERATOR)
     page = signed_in(stack, "olu").get("/operator/policies")
     assert "notify-responsible-authority, version 1" in page.text
+
+
+def test_a_duty_worker_records_the_return_interview_of_a_found_child(
+    stack: WebStack, clock: Clock
+) -> None:
+    keyring = SharedKeyring.generate()
+    home, other = CouncilSide(HOME, keyring), CouncilSide(OTHER, keyring)
+    child = person()
+    api = {"timeout": 30}
+    answer = httpx.post(
+        f"{stack.hub_url}/v1/records",
+        json=batch(children=[home.child(child)]),
+        headers={"Authorization": f"Bearer {CREDENTIALS[HOME]}", "Idempotency-Key": "k1"},
+        **api,
+    )
+    assert answer.status_code == 200, answer.text
+    found = other.event(
+        person(
+            **{k: getattr(child, k) for k in ("forename", "surname", "dob", "sex", "nhs_number")}
+        ),
+        at=clock.now - timedelta(hours=5),
+        ended_at=clock.now - timedelta(hours=1),
+    )
+    answer = httpx.post(
+        f"{stack.hub_url}/v1/events",
+        json=found.model_dump(mode="json"),
+        headers={"Authorization": f"Bearer {CREDENTIALS[OTHER]}"},
+        **api,
+    )
+    assert answer.status_code == 200, answer.text
+    client = signed_in(stack, "dana")
+    page = client.get("/inbox").text
+    case = re.findall(r"HW-[0-9A-F]{12}", page)[0]
+    csrf = re.findall(r'name="csrf" value="([^"]+)"', page)[0]
+    form = {"csrf": csrf, "held_on": "2026-11-25", "held_at": "09:30"}
+    assert client.post(f"/cases/{case}/interview", data=form).url.path == f"/cases/{case}"
+    assert ("interview.record", HOME) in actions(stack)
+    bad = client.post(f"/cases/{case}/interview", data={**form, "held_at": "25:99"})
+    assert bad.status_code == 422 and "HH:MM" in bad.text
+    elsewhere = client.post("/cases/HW-000000000000/interview", data=form)
+    assert elsewhere.status_code == 404

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse
 
 from hub import pipeline
 from hub.api.deps import HubDep, NowDep, SessionDep
-from hub.delivery import inbox
+from hub.delivery import inbox, interviews
 from hub.errors import InvalidRequest, NotFound
 from hub.web import inbox_data, views
 from hub.web.deps import DutyForm, DutyWorker, WebDep, redirect, render
@@ -18,6 +18,11 @@ router = APIRouter(include_in_schema=False)
 NotificationId = Annotated[str, Path(max_length=40)]
 CaseRef = Annotated[str, Path(max_length=64)]
 VERDICTS = {"confirmed", "false_match", "duplicate"}
+DONE = {
+    "acknowledged": "Notification acknowledged",
+    "verdict": "Verdict saved",
+    "interview": "Return interview recorded: the reminder stops",
+}
 
 
 def _views(db: SessionDep, authority: str, case: str | None = None) -> list[NotificationView]:
@@ -90,9 +95,7 @@ def notification_page(
     shown = inbox_data.one(db, person.authority, notification_id)
     _audited(hub, db, person, f"/notifications/{notification_id}", [shown.id])
     n = views.view(0, shown)
-    message = {"acknowledged": "Notification acknowledged", "verdict": "Verdict saved"}.get(
-        done or ""
-    )
+    message = DONE.get(done or "")
     return render(request, web, "notification.html", person, title=n.headline, n=n, message=message)
 
 
@@ -147,3 +150,23 @@ def case_page(
         case_reference=case_reference,
         notifications=shown,
     )
+
+
+@router.post("/cases/{case_reference}/interview")
+def record_interview(
+    hub: HubDep,
+    db: SessionDep,
+    now: NowDep,
+    web: WebDep,
+    person: DutyForm,
+    case_reference: CaseRef,
+    held_on: Annotated[str | None, Form(max_length=10)] = None,
+    held_at: Annotated[str | None, Form(max_length=5)] = None,
+    back: Annotated[str, Form(max_length=40, pattern="^[0-9a-f-]*$")] = "",
+) -> Response:
+    """The return interview was held (UK date and time): stops the 72-hour reminder, as
+    ``POST /v1/events/{reference}/interview`` does."""
+    at = views.uk_moment(held_on, held_at)
+    interviews.record_interview(db, hub.services.audit, person.authority, case_reference, at, now)
+    target = f"/notifications/{back}?done=interview" if back else f"/cases/{case_reference}"
+    return redirect(target, web, person)
