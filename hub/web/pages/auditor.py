@@ -107,6 +107,7 @@ def row(entry: wire.AuditEntry) -> dict[str, Any]:
         "person": detail.get("person"),
         "policy": f"{policy} v{version}" if policy and version else policy,
         "subject": entry.subject,
+        "recipient": detail.get("recipient"),
         "notifications": detail.get("notifications") or detail.get("notification"),
     }
 
