@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from homeward.web_demo import OPERATOR, WebStack, web_stack
 from hub import operator
@@ -34,6 +34,8 @@ ARGS = [
     "--disable-sync",
 ]
 HOME, REPORTER, AUDITOR = "E08000025", "E06000023", "E99999999"
+# Generous waits: the machine running the suite may be busy (not a timing assertion).
+expect.set_options(timeout=20_000)
 IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
 PEOPLE = [
     DevPerson("dana", "Dana Duty", HOME, "duty_worker"),
