@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 import httpx2 as httpx
+from authlib.integrations.base_client import OAuthError
 from authlib.integrations.httpx_client import OAuth2Client
 from joserfc import jwt
 from joserfc.errors import JoseError
@@ -117,8 +118,8 @@ class OpenIdClient:
                 sub={"essential": True},
                 exp={"essential": True},
             ).validate(decoded.claims)
+        except OAuthError as exc:
+            raise SignInFailed(f"token request refused: {exc.error}") from exc
         except (JoseError, KeyError, ValueError, httpx.HTTPError) as exc:
             raise SignInFailed(f"id token refused: {type(exc).__name__}") from exc
-        except Exception as exc:  # Authlib's OAuthError and friends: the issuer said no
-            raise SignInFailed(f"token request refused: {type(exc).__name__}") from exc
         return dict(decoded.claims)

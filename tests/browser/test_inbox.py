@@ -9,7 +9,7 @@ from tests.browser.conftest import HOME, REPORTER, Hub, screenshot
 from tests.browser.story import looked_after_child, reported_missing
 from tests.browser.test_sign_in import sign_in
 
-NEWS_TIMEOUT_MS = 20_000  # the page polls every 5 seconds
+NEWS_TIMEOUT_MS = 30_000  # the page polls every 5 seconds
 
 
 def open_new_notification(page: Page, hub: Hub) -> str:

@@ -198,3 +198,10 @@ def test_a_duty_worker_records_the_return_interview_of_a_found_child(
     assert bad.status_code == 422 and "HH:MM" in bad.text
     elsewhere = client.post("/cases/HW-000000000000/interview", data=form)
     assert elsewhere.status_code == 404
+
+
+def test_a_hub_the_issuer_does_not_recognise_signs_nobody_in(stack: WebStack) -> None:
+    stack.app.state.web.oidc.secret = "not-the-registered-secret"
+    answer = browser(stack).get(stack.sign_in_link("dana"))
+    assert answer.status_code == 401
+    assert ("web.sign_in", HOME) not in actions(stack)
