@@ -45,8 +45,10 @@ PEOPLE = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """Per module: Playwright's sync API runs an event loop in the main thread while it is
+    started, which other tests' asyncio.run() would trip over; it stops with the module."""
     if shutil.which(CHROMIUM) is None:
         pytest.fail(f"no Chromium at {CHROMIUM}: apt-get install -y chromium (see .ci/run)")
     with sync_playwright() as playwright:
