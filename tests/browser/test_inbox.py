@@ -28,6 +28,7 @@ def test_a_new_urgent_notification_appears_is_read_acknowledged_and_marked(
 ) -> None:
     notification = open_new_notification(page, hub)
     expect(page.locator("#inbox-announcer")).to_have_text("1 new notification, 1 urgent")
+    expect(page.locator("#inbox-summary")).to_have_text("1 unread, 1 urgent.")
     row = page.locator(f"tr[data-notification='{notification}']")
     expect(row.get_by_text("Urgent")).to_be_visible()
     expect(row).to_have_class(re.compile("homeward-unread"))
