@@ -32,7 +32,7 @@ from homeward.synthetic import COUNCILS, CouncilExtract, generate_extracts, writ
 from hub import pipeline, wire
 from hub.app import create_app
 from hub.db.migrate import upgrade_database
-from hub.operator import register_authority
+from hub.operator import register_authority, sign_every_policy
 from hub.settings import HubSettings
 from keys import CouncilKey, SharedKeyring, new_secret, write_hub_key
 
@@ -42,7 +42,8 @@ SEED = "homeward-bench"
 POSTGRES_URL = os.environ.get(
     "HOMEWARD_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-BENCH_DATABASE = "homeward_bench"  # created for a run and dropped after it
+# Created for a run and dropped after it; one per process, so runs side by side do not collide.
+BENCH_DATABASE = f"homeward_bench_{os.getpid()}"
 
 
 def best_rate(
@@ -235,13 +236,17 @@ def hub_app(backend: str, **overrides: object) -> Iterator[FastAPI]:
 
 
 def register(app: FastAPI, codes: Sequence[str]) -> dict[str, str]:
-    """Register council authorities as an operator would; returns their bearer credentials."""
-    return {
+    """Register council authorities as an operator would, each signing every policy; returns
+    their bearer credentials."""
+    credentials = {
         code: register_authority(
             app.state.hub, code=code, name=f"Council {code}", contact=f"Duty team {code}"
         )
         for code in codes
     }
+    for code in codes:
+        sign_every_policy(app.state.hub, code, "Bench DPO", f"DSA-{code}")
+    return credentials
 
 
 def ingest(

@@ -15,6 +15,8 @@ until the worker has nothing due, so every delivery is measured alone.
   distributions. They must be indistinguishable: the two-sample Kolmogorov-Smirnov statistic D
   must stay under its critical value at the 1 % level, c(0.01) * sqrt((n + m) / (n m)).
 
+- sustained deliveries/s to the 153 recipients (bench/delivery_fanout.py).
+
 Run with ``python -m bench --only delivery``.
 """
 
@@ -27,6 +29,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from bench import delivery_fanout
 from bench.common import backends, corpus, hub_app, load_corpus, percentile, register
 from bench.notify_latency import REPORTER, WARM_UP, Event, events
 from bench.tables import MS, Measurement
@@ -191,4 +194,12 @@ def run(*, quick: bool = False) -> list[Measurement]:
     data = corpus(n_children)
     reporter = Pseudonymiser(data.keyring, CouncilKey.generate(REPORTER.code))
     reports = events(data, reporter, WARM_UP + (60 if quick else 300))
-    return [m for backend in backends() for m in _measure(backend, n_children, reports)]
+    per_recipient = 2 if quick else 10
+    return [
+        m
+        for backend in backends()
+        for m in (
+            *_measure(backend, n_children, reports),
+            *delivery_fanout.measure(backend, per_recipient),
+        )
+    ]

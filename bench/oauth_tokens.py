@@ -7,6 +7,9 @@
   then the full ``authenticate`` (plus the client and authority lookups in one session).
 - sign assertion: what a connector spends per token request.
 
+- the overhead of authentication on report -> notification latency: OAuth2 access tokens
+  against legacy bearer credentials in the same run (bench/auth_overhead.py).
+
 No targets: a connector asks for a token every few minutes, while every API request is
 validated, so validation is the number that matters. Run with ``python -m bench --only oauth``.
 """
@@ -22,6 +25,7 @@ from authlib.oauth2.rfc7523 import private_key_jwt_sign
 from fastapi.testclient import TestClient
 from joserfc import jwk
 
+from bench import auth_overhead
 from bench.common import NOW, backends, hub_app, register
 from bench.tables import Measurement
 from hub import operator
@@ -110,4 +114,4 @@ def run(*, quick: bool = False) -> list[Measurement]:
         )
     for backend in backends():
         found.extend(_backend(backend, count, "Ed25519"))
-    return found
+    return found + auth_overhead.run(quick=quick)

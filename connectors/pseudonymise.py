@@ -83,6 +83,7 @@ class Pseudonymiser:
             placement_type=child.placement_type,
             placement_authority=child.placement_authority,
             placed_since=child.placed_since,
+            confidential_location=child.confidential_location,
         )
         return Outgoing(record, _digest(record))
 

@@ -37,6 +37,10 @@ class ChildInCare:
     placement_authority: str | None
     placed_since: date
 
+    @property
+    def confidential_location(self) -> bool:
+        return self.identity.confidential_location
+
 
 @dataclass(frozen=True, slots=True)
 class MissingEpisode:

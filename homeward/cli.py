@@ -49,7 +49,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OperationalError as exc:  # a database that is missing or cannot be reached
         print(f"error: {unreachable(exc)}", file=sys.stderr)
         return 2
-    except (HubError, PolicyError, KeyFileError) as exc:
+    except PolicyError as exc:
+        for problem in [str(p) for p in exc.problems] or [str(exc)]:
+            print(f"error: {problem}", file=sys.stderr)
+        return 2
+    except (HubError, KeyFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except NotImplementedError as exc:

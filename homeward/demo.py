@@ -29,20 +29,19 @@ from connectors.oauth import ClientCredentials
 from connectors.upload import HubClient
 from homeward import synthetic, web_demo
 from homeward.commands import audit_cmd, connector_cmd
+from homeward.demo_keys import hand_out_epoch
 from homeward.privacy_scan import Scanner, identifiers_from
 from hub import audit, operator, worker
 from hub.app import create_app
 from hub.db.migrate import upgrade_database
 from hub.settings import HubSettings
 from keys import (
-    SharedKeyring,
     new_secret,
     read_client_key,
     read_public_jwk,
     write_client_key,
     write_council_key,
     write_hub_key,
-    write_shared_keyring,
 )
 
 Say = Callable[[str], None]
@@ -116,14 +115,13 @@ def write_connector(
     demo: Demo,
     council: synthetic.Council,
     extract: synthetic.CouncilExtract,
-    keyring: Path,
     client_id: str,
     hub_url: str,
 ) -> Path:
-    """The council's folder: its extracts, keys (client.key from `keys new-client`) and config."""
+    """The council's folder: its extracts, keys (client.key from `keys new-client`, shared.key
+    from `keys install-epoch`) and config."""
     folder = demo.council_dir(council.code)
     synthetic.write_council_files(extract, folder)
-    shutil.copy(keyring, folder / "shared.key")
     write_council_key(folder / "council.key", new_secret(), council.code)
     config = folder / "connector.toml"
     config.write_text(
@@ -180,6 +178,7 @@ def _story(demo: Demo, children: int, seed: int) -> int:
     app = create_app(settings)
     for c in councils:
         operator.register_authority(app.state.hub, code=c.code, name=c.name, contact=c.contact)
+        operator.sign_every_policy(app.state.hub, c.code, f"DPO, {c.name}", f"DSA-{c.code}")
     council_scopes = ["records:write", "events:write", "notifications:read"]
     clients = {
         c.code: oauth_client(app, c.code, demo.council_dir(c.code), council_scopes)
@@ -197,9 +196,15 @@ def _story(demo: Demo, children: int, seed: int) -> int:
         oauth_client(app, AUDITOR, auditor_dir, ["audit:read"]),
         read_client_key(auditor_dir / "client.key"),
     )
-    keyring = demo.root / "councils" / "shared.key"
-    write_shared_keyring(keyring, SharedKeyring.generate())
-    say(f"  hub database {hub_dir / 'hub.db'}; the shared key went to the councils only")
+    handed = hand_out_epoch(demo.root, {c.code: demo.council_dir(c.code) for c in councils})
+    if len(handed.fingerprints) != 1:
+        raise DemoFailed("the councils installed different shared secrets")
+    say(f"  hub database {hub_dir / 'hub.db'}; the shared key went to the councils only:")
+    say(
+        f"  the operator sealed epoch {handed.epoch} to each council's X25519 key (HPKE) and "
+        "signed each announcement; each council checked the signature against its pinned "
+        f"operator key and installed its copy (fingerprint {next(iter(handed.fingerprints))[:16]}…)"
+    )
     say(
         "  each council made a client key pair; the hub registered its public key "
         "(OAuth2 client credentials, private_key_jwt)"
@@ -208,9 +213,7 @@ def _story(demo: Demo, children: int, seed: int) -> int:
     with serving(app) as hub_url, demo.http(hub_url) as http:
         connectors = {
             e.council.code: Connector.from_config(
-                load_config(
-                    write_connector(demo, e.council, e, keyring, clients[e.council.code], hub_url)
-                ),
+                load_config(write_connector(demo, e.council, e, clients[e.council.code], hub_url)),
                 http,
             )
             for e in extracts

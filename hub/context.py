@@ -12,7 +12,8 @@ from sqlmodel import Session
 from hub.audit.checkpoints import CheckpointIssuer
 from hub.db import engine as db
 from hub.db.migrate import require_current
-from hub.delivery.webhooks import Sender
+from hub.delivery.mail import Mailer
+from hub.delivery.webhooks import Sender, seal_clear_secrets
 from hub.errors import ConfigurationError
 from hub.identity.setup import build_authenticator
 from hub.identity.tokens import AccessTokenSigner, TokenRules
@@ -43,9 +44,11 @@ class HubContext:
         services: HubServices,
         clock: Clock,
         sender: Sender,
+        mailer: Mailer,
     ) -> None:
         self.settings, self.engine, self.services, self.clock = settings, engine, services, clock
-        self.sender = sender
+        self.sender, self.mailer = sender, mailer
+        self.last_purge: datetime | None = None  # the worker's last retention purge
         self.kick_worker: Callable[[], None] = lambda: None
 
     @contextmanager
@@ -78,16 +81,34 @@ def build_context(
         tokens=signer,
         checkpoints=_checkpoint_issuer(settings),
         max_keyed_reports_per_day=settings.max_keyed_reports_per_day,
+        digest_at=settings.digest_time,
     )
+    with db.transaction(engine) as session:
+        seal_clear_secrets(session, hub_keys)
     sender = Sender(
         http=webhook_http
         or httpx.Client(follow_redirects=False, timeout=settings.webhook_timeout_seconds),
         ed25519_key=webhook_key(signing),
         public_key=public_key_text(signing.newest) if webhook_key(signing) else None,
         random=jitter,
+        keyring=hub_keys,
         allow_private=settings.webhook_allow_private_targets,
     )
-    return HubContext(settings, engine, services, clock, sender)
+    return HubContext(settings, engine, services, clock, sender, mailer_of(settings, jitter))
+
+
+def mailer_of(settings: HubSettings, jitter: Random) -> Mailer:
+    password = settings.smtp_password
+    return Mailer(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        starttls=settings.smtp_starttls,
+        sender=settings.smtp_from,
+        username=settings.smtp_username,
+        password=password.get_secret_value() if password is not None else None,
+        timeout=settings.smtp_timeout_seconds,
+        random=jitter,
+    )
 
 
 def webhook_key(signing: SigningKeyring) -> bytes | None:

@@ -8,15 +8,19 @@ from typing import Any
 from sqlmodel import col, select
 
 from hub.context import HubContext
-from hub.delivery import dispositions, webhooks
+from hub.db import engine as db
+from hub.delivery import alerts, dispositions, webhooks
 from hub.delivery.retention import purge_expired
 from hub.errors import NotFound
-from hub.identity import authorities, clients
+from hub.identity import authorities, clients, signing_keys
 from hub.identity import service as identity
 from hub.identity.interfaces import Role
 from hub.identity.models import Authority
+from hub.identity.tokens import TokenRules
 from hub.records import epochs
 from hub.records import rekey as rekeying
+from hub.sharing import signatures
+from keys import HubKeyring, SigningKeyring
 
 
 def register_authority(
@@ -140,6 +144,7 @@ def add_webhook(context: HubContext, authority: str, url: str) -> tuple[int, str
         return webhooks.add_endpoint(
             session,
             context.services.audit,
+            context.services.hub_keys,
             authority,
             url,
             context.clock(),
@@ -166,7 +171,12 @@ def rotate_webhook_secret(context: HubContext, endpoint: int) -> str:
     overlap = timedelta(hours=context.settings.webhook_secret_overlap_hours)
     with context.transaction() as session:
         return webhooks.rotate_secret(
-            session, context.services.audit, endpoint, context.clock(), overlap
+            session,
+            context.services.audit,
+            context.services.hub_keys,
+            endpoint,
+            context.clock(),
+            overlap,
         )
 
 
@@ -196,3 +206,93 @@ def rekey(context: HubContext) -> rekeying.Rekeyed:
         return rekeying.rekey_stored(
             session, context.services.hub_keys, context.services.audit, context.clock()
         )
+
+
+def rotate_signing_key(context: HubContext, alg: str | None = None) -> SigningKeyring:
+    """A new access-token signing key in the hub's keyring (signs from the next start); audited."""
+    path = context.settings.signing_keys_path
+    with context.transaction() as session:
+        return signing_keys.rotate(session, context.services.audit, context.clock(), path, alg)
+
+
+def retire_signing_key(context: HubContext, kid: str, *, force: bool = False) -> SigningKeyring:
+    """Drop an old signing key (its tokens are refused from the next start); audited."""
+    settings = context.settings
+    with context.transaction() as session:
+        return signing_keys.retire(
+            session,
+            context.services.audit,
+            context.clock(),
+            settings.signing_keys_path,
+            kid,
+            TokenRules.of(settings),
+            force=force,
+        )
+
+
+def add_alert(context: HubContext, authority: str, email: str) -> int:
+    """Register a duty e-mail address of ``authority`` for alerts; its id. Audited."""
+    with context.transaction() as session:
+        if identity.authority_facts(session, authority) is None:
+            raise NotFound(f"no registered authority {authority}")
+        return alerts.add_address(
+            session, context.services.audit, authority, email, context.clock()
+        )
+
+
+def list_alerts(context: HubContext) -> list[alerts.AlertListing]:
+    with context.transaction() as session:
+        return alerts.list_addresses(session)
+
+
+def remove_alert(context: HubContext, address: int) -> None:
+    with context.transaction() as session:
+        alerts.remove_address(session, context.services.audit, address, context.clock())
+
+
+def seal_webhook_secrets(database_url: str, hub_keys: HubKeyring) -> int:
+    """``hub migrate``: seal the webhook secrets an older release stored in clear (the hub also
+    does this on start); how many endpoints."""
+    engine = db.make_engine(database_url)
+    try:
+        with db.transaction(engine) as session:
+            return webhooks.seal_clear_secrets(session, hub_keys)
+    finally:
+        engine.dispose()
+
+
+def sign_policy(context: HubContext, request: signatures.SignatureRequest) -> None:
+    """Record a council's signature of a running policy's content; audited."""
+    with context.transaction() as session:
+        signatures.sign(
+            session, context.services.audit, context.services.policies, request, context.clock()
+        )
+
+
+def unsign_policy(context: HubContext, policy_id: str, authority: str) -> None:
+    """Withdraw a council's signature: it receives and discloses nothing under it; audited."""
+    with context.transaction() as session:
+        signatures.withdraw(
+            session,
+            context.services.audit,
+            context.services.policies,
+            policy_id,
+            authority,
+            context.clock(),
+        )
+
+
+def policy_signatures(context: HubContext) -> list[signatures.SignatureListing]:
+    with context.transaction() as session:
+        return signatures.listing(session, context.services.policies)
+
+
+def sign_every_policy(context: HubContext, authority: str, signed_by: str, agreement: str) -> int:
+    """``authority`` signs the running content of every policy (the demo's and benchmarks'
+    councils, which have agreed to them all); each signature audited. Returns how many."""
+    for policy in context.services.policies.policies:
+        request = signatures.SignatureRequest(
+            policy.id, authority, context.services.policies.hashes[policy.id], signed_by, agreement
+        )
+        sign_policy(context, request)
+    return len(context.services.policies.policies)

@@ -1,6 +1,7 @@
 """The hub's services and the backends chosen for them: what every request and batch needs."""
 
 from dataclasses import dataclass
+from datetime import time
 
 from hub.audit import MerkleLog
 from hub.audit.checkpoints import CheckpointIssuer
@@ -33,6 +34,7 @@ def build_services(
     tokens: AccessTokenSigner,
     checkpoints: CheckpointIssuer,
     max_keyed_reports_per_day: int = 2000,
+    digest_at: time | None = None,
 ) -> HubServices:
     audit = MerkleLog()
     return HubServices(
@@ -42,6 +44,6 @@ def build_services(
         authenticator=authenticator,
         tokens=tokens,
         checkpoints=checkpoints,
-        deliverer=InboxDeliverer(audit),
+        deliverer=InboxDeliverer(audit, digest_at),
         max_keyed_reports_per_day=max_keyed_reports_per_day,
     )

@@ -3,10 +3,11 @@
 import difflib
 import os
 from collections.abc import Mapping
+from datetime import time
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 import policies
@@ -41,6 +42,20 @@ class HubSettings(BaseSettings):
     long_poll_max_seconds: float = Field(default=30, ge=0, le=30)
     # Admit http:// and private, loopback and link-local webhook targets: tests only.
     webhook_allow_private_targets: bool = False
+    # E-mail alerts to duty inboxes (hub/delivery/mail.py): none are sent without a host.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_starttls: bool = True  # upgrade with STARTTLS (refuse to send if the server cannot)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str = Field(default="homeward@localhost", pattern=r"^[^@\s<>]+@[^@\s<>]+$")
+    smtp_timeout_seconds: float = Field(default=15.0, gt=0, le=60)
+    # Routine notifications (not a missing or found episode) go out in one digest per recipient
+    # at this time of day, Europe/London; unset, everything goes out at once.
+    digest_time: time | None = None
+    # Delivered outbox items (webhooks, e-mails, shares) are purged by the worker this long
+    # after delivery; dead letters are kept until redelivered.
+    outbox_retention_days: int = Field(default=30, ge=1, le=3650)
     host: str = "127.0.0.1"
     port: int = 8700
     # OAuth2 (docs/oauth.md): the hub is the authorization server for its clients' tokens.

@@ -77,6 +77,9 @@ class ChildRecord(WireModel):
     placement_type: str | None = Field(default=None, max_length=8)
     placement_authority: str | None = Field(default=None, pattern=r"^[EWSN]\d{8}$")
     placed_since: date | None = None
+    # A non-identifying fact: the child's whereabouts must not be shared (e.g. risk from
+    # family); every notification about the child then omits its location fields.
+    confidential_location: bool = False
 
 
 class EpisodeRecord(WireModel):
@@ -144,6 +147,7 @@ class Notification(WireModel):
     event: EventType
     policy_id: str
     policy_version: int
+    policy_hash: str | None = None  # SHA-256 of the policy content it was granted under
     purpose: str
     lawful_basis: str
     retain_until: date

@@ -1,24 +1,27 @@
 """The worker: drains the outbox (hub/delivery/outbox.py), one item per transaction.
 
 A queued episode is linked, shared under the policies and notified (``pipeline.share_queued``);
-a queued webhook is sent (hub/delivery/webhooks.py). Each item is claimed under a row lock, done
-and marked in the same transaction, so two workers never hold one item and a worker killed
-mid-item leaves it queued. A failed item is retried on the webhook schedule, then dead-lettered.
+a queued webhook is sent (hub/delivery/webhooks.py), a queued e-mail alert too
+(hub/delivery/mail.py), a due digest queues its webhooks and e-mails (hub/delivery/digests.py).
+Once an hour the worker purges what retention allows (hub/delivery/retention.py). Each item is
+claimed under a row lock, done and marked in the same transaction, so two workers never hold one
+item and a worker killed mid-item leaves it queued. A failed item is retried on the webhook
+schedule, then dead-lettered.
 
 Where it runs (``HubSettings.worker``): a background thread of the app (the embedded default,
-woken after every commit), ``homeward hub worker`` processes (production, any number against
-one PostgreSQL database), or inline after each request's commit (tests: deterministic).
-"""
+woken after every commit), ``homeward hub worker`` processes (production, any number against one
+PostgreSQL database), or inline after each request's commit (tests: deterministic)."""
 
 import logging
 import threading
 import time
+from datetime import timedelta
 
 from sqlmodel import Session
 
 from hub import pipeline
 from hub.context import HubContext
-from hub.delivery import outbox, webhooks
+from hub.delivery import digests, mail, outbox, retention, webhooks
 from hub.delivery.models import OutboxItem
 
 log = logging.getLogger(__name__)
@@ -38,6 +41,13 @@ def process_one(context: HubContext) -> bool:
 
 def _handle(session: Session, context: HubContext, item: OutboxItem) -> None:
     now, services = context.clock(), context.services
+    if item.kind == outbox.EMAIL:
+        mail.send(session, services.audit, context.mailer, item, now)
+        log.info("e-mail alert", extra={"recipient": item.recipient, "state": item.state})
+        return
+    if item.kind == outbox.DIGEST:
+        digests.send_digest(session, services.audit, item, now)
+        return
     if item.kind == outbox.WEBHOOK:
         webhooks.send(session, services.audit, context.sender, item, now)
         delivered = item.state == outbox.DONE
@@ -59,6 +69,7 @@ def _handle(session: Session, context: HubContext, item: OutboxItem) -> None:
 def drain(context: HubContext, limit: int | None = None) -> int:
     """Process due items until none is left (or ``limit``), then the periodic steps (which may
     queue more); returns how many items."""
+    purge(context)
     done, reminded = 0, False
     while limit is None or done < limit:
         if process_one(context):
@@ -74,6 +85,21 @@ def remind(context: HubContext) -> int:
     """The return-interview reminders now due, in one transaction; how many episodes."""
     with context.transaction() as session:
         return pipeline.remind_return_interviews(session, context.services, context.clock())
+
+
+PURGE_INTERVAL = timedelta(hours=1)
+
+
+def purge(context: HubContext) -> int:
+    """Retention (hub/delivery/retention.py), at most once an hour per worker; rows purged."""
+    now = context.clock()
+    if context.last_purge is not None and now - context.last_purge < PURGE_INTERVAL:
+        return 0
+    keep = timedelta(days=context.settings.outbox_retention_days)
+    with context.transaction() as session:
+        purged = retention.purge_due(session, context.services.audit, now, keep)
+    context.last_purge = now
+    return purged
 
 
 class WorkerThread:

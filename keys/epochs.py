@@ -163,7 +163,11 @@ def write_sealed_epoch(path: Path, sealed: SealedEpoch) -> None:
 
 
 def read_sealed_epoch(path: Path) -> SealedEpoch:
-    document = read_json(path, SEALED_KIND)
+    """An unsigned sealed copy (councils install signed ones: keys/announcements.py)."""
+    return sealed_from(read_json(path, SEALED_KIND), path)
+
+
+def sealed_from(document: Document, path: Path) -> SealedEpoch:
     try:
         return SealedEpoch(
             int(document["epoch"]),

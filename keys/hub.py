@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from keys import _primitives
 from keys.keyring import Token
 
+SEALED_PREFIX = "sealed."
+
 
 class HubKey:
     def __init__(self, secret: bytes) -> None:
@@ -26,6 +28,7 @@ class HubKey:
             secret, salt=b"homeward/hub", info=b"credential v1"
         )
         self._chain_key = _primitives.hkdf_sha256(secret, salt=b"homeward/hub", info=b"chain v1")
+        self._seal_key = _primitives.hkdf_sha256(secret, salt=b"homeward/hub", info=b"seal v1")
 
     @classmethod
     def generate(cls) -> "HubKey":
@@ -50,6 +53,13 @@ class HubKey:
     @staticmethod
     def same_digest(a: bytes, b: bytes) -> bool:
         return _primitives.constant_time_equal(a, b)
+
+    def seal(self, plaintext: bytes, associated: bytes) -> bytes:
+        """AES-256-GCM under this version's sealing key, bound to ``associated``."""
+        return _primitives.aead_seal(self._seal_key, plaintext, associated)
+
+    def open(self, sealed: bytes, associated: bytes) -> bytes | None:
+        return _primitives.aead_open(self._seal_key, sealed, associated)
 
 
 class HubKeyring:
@@ -104,3 +114,24 @@ class HubKeyring:
     @staticmethod
     def new_credential_secret() -> str:
         return HubKey.new_credential_secret()
+
+    def seal(self, plaintext: str, associated: str) -> str:
+        """``plaintext`` sealed at rest under the newest version (a secret the hub must use
+        again, such as a webhook signing secret): ``sealed.v<version>.<base64url>``. A stolen
+        database without the hub key file does not open it; ``associated`` binds it to its row."""
+        box = self._keys[self.newest].seal(plaintext.encode(), associated.encode())
+        return f"{SEALED_PREFIX}v{self.newest}.{_primitives.b64encode(box)}"
+
+    def open(self, sealed: str, associated: str) -> str:
+        """The plaintext of ``seal``; ``ValueError`` if this keyring did not seal it for
+        ``associated`` (another hub's key, a tampered value, a row it was not sealed for)."""
+        version, _, box = sealed.removeprefix(SEALED_PREFIX).partition(".")
+        key = self._keys.get(int(version[1:])) if version[1:].isdigit() else None
+        opened = None if key is None else key.open(_primitives.b64decode(box), associated.encode())
+        if not sealed.startswith(SEALED_PREFIX) or opened is None:
+            raise ValueError("a sealed value this hub key did not seal (or one tampered with)")
+        return opened.decode()
+
+    @staticmethod
+    def is_sealed(value: str) -> bool:
+        return value.startswith(SEALED_PREFIX)

@@ -5,15 +5,17 @@ Keys are made and serialised with joserfc; this module is the only place that ge
 Private halves are written owner-read-only (0600); only public JWKs are meant to be shared.
 
 - ``SigningKeyring``: ordered versions of the hub's signing key; the newest signs, every
-  version is published in the JWKS (so tokens signed before a rotation still verify), and an
-  empty keyring is a constructor error. Each version's ``kid`` names its version.
+  version is published in the JWKS (so tokens signed before a rotation still verify until
+  that version is retired), and an empty keyring is a constructor error. Each version's
+  ``kid`` names its version; a retired version's number is never reused.
 - ``write_client_key``: a new client key pair, the private JWK written atomically and never
   over an existing file, and its public JWK beside it.
 """
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -52,24 +54,38 @@ def is_private(jwk: Mapping[str, Any]) -> bool:
 
 @dataclass(frozen=True)
 class SigningKeyring:
-    """Versions of the hub's signing key, oldest first; ``kid`` ``hub-v<n>-<thumbprint>``."""
+    """Versions of the hub's signing key, oldest first; ``kid`` ``hub-v<n>-<thumbprint>``.
+
+    ``created`` records when each version (by ``kid``) was added, so a retirement can tell
+    whether tokens signed by the version it would drop may still be outstanding."""
 
     versions: tuple[Jwk, ...]
+    created: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.versions:
             raise ValueError("a signing keyring needs at least one version")
         if not all(is_private(v) and v.get("alg") in ALGORITHMS for v in self.versions):
             raise ValueError(f"every signing key must be a private {' or '.join(ALGORITHMS)} JWK")
+        numbers = [version_of(v) for v in self.versions]
+        if numbers != sorted(set(numbers)):
+            raise ValueError("signing key versions must be distinct and oldest first")
 
     @classmethod
-    def generate(cls, alg: str = DEFAULT_ALGORITHM) -> "SigningKeyring":
-        return cls((_versioned(1, alg),))
+    def generate(
+        cls, alg: str = DEFAULT_ALGORITHM, now: datetime | None = None
+    ) -> "SigningKeyring":
+        first = _versioned(1, alg)
+        return cls((first,), _stamp({}, first, now))
 
     @property
     def newest(self) -> Jwk:
         """The private JWK that signs."""
         return self.versions[-1]
+
+    @property
+    def kids(self) -> list[str]:
+        return [str(v["kid"]) for v in self.versions]
 
     @property
     def algorithms(self) -> list[str]:
@@ -79,10 +95,43 @@ class SigningKeyring:
         """Every version's public key: what ``/.well-known/jwks.json`` publishes."""
         return {"keys": [public_jwk(v) for v in self.versions]}
 
-    def rotated(self, alg: str | None = None) -> "SigningKeyring":
-        """A new newest version (the older ones keep verifying until they are dropped)."""
-        version = len(self.versions) + 1
-        return SigningKeyring((*self.versions, _versioned(version, alg or self.newest["alg"])))
+    def rotated(self, alg: str | None = None, now: datetime | None = None) -> "SigningKeyring":
+        """A new newest version, numbered after every version there ever was in this keyring
+        (the older ones keep verifying until they are retired)."""
+        jwk = _versioned(version_of(self.newest) + 1, alg or str(self.newest["alg"]))
+        return SigningKeyring((*self.versions, jwk), _stamp(self.created, jwk, now))
+
+    def retired(self, kid: str) -> "SigningKeyring":
+        """This keyring without version ``kid``: tokens it signed are refused from then on.
+        The newest version signs, so it cannot be retired (rotate first)."""
+        if kid not in self.kids:
+            raise ValueError(f"no signing key {kid!r}; the keys are {', '.join(self.kids)}")
+        if kid == self.newest["kid"]:
+            raise ValueError(f"{kid} is the newest signing key, which signs; rotate first")
+        kept = tuple(v for v in self.versions if v["kid"] != kid)
+        return SigningKeyring(kept, {k: t for k, t in self.created.items() if k != kid})
+
+    def superseded_at(self, kid: str) -> datetime | None:
+        """When the version after ``kid`` was added (from then on ``kid`` signed nothing);
+        None for the newest, or when the file does not say."""
+        after = self.kids.index(kid) + 1
+        if after == len(self.kids) or self.kids[after] not in self.created:
+            return None
+        return datetime.fromisoformat(self.created[self.kids[after]])
+
+
+def version_of(jwk: Mapping[str, Any]) -> int:
+    """The version number a hub signing key's ``kid`` names (``hub-v<n>-...``)."""
+    prefix, _, rest = str(jwk.get("kid", "")).partition("-v")
+    number = rest.split("-", 1)[0]
+    if prefix != "hub" or not number.isdigit():
+        raise ValueError(f"not a versioned hub signing key id: {str(jwk.get('kid'))[:40]!r}")
+    return int(number)
+
+
+def _stamp(created: Mapping[str, str], jwk: Jwk, now: datetime | None) -> dict[str, str]:
+    at = now or datetime.now(UTC)
+    return {**created, str(jwk["kid"]): at.isoformat()}
 
 
 def _versioned(version: int, alg: str) -> Jwk:
@@ -98,7 +147,11 @@ def signing_key_path(hub_key_file: Path) -> Path:
 
 def write_signing_keys(path: Path, keyring: SigningKeyring, *, replace: bool = False) -> None:
     """The keyring at ``path`` (0600, atomic); ``replace`` for a rotation of the same file."""
-    document = {"kind": SIGNING_KIND, "versions": list(keyring.versions)}
+    document = {
+        "kind": SIGNING_KIND,
+        "versions": list(keyring.versions),
+        "created": dict(keyring.created),
+    }
     write_document(path, document, replace=replace)
 
 
@@ -111,13 +164,30 @@ def ensure_signing_keys(path: Path, alg: str = DEFAULT_ALGORITHM) -> bool:
 
 
 def read_signing_keys(path: Path) -> SigningKeyring:
-    versions = read_document(path, SIGNING_KIND).get("versions")
+    document = read_document(path, SIGNING_KIND)
+    versions, created = document.get("versions"), document.get("created", {})
     if not isinstance(versions, list) or not all(isinstance(v, dict) for v in versions):
         raise KeyFileError(f"{path}: no signing key versions")
+    if not isinstance(created, dict):
+        raise KeyFileError(f"{path}: 'created' must map key ids to times")
     try:
-        return SigningKeyring(tuple(versions))
+        return SigningKeyring(tuple(versions), {str(k): str(t) for k, t in created.items()})
     except ValueError as exc:
         raise KeyFileError(f"{path}: {exc}") from exc
+
+
+def change_signing_keys(
+    path: Path, change: Callable[[SigningKeyring], SigningKeyring]
+) -> tuple[SigningKeyring, SigningKeyring]:
+    """Read the keyring at ``path``, apply ``change`` and write the result in its place
+    (atomically, 0600); returns (before, after). A refused change writes nothing."""
+    before = read_signing_keys(path)
+    try:
+        after = change(before)
+    except ValueError as exc:
+        raise KeyFileError(f"{path}: {exc}") from exc
+    write_signing_keys(path, after, replace=True)
+    return before, after
 
 
 @dataclass(frozen=True)

@@ -1,120 +1,47 @@
 """The policy engine: an event context in, the grants it earns out. Nothing granted = deny.
 
-A policy (``policies/*.yaml``) names when it applies (event types, how the child was identified,
-which roles must be different authorities, how recent the event must be) and, for each recipient
-role, the allow-listed fields it may receive, for a purpose, under a lawful basis, kept for a
-retention period.
+A policy (``policies/*.yaml``, schema in ``policies/model.py``) names when it applies and, for
+each recipient role, the allow-listed fields it may receive, for a purpose, under a lawful basis,
+kept for a retention period. ``explain`` says for every policy why it applies or not and who
+gets nothing; ``decide`` is its grants, so the hub, ``homeward policy explain`` and the policy
+test files all run the same code.
+
+Signatures: a policy applies only when every authority whose records the event carries (the
+child's responsible authority, the episode's reporting authority) has signed its content, and
+each recipient receives only if it has signed too. A confidential location removes the location
+fields from every grant, whatever the policy says.
 """
 
-import hashlib
-import json
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from enum import StrEnum
-from pathlib import Path
-from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
-Role = Literal["responsible", "reporting", "area"]
-
-
-class EventType(StrEnum):
-    """What happened to the child: the one vocabulary for events, from wire to notification."""
-
-    MISSING = "missing"
-    AWAY = "away"
-    FOUND = "found"
-    # No return interview recorded 72 hours after a found episode (hub/delivery/interviews.py).
-    RETURN_INTERVIEW_DUE = "return_interview_due"
-
-
-class Identification(StrEnum):
-    """How an episode was joined to a child: the one vocabulary for a match's outcome."""
-
-    OWN_RECORD = "own_record"  # the reporter looks after the child itself
-    LINKED = "linked"  # linked automatically through match keys
-    POSSIBLE = "possible"  # a possible match that the responsible authority must review
-
-
-OWN_REFERENCE = "your_reference"  # resolved per recipient: that recipient's own sealed id
-
-FIELDS = frozenset(
-    {
-        "event",
-        "episode_kind",
-        "start",
-        "end",
-        "started_at",
-        "ended_at",
-        "case_reference",
-        "match_status",
-        "responsible_authority",
-        "responsible_authority_name",
-        "responsible_authority_contact",
-        "reporting_authority",
-        "reporting_authority_name",
-        "reporting_authority_contact",
-        "area_authority",
-        "area_authority_name",
-        "legal_status",
-        "placement_type",
-        "placed_since",
-        OWN_REFERENCE,
-    }
+from policies.codes import CODED_FIELDS, meaning
+from policies.errors import PolicyError
+from policies.model import (
+    FIELDS,
+    LOCATION_FIELDS,
+    LOCATION_WITHHELD,
+    MATCH_STRENGTH,
+    OWN_REFERENCE,
+    WITHHELD_NOTE,
+    EventType,
+    Identification,
+    Policy,
+    Role,
+    RoleGrant,
+    Urgency,
 )
+from policies.signatures import Signatures
 
-
-class PolicyError(ValueError):
-    """A policy file is malformed; the message names the file and the problem."""
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Conditions(_Strict):
-    events: list[EventType] = Field(min_length=1)
-    identified_by: list[Identification] = Field(min_length=1)
-    different: list[tuple[Role, Role]] = Field(default_factory=list)
-    within_days: int = Field(ge=1)
-
-
-class RoleGrant(_Strict):
-    to: Role
-    fields: list[str] = Field(min_length=1)
-
-
-class Policy(_Strict):
-    id: str = Field(pattern=r"^[a-z0-9-]+$")
-    version: int = Field(ge=1)
-    description: str
-    purpose: str
-    lawful_basis: str
-    retention_days: int = Field(ge=1)
-    when: Conditions
-    grants: list[RoleGrant] = Field(min_length=1)
-
-    def model_post_init(self, _context: object) -> None:
-        for grant in self.grants:
-            unknown = set(grant.fields) - FIELDS
-            if unknown:
-                raise ValueError(f"unknown fields {sorted(unknown)}; known: {sorted(FIELDS)}")
-
-    @property
-    def content_hash(self) -> str:
-        """SHA-256 of the policy's canonical JSON: what a notification records it was granted
-        under, so a later edit that keeps the version number still shows."""
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+__all__ = ["FIELDS", "EventContext", "Grant", "PolicySet", "Refusal", "Role", "Verdict"]
 
 
 @dataclass(frozen=True, slots=True)
 class EventContext:
-    """Everything a decision may look at. ``roles`` maps role -> authority code."""
+    """Everything a decision may look at. ``roles`` maps recipient role -> authority code;
+    ``disclosers`` maps the roles whose records the event carries -> authority code."""
 
     event: EventType
     identified_by: Identification
@@ -122,7 +49,9 @@ class EventContext:
     today: date
     roles: Mapping[Role, str]
     facts: Mapping[str, str | None]
+    disclosers: Mapping[Role, str]
     own_references: Mapping[Role, str | None] = field(default_factory=dict)
+    confidential_location: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,44 +65,134 @@ class Grant:
     retain_until: date
     fields: dict[str, str | None]
     policy_hash: str
+    urgency: Urgency = "immediate"
 
 
-def _applies(policy: Policy, ctx: EventContext) -> bool:
-    when = policy.when
-    if ctx.event not in when.events or ctx.identified_by not in when.identified_by:
-        return False
-    if (ctx.today - ctx.event_date) > timedelta(days=when.within_days):
-        return False
-    for left, right in when.different:
-        a, b = ctx.roles.get(left), ctx.roles.get(right)
-        if a is None or b is None or a == b:
-            return False
-    return True
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """A recipient a policy names that receives nothing, and why."""
+
+    role: Role
+    authority: str | None
+    reason: str
 
 
-def _grant(
-    policy: Policy, policy_hash: str, role_grant: RoleGrant, ctx: EventContext
-) -> Grant | None:
-    recipient = ctx.roles.get(role_grant.to)
-    if recipient is None:
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """One policy's answer for one event: its grants, or why it does not apply."""
+
+    policy: Policy
+    policy_hash: str
+    not_applied: list[str]
+    grants: list[Grant]
+    refusals: list[Refusal]
+
+
+def _strength(outcome: Identification) -> int:
+    return MATCH_STRENGTH.index(Identification(outcome))
+
+
+def _fact_listed(ctx: EventContext, name: str, allowed: Sequence[str] | None) -> str | None:
+    if allowed is None or ctx.facts.get(name) in allowed:
         return None
-    fields = {
-        name: ctx.own_references.get(role_grant.to)
-        if name == OWN_REFERENCE
-        else ctx.facts.get(name)
-        for name in role_grant.fields
-    }
+    return f"{name} {ctx.facts.get(name) or '(unknown)'} is not one of {', '.join(allowed)}"
+
+
+def _unmet(policy: Policy, ctx: EventContext) -> list[str]:
+    """Every trigger condition the event does not meet (empty: the policy applies)."""
+    when, unmet = policy.when, []
+    if ctx.event not in when.events:
+        unmet.append(f"event {ctx.event} is not one of {', '.join(when.events)}")
+    if when.identified_by is not None and ctx.identified_by not in when.identified_by:
+        unmet.append(f"match {ctx.identified_by} is not one of {', '.join(when.identified_by)}")
+    if when.minimum_match is not None and _strength(ctx.identified_by) < _strength(
+        when.minimum_match
+    ):
+        unmet.append(f"match {ctx.identified_by} is weaker than {when.minimum_match}")
+    for name, allowed in (
+        ("episode_kind", when.episode_kinds),
+        ("legal_status", when.legal_statuses),
+        ("placement_type", when.placement_types),
+    ):
+        if (problem := _fact_listed(ctx, name, allowed)) is not None:
+            unmet.append(problem)
+    if (ctx.today - ctx.event_date) > timedelta(days=when.within_days):
+        unmet.append(f"event of {ctx.event_date} is older than {when.within_days} days")
+    unmet.extend(filter(None, (_not_different(ctx, *pair) for pair in when.different)))
+    return list(dict.fromkeys(unmet))  # each reason once
+
+
+def _not_different(ctx: EventContext, left: Role, right: Role) -> str | None:
+    a, b = ctx.roles.get(left), ctx.roles.get(right)
+    if a is None or b is None:
+        return f"there is no {left if a is None else right} authority to tell"
+    return f"the {left} and {right} authority are the same council {a}" if a == b else None
+
+
+def _unsigned_disclosers(policy_hash: str, ctx: EventContext, signed: Signatures) -> list[str]:
+    return [
+        f"the {role} authority {code} has not signed this policy, so discloses nothing under it"
+        for role, code in sorted(ctx.disclosers.items())
+        if not signed.signed(policy_hash, code)
+    ]
+
+
+def _fields(role_grant: RoleGrant, ctx: EventContext) -> dict[str, str | None]:
+    """The allow-listed fields, each 903 code followed by its meaning; a confidential location
+    removes the location fields and says so."""
+    hidden = LOCATION_FIELDS if ctx.confidential_location else frozenset()
+    names = [n for n in role_grant.fields if n not in hidden]
+    fields: dict[str, str | None] = {}
+    for name in names:
+        value = (
+            ctx.own_references.get(role_grant.to) if name == OWN_REFERENCE else ctx.facts.get(name)
+        )
+        fields[name] = value
+        if name in CODED_FIELDS:
+            fields[f"{name}_meaning"] = meaning(name, value)
+    if len(names) < len(role_grant.fields):
+        fields[LOCATION_WITHHELD] = WITHHELD_NOTE
+    return fields
+
+
+def _grant(policy: Policy, policy_hash: str, role_grant: RoleGrant, ctx: EventContext) -> Grant:
     return Grant(
         policy_id=policy.id,
         policy_version=policy.version,
         role=role_grant.to,
-        recipient=recipient,
+        recipient=ctx.roles[role_grant.to],
         purpose=policy.purpose,
         lawful_basis=policy.lawful_basis,
         retain_until=ctx.today + timedelta(days=policy.retention_days),
-        fields=fields,
+        fields=_fields(role_grant, ctx),
         policy_hash=policy_hash,
+        urgency=policy.urgency,
     )
+
+
+def _refusal(
+    role_grant: RoleGrant, ctx: EventContext, policy_hash: str, signed: Signatures
+) -> Refusal | None:
+    recipient = ctx.roles.get(role_grant.to)
+    if recipient is None:
+        return Refusal(role_grant.to, None, f"this event has no {role_grant.to} authority to tell")
+    if not signed.signed(policy_hash, recipient):
+        return Refusal(role_grant.to, recipient, f"{recipient} has not signed this policy")
+    return None
+
+
+def verdict(policy: Policy, policy_hash: str, ctx: EventContext, signed: Signatures) -> Verdict:
+    not_applied = _unmet(policy, ctx) or _unsigned_disclosers(policy_hash, ctx, signed)
+    if not_applied:
+        return Verdict(policy, policy_hash, not_applied, [], [])
+    grants, refusals = [], []
+    for role_grant in policy.grants:
+        refused = _refusal(role_grant, ctx, policy_hash, signed)
+        if refused is None:
+            grants.append(_grant(policy, policy_hash, role_grant, ctx))
+        else:
+            refusals.append(refused)
+    return Verdict(policy, policy_hash, [], grants, refusals)
 
 
 class PolicySet:
@@ -184,18 +203,13 @@ class PolicySet:
         ids = [p.id for p in self.policies]
         if len(ids) != len(set(ids)):
             raise PolicyError(f"duplicate policy ids in {ids}")
-        self._hashes = {p.id: p.content_hash for p in self.policies}  # once, not per grant
+        self.hashes = {p.id: p.content_hash for p in self.policies}  # once, not per grant
 
-    def decide(self, ctx: EventContext) -> list[Grant]:
-        grants: list[Grant] = []
-        for policy in self.policies:
-            if not _applies(policy, ctx):
-                continue
-            for role_grant in policy.grants:
-                granted = _grant(policy, self._hashes[policy.id], role_grant, ctx)
-                if granted is not None:
-                    grants.append(granted)
-        return grants
+    def explain(self, ctx: EventContext, signed: Signatures) -> list[Verdict]:
+        return [verdict(p, self.hashes[p.id], ctx, signed) for p in self.policies]
+
+    def decide(self, ctx: EventContext, signed: Signatures) -> list[Grant]:
+        return [grant for v in self.explain(ctx, signed) for grant in v.grants]
 
 
 class UnsafeAllowAllPolicy(PolicySet):
@@ -204,27 +218,9 @@ class UnsafeAllowAllPolicy(PolicySet):
     def __init__(self) -> None:
         super().__init__([])
 
-    def decide(self, ctx: EventContext) -> list[Grant]:
+    def decide(self, ctx: EventContext, signed: Signatures) -> list[Grant]:
         warnings.warn("UnsafeAllowAllPolicy shares everything", UserWarning, stacklevel=2)
         return [
             Grant("unsafe-allow-all", 1, role, code, "test", "none", ctx.today, dict(ctx.facts), "")
             for role, code in ctx.roles.items()
         ]
-
-
-def load_policy(path: Path) -> Policy:
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return Policy.model_validate(document)
-    except (OSError, yaml.YAMLError) as exc:
-        raise PolicyError(f"{path}: cannot read policy: {exc}") from exc
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}"
-            for e in exc.errors()
-        )
-        raise PolicyError(f"{path}: invalid policy: {problems}") from exc
-
-
-def load_policies(directory: Path) -> PolicySet:
-    return PolicySet(load_policy(p) for p in sorted(directory.glob("*.yaml")))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from connectors import normalise
 from connectors.sources.csvfile import Row, collect, keep_first, open_csv
-from connectors.sources.problems import SourceProblem, shown
+from connectors.sources.problems import Effect, SourceProblem, shown
 from connectors.sources.ssda903 import read_sex, read_upn
 
 REQUIRED = ("child_id", "forename", "surname", "dob")
@@ -33,6 +33,9 @@ class IdentityRow:
     sex: str | None = None
     postcode: str | None = None
     placement_authority: str | None = None
+    # Where the child lives must not be shared (e.g. risk from family): optional column
+    # `confidential_location`, yes/no. A non-identifying fact the hub uses to withhold location.
+    confidential_location: bool = False
     line: int = 0
 
 
@@ -78,6 +81,7 @@ def _identity(row: Row) -> IdentityRow:
         sex=read_sex(row, "sex"),
         postcode=row.get("postcode"),
         placement_authority=_authority(row),
+        confidential_location=_confidential(row),
         line=row.line,
     )
 
@@ -92,6 +96,26 @@ def _nhs_number(row: Row) -> str | None:
         "correct nhs_number, or leave it blank",
     )
     return None
+
+
+YES, NO = frozenset({"y", "yes", "true", "1"}), frozenset({"n", "no", "false", "0"})
+
+
+def _confidential(row: Row) -> bool:
+    """Blank is no. A value that is neither yes nor no is reported and taken as yes: the safe
+    reading is to withhold a location that may be confidential."""
+    text = row.get("confidential_location")
+    if text is None or text.lower() in NO:
+        return False
+    if text.lower() not in YES:
+        message = f"confidential_location '{shown(text)}' is not yes or no; taken as yes"
+        remedy = "write yes or no, or leave it blank for no"
+        row.problems.append(
+            SourceProblem(
+                row.file, row.line, "confidential_location", message, remedy, Effect.VALUE
+            )
+        )
+    return True
 
 
 def _authority(row: Row) -> str | None:

@@ -27,6 +27,7 @@ from connectors.errors import EXIT_OK, EXIT_QUEUED, EXIT_ROWS_REJECTED, ConfigEr
 from connectors.outbox import FlushResult, QueuedReport
 from connectors.pipeline import InboxItem
 from connectors.upload import open_http
+from homeward.readable import field_lines, local_time
 from hub import wire
 
 CONFIG_HELP = "the connector's TOML configuration file"
@@ -353,14 +354,13 @@ def json_line(item: InboxItem) -> str:
 
 def table_lines(item: InboxItem) -> str:
     n = item.notification
-    shown = {k: v for k, v in n.fields.items() if v is not None and k != "your_reference"}
     lines = [
-        f"[{n.created_at:%Y-%m-%d %H:%M}] {n.event.upper()}  policy {n.policy_id} "
+        f"[{local_time(n.created_at)}] {n.event.upper()}  policy {n.policy_id} "
         f"v{n.policy_version}  id {n.id}"
     ]
     if item.reference:
         lines.append(f"    your reference: {item.reference}")
     if n.disposition:
         lines.append(f"    your verdict: {n.disposition.replace('_', ' ')}")
-    lines.extend(f"    {k}: {v}" for k, v in sorted(shown.items()))
+    lines.extend(f"    {line}" for line in field_lines(n.fields, frozenset({"your_reference"})))
     return "\n".join(lines)

@@ -1,11 +1,15 @@
-"""`homeward keys new-council-kem | wrap-epoch | install-epoch | retire-epoch`: the shared
-secret handed to every council with HPKE (keys/epochs.py), and the overlap of two epochs.
+"""`homeward keys new-operator | new-council-kem | wrap-epoch | install-epoch | retire-epoch`:
+the shared secret handed to every council with HPKE (keys/epochs.py) in announcements the
+operator signs (keys/announcements.py), and the overlap of two epochs.
 
+0. The operator, once: ``new-operator`` (its Ed25519 signing key) and gives ``operator.vkey``
+   to every council, which pins it.
 1. Each council: ``new-council-kem`` (its X25519 key pair) and sends ``council-kem.pub`` to
    the scheme operator.
-2. The operator: ``wrap-epoch --epoch N --to a.pub --to b.pub ...`` writes one sealed file per
-   council; the secret exists only in memory while it is sealed.
-3. Each council: ``install-epoch FILE`` adds epoch N to its shared keyring; its connector then
+2. The operator: ``wrap-epoch --epoch N --operator-key operator.key --to a.pub ...`` writes
+   one signed, sealed file per council; the secret exists only in memory while it is sealed.
+3. Each council: ``install-epoch FILE --operator operator.vkey`` checks the operator's
+   signature, opens its copy and adds epoch N to its shared keyring; its connector then
    sends tokens under every epoch in the keyring (the overlap).
 4. Once the hub has purged the old epoch (``homeward hub purge-epoch``): ``retire-epoch OLD``.
 """
@@ -17,20 +21,32 @@ from pathlib import Path
 
 from homeward.commands.passphrase import new_passphrase, passphrase_for
 from keys import SharedKeyring, new_secret, update_shared_keyring, write_shared_keyring
+from keys.announcements import (
+    open_signed_epoch,
+    read_operator_key,
+    read_operator_vkey,
+    write_operator_key,
+    write_signed_epoch,
+)
 from keys.epochs import (
     new_kem_key,
     open_epoch,
     read_kem_key,
     read_kem_public,
-    read_sealed_epoch,
     seal_epoch,
     write_kem_key,
-    write_sealed_epoch,
 )
 from keys.files import KeyFileError
 
 
 def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    operator = actions.add_parser(
+        "new-operator",
+        help="scheme operator: create the Ed25519 key that signs epoch announcements",
+    )
+    operator.add_argument("--out", type=Path, required=True, help="folder (files are not replaced)")
+    operator.add_argument("--protect", action="store_true", help="encrypt the private key file")
+    operator.set_defaults(handler=new_operator)
     kem = actions.add_parser(
         "new-council-kem",
         help="create a council's X25519 key pair for receiving shared-key epochs (HPKE)",
@@ -46,6 +62,9 @@ def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     wrap.add_argument(
         "--to", type=Path, action="append", required=True, help="a council-kem.pub (repeat)"
     )
+    wrap.add_argument(
+        "--operator-key", type=Path, required=True, help="operator.key, to sign each file"
+    )
     wrap.add_argument("--out", type=Path, required=True, help="folder for the sealed files")
     wrap.set_defaults(handler=wrap_epoch)
     install = actions.add_parser(
@@ -54,6 +73,12 @@ def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     install.add_argument("file", type=Path)
     install.add_argument("--kem-key", type=Path, required=True, help="council-kem.key")
     install.add_argument("--keyring", type=Path, required=True, help="the shared keyring file")
+    install.add_argument(
+        "--operator",
+        type=Path,
+        required=True,
+        help="the pinned operator.vkey: an announcement it did not sign is refused",
+    )
     install.set_defaults(handler=install_epoch)
     retire = actions.add_parser(
         "retire-epoch", help="council: destroy an old epoch's secret (after the hub purged it)"
@@ -61,6 +86,13 @@ def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     retire.add_argument("epoch", type=int)
     retire.add_argument("--keyring", type=Path, required=True)
     retire.set_defaults(handler=retire_epoch)
+
+
+def new_operator(args: argparse.Namespace) -> int:
+    private, public = write_operator_key(args.out, passphrase=new_passphrase(args))
+    print(f"wrote private key {private} (keep it offline with the scheme operator)")
+    print(f"wrote verifier key {public} (give it to every council to pin)")
+    return 0
 
 
 def new_council_kem(args: argparse.Namespace) -> int:
@@ -80,18 +112,19 @@ def wrap_epoch(args: argparse.Namespace) -> int:
     for path in targets:
         if path.exists():
             raise KeyFileError(f"{path}: already exists; refusing to overwrite")
+    signer = read_operator_key(args.operator_key, passphrase_for(args.operator_key))
     secret = new_secret()
     sealed = [seal_epoch(args.epoch, secret, r) for r in recipients]
     del secret  # never written in clear; only the sealed copies remain
     for path, copy in zip(targets, sealed, strict=True):
-        write_sealed_epoch(path, copy)
-        print(f"sealed epoch {args.epoch} to {copy.authority} (key {copy.kid}): {path}")
+        write_signed_epoch(path, copy, signer)
+        print(f"sealed and signed epoch {args.epoch} to {copy.authority} (key {copy.kid}): {path}")
     print(f"fingerprint of epoch {args.epoch}: {sealed[0].fingerprint} (councils compare it)")
     return 0
 
 
 def install_epoch(args: argparse.Namespace) -> int:
-    sealed = read_sealed_epoch(args.file)
+    sealed = open_signed_epoch(args.file, read_operator_vkey(args.operator))
     opened = open_epoch(sealed, read_kem_key(args.kem_key, passphrase_for(args.kem_key)))
     secret = opened.secret(sealed.epoch)
     if args.keyring.exists():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from homeward.commands import audit_cmd, authority_cmd
+from homeward.commands import audit_cmd, authority_cmd, signing_cmd
 from homeward.commands.hub_serve import add_serve_arguments, export_settings
 from homeward.commands.hub_settings import add_settings_arguments, hub_context, settings_from
 from hub import operator
@@ -16,7 +16,7 @@ from hub.db import engine as db
 from hub.db.migrate import upgrade_database
 from hub.identity.interfaces import Scope
 from hub.observe.logs import configure as configure_logs
-from keys import ensure_signing_keys, new_secret, read_public_jwk, write_hub_key
+from keys import ensure_signing_keys, new_secret, read_hub_key, read_public_jwk, write_hub_key
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -49,17 +49,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     backup.add_argument("dest", type=Path, help="a new file (never overwritten), created 0600")
     backup.set_defaults(handler=backup_hub)
     _register_clients(actions)
+    signing_cmd.register(actions, add_settings_arguments)
     worker = actions.add_parser(
         "worker",
-        help="drain the outbox: link and share reports, send webhooks (run any number against "
+        help="drain the outbox: link and share reports, send webhooks and e-mail alerts, purge "
+        "what retention allows (run any number against "
         "one PostgreSQL database; set HOMEWARD_HUB_WORKER=external for the API)",
     )
     add_settings_arguments(worker)
     worker.set_defaults(handler=run_worker)
-    from homeward.commands import stats_cmd, webhook_cmd
+    from homeward.commands import alert_cmd, policy_sign_cmd, stats_cmd, webhook_cmd
 
     webhook_cmd.register(actions)
+    alert_cmd.register(actions)
     stats_cmd.register(actions)
+    policy_sign_cmd.register(actions)
 
 
 def _register_clients(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -114,6 +118,12 @@ def migrate_hub(args: argparse.Namespace) -> int:
     done = upgrade_database(settings.database_url)
     before = "an empty database" if done.before is None else f"revision {done.before}"
     print(f"schema of {_redacted(settings.database_url)}: {before} -> revision {done.after}")
+    if settings.key_file.exists():
+        sealed = operator.seal_webhook_secrets(
+            settings.database_url, read_hub_key(settings.key_file)
+        )
+        if sealed:
+            print(f"sealed the secrets of {sealed} webhook endpoints under the hub key")
     return 0
 
 

@@ -46,6 +46,14 @@ class AuditAction(StrEnum):
     MATCH_RESOLVE = "match.resolve"  # a possible match confirmed or rejected by its reviewer
     INTERVIEW_RECORD = "interview.record"  # a return interview held after a found episode
     INTERVIEW_REMIND = "interview.remind"  # none recorded 72 hours after: the reminder is due
+    SIGNING_KEY_ROTATE = "signingkey.rotate"  # a new access-token signing key signs from now
+    SIGNING_KEY_RETIRE = "signingkey.retire"  # tokens an old signing key signed are refused
+    ALERT_ADDRESS = "alert.address"  # a duty e-mail address added or removed
+    ALERT_DELIVER = "alert.deliver"  # an e-mail alert accepted by the SMTP server
+    ALERT_DEAD = "alert.dead"  # an e-mail alert given up after its retries
+    DIGEST_SEND = "digest.send"  # routine notifications announced together at the digest time
+    POLICY_SIGN = "policy.sign"  # a council signed a policy's content (hub/sharing/signatures.py)
+    POLICY_UNSIGN = "policy.unsign"  # an authority withdrew its signature
     WEB_SIGN_IN = "web.sign_in"  # a person signed in to the web pages (hub/web)
     WEB_SIGN_OUT = "web.sign_out"
     WEB_VIEW = "web.view"  # a page viewed (what it showed is in the entry's detail)

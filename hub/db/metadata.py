@@ -7,6 +7,7 @@ from hub.delivery import models as _delivery
 from hub.identity import models as _identity
 from hub.linking import models as _linking
 from hub.records import models as _records
+from hub.sharing import models as _sharing
 
-MODEL_MODULES = (_identity, _records, _linking, _delivery, _audit)
+MODEL_MODULES = (_identity, _records, _linking, _sharing, _delivery, _audit)
 metadata = SQLModel.metadata

@@ -17,25 +17,37 @@ withdrawn notification granted again is reinstated (``notification.reinstate``).
 import json
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, time
 
 from sqlmodel import Session, col, select
 
 from hub import wire
 from hub.audit import AuditAction
 from hub.audit.interfaces import AuditLog
-from hub.delivery import outbox
+from hub.delivery import digests
 from hub.delivery.models import Notification
 from hub.errors import NotFound
 from hub.linking.values import Link
-from policies import EventType, Grant
+from policies import EventType, Grant, Urgency
 
 
 class InboxDeliverer:
     """The ``Deliverer`` that stores each grant as a notification in its recipient's inbox."""
 
-    def __init__(self, audit: AuditLog) -> None:
-        self.audit = audit
+    def __init__(self, audit: AuditLog, digest_at: time | None = None) -> None:
+        self.audit, self.digest_at = audit, digest_at
+
+    def _announce(
+        self,
+        session: Session,
+        n: Notification,
+        action: AuditAction,
+        now: datetime,
+        urgency: Urgency = "routine",
+    ) -> None:
+        """Queue the webhooks and e-mail alerts that tell the recipient (now, or in its digest:
+        hub/delivery/digests.py), in this transaction."""
+        digests.announce(session, n, WEBHOOK_TYPES[action], now, self.digest_at, urgency)
 
     def deliver(self, session: Session, link: Link, grants: Sequence[Grant], now: datetime) -> int:
         created = 0
@@ -55,7 +67,7 @@ class InboxDeliverer:
                     AuditAction.NOTIFICATION_REINSTATE,
                 )
             session.add(notification)
-            _announce(session, notification, action, now)
+            self._announce(session, notification, action, now, grant.urgency)
             supersedes = _supersede(session, notification)
             self.audit.append(
                 session,
@@ -70,6 +82,7 @@ class InboxDeliverer:
                     "event": notification.event,
                     "policy": grant.policy_id,
                     "policy_version": grant.policy_version,
+                    "policy_hash": grant.policy_hash,
                     "fields": sorted(grant.fields),
                     **({"supersedes": supersedes} if supersedes else {}),
                 },
@@ -92,7 +105,7 @@ class InboxDeliverer:
         for row in rows:
             row.withdrawn_at, row.acknowledged_at = now, None
             session.add(row)
-            _announce(session, row, AuditAction.NOTIFICATION_WITHDRAW, now)
+            self._announce(session, row, AuditAction.NOTIFICATION_WITHDRAW, now)
             self.audit.append(
                 session,
                 now,
@@ -109,13 +122,6 @@ WEBHOOK_TYPES = {
     AuditAction.NOTIFICATION_REINSTATE: "notification.reinstated",
     AuditAction.NOTIFICATION_WITHDRAW: "notification.withdrawn",
 }
-
-
-def _announce(session: Session, n: Notification, action: AuditAction, now: datetime) -> None:
-    """Queue a thin webhook to each of the recipient's endpoints, in this transaction."""
-    kind = WEBHOOK_TYPES[action]
-    payload = outbox.thin_payload(kind, n.id, n.event, n.case_reference, now)
-    outbox.enqueue_webhooks(session, n.recipient, payload, now)
 
 
 def _existing(
@@ -184,6 +190,7 @@ def public(n: Notification) -> wire.Notification:
         event=EventType(n.event),
         policy_id=n.policy_id,
         policy_version=n.policy_version,
+        policy_hash=n.policy_hash,
         purpose=n.purpose,
         lawful_basis=n.lawful_basis,
         retain_until=n.retain_until,

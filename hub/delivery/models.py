@@ -44,11 +44,12 @@ class OutboxItem(SQLModel, table=True):
 
     __table_args__ = (Index("ix_outboxitem_due", "state", "next_attempt_at"),)
     id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=16)  # "share" | "webhook"
+    kind: str = Field(max_length=16)  # "share" | "webhook" | "email" | "digest"
     state: str = Field(default="pending", max_length=16)  # pending | done | dead
     episode_id: int | None = None  # share: the episode to (re)link
     endpoint_id: int | None = Field(default=None, index=True)  # webhook: where to
-    recipient: str | None = Field(default=None, max_length=16)  # webhook: its authority
+    recipient: str | None = Field(default=None, max_length=16)  # webhook, email, digest
+    alert_id: int | None = Field(default=None, index=True)  # email: to which duty address
     message_id: str | None = Field(default=None, max_length=40)  # webhook-id, kept on retries
     payload: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     attempts: int = 0
@@ -66,8 +67,20 @@ class WebhookEndpoint(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     authority: str = Field(max_length=16, index=True)
     url: str = Field(max_length=2000)
-    secret: str = Field(max_length=100)
-    previous_secret: str | None = Field(default=None, max_length=100)
+    # Sealed under the hub key (keys/hub.py ``HubKeyring.seal``): the database alone does not
+    # give the signing secrets.
+    secret: str = Field(max_length=200)
+    previous_secret: str | None = Field(default=None, max_length=200)
     previous_until: datetime | None = None
     created_at: datetime
     disabled_at: datetime | None = None  # removed by the operator, or answered 410 Gone
+
+
+class AlertAddress(SQLModel, table=True):
+    """A duty inbox's e-mail address: told that a notification is waiting, never what it says."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    authority: str = Field(max_length=16, index=True)
+    email: str = Field(max_length=254)
+    created_at: datetime
+    disabled_at: datetime | None = None  # removed by the operator

@@ -11,14 +11,17 @@ import json
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from hub.delivery import retry
 from hub.delivery.models import OutboxItem, WebhookEndpoint
 
-SHARE, WEBHOOK = "share", "webhook"
+SHARE, WEBHOOK, EMAIL, DIGEST = "share", "webhook", "email", "digest"
 PENDING, DONE, DEAD = "pending", "done", "dead"
+DIGEST_TYPE = "notification.digest"
+COMPACT: dict[str, Any] = {"separators": (",", ":")}
 
 
 def enqueue_share(session: Session, episode_ids: Iterable[int], now: datetime) -> int:
@@ -33,19 +36,19 @@ def enqueue_share(session: Session, episode_ids: Iterable[int], now: datetime) -
 
 def thin_payload(kind: str, notification_id: str, event: str, case: str, now: datetime) -> str:
     """What a webhook says: that a notification is waiting, never what it holds."""
-    return json.dumps(
-        {
-            "type": kind,
-            "timestamp": now.isoformat(),
-            "data": {
-                "notification_id": notification_id,
-                "event": event,
-                "urgency": "immediate",
-                "case_reference": case,
-            },
-        },
-        separators=(",", ":"),
-    )
+    data = {
+        "notification_id": notification_id,
+        "event": event,
+        "urgency": "immediate",
+        "case_reference": case,
+    }
+    return json.dumps({"type": kind, "timestamp": now.isoformat(), "data": data}, **COMPACT)
+
+
+def digest_payload(notification_ids: list[str], now: datetime) -> str:
+    """A digest's webhook: the routine notifications waiting, by id only."""
+    data = {"notification_ids": notification_ids, "urgency": "routine"}
+    return json.dumps({"type": DIGEST_TYPE, "timestamp": now.isoformat(), "data": data}, **COMPACT)
 
 
 def enqueue_webhooks(

@@ -1,7 +1,12 @@
 """Webhook endpoints (register, list, rotate, remove, redeliver) and the sending of one queued
 delivery under Standard Webhooks: ``webhook-id`` (kept on every retry), ``webhook-timestamp``
 (of the attempt), ``webhook-signature`` (``v1`` per endpoint secret, ``v1a`` the hub's Ed25519
-key; keys/webhooks.py). Redirects are never followed; only a 2xx answer delivers."""
+key; keys/webhooks.py). Redirects are never followed; only a 2xx answer delivers.
+
+Each delivery resolves the endpoint's host once, checks every address (hub/delivery/ssrf.py) and
+connects to the checked address, with the name in ``Host`` and in TLS SNI (and the certificate
+checked against the name): a DNS answer that changes after the check (rebinding) is never used.
+Endpoint secrets are stored sealed under the hub key (keys/hub.py), bound to their row."""
 
 import time
 from collections.abc import Callable
@@ -16,8 +21,9 @@ from hub.audit import AuditAction
 from hub.audit.interfaces import AuditLog
 from hub.delivery import outbox, retry
 from hub.delivery.models import OutboxItem, WebhookEndpoint
-from hub.delivery.ssrf import Resolver, check_target, resolve
-from hub.errors import NotFound
+from hub.delivery.ssrf import Resolver, check_target, pin, resolve
+from hub.errors import InvalidRequest, NotFound
+from keys import HubKeyring
 from keys import webhooks as signatures
 
 
@@ -40,6 +46,7 @@ class Sender:
     http: httpx.Client
     ed25519_key: bytes | None
     random: Callable[[], float]
+    keyring: HubKeyring  # opens the endpoint secrets, sealed at rest under the hub key
     allow_private: bool = False
     resolver: Resolver = resolve
     public_key: str | None = None  # whpk_: what receivers verify v1a with
@@ -51,19 +58,22 @@ class Sender:
 def add_endpoint(
     session: Session,
     audit: AuditLog,
+    keyring: HubKeyring,
     authority: str,
     url: str,
     now: datetime,
     *,
     allow_private: bool,
 ) -> tuple[int, str]:
-    """Register ``url`` for ``authority``; returns its id and ``whsec_`` secret (shown once)."""
+    """Register ``url`` for ``authority``; returns its id and ``whsec_`` secret (shown once;
+    stored sealed under the hub key)."""
     check_target(url, allow_private=allow_private)
     secret = signatures.new_webhook_secret()
-    endpoint = WebhookEndpoint(authority=authority, url=url, secret=secret, created_at=now)
+    endpoint = WebhookEndpoint(authority=authority, url=url, secret="", created_at=now)
     session.add(endpoint)
     session.flush()
     assert endpoint.id is not None
+    endpoint.secret = keyring.seal(secret, _sealed_for(endpoint))
     _audit(session, audit, now, authority, endpoint.id, "add")
     return endpoint.id, secret
 
@@ -96,15 +106,44 @@ def remove_endpoint(session: Session, audit: AuditLog, endpoint_id: int, now: da
 
 
 def rotate_secret(
-    session: Session, audit: AuditLog, endpoint_id: int, now: datetime, overlap: timedelta
+    session: Session,
+    audit: AuditLog,
+    keyring: HubKeyring,
+    endpoint_id: int,
+    now: datetime,
+    overlap: timedelta,
 ) -> str:
     """A new secret; the old one keeps signing beside it for ``overlap``."""
     endpoint = _endpoint(session, endpoint_id)
     endpoint.previous_secret, endpoint.previous_until = endpoint.secret, now + overlap
-    endpoint.secret = signatures.new_webhook_secret()
+    secret = signatures.new_webhook_secret()
+    endpoint.secret = keyring.seal(secret, _sealed_for(endpoint))
     session.add(endpoint)
     _audit(session, audit, now, endpoint.authority, endpoint_id, "rotate-secret")
-    return endpoint.secret
+    return secret
+
+
+def _sealed_for(endpoint: WebhookEndpoint) -> str:
+    """What a sealed secret is bound to: copied to another endpoint's row, it does not open."""
+    return f"homeward webhook secret\x1f{endpoint.id}\x1f{endpoint.authority}"
+
+
+def seal_clear_secrets(session: Session, keyring: HubKeyring) -> int:
+    """Seal the secrets stored in clear by releases before sealing (run by ``hub migrate`` and
+    on the hub's start, which hold the key file); returns how many endpoints it sealed."""
+    sealed = 0
+    for endpoint in session.exec(select(WebhookEndpoint).order_by(col(WebhookEndpoint.id))):
+        clear = [
+            name
+            for name in ("secret", "previous_secret")
+            if (value := getattr(endpoint, name)) and not keyring.is_sealed(value)
+        ]
+        for name in clear:
+            setattr(endpoint, name, keyring.seal(getattr(endpoint, name), _sealed_for(endpoint)))
+        if clear:
+            session.add(endpoint)
+            sealed += 1
+    return sealed
 
 
 def list_endpoints(session: Session, authority: str | None = None) -> list[EndpointListing]:
@@ -175,17 +214,18 @@ def redeliver(
     return again
 
 
-def _signing_secrets(endpoint: WebhookEndpoint, now: datetime) -> list[str]:
+def _signing_secrets(keyring: HubKeyring, endpoint: WebhookEndpoint, now: datetime) -> list[str]:
     overlap = endpoint.previous_until is not None and now < endpoint.previous_until
-    return [
+    sealed = [
         endpoint.secret,
         *([endpoint.previous_secret] if overlap and endpoint.previous_secret else []),
     ]
+    return [keyring.open(s, _sealed_for(endpoint)) for s in sealed]
 
 
 def _post(sender: Sender, endpoint: WebhookEndpoint, item: OutboxItem, now: datetime) -> int:
     """POST the delivery; its status code (raises ``httpx.HTTPError`` or ``InvalidRequest``)."""
-    check_target(endpoint.url, allow_private=sender.allow_private, resolver=sender.resolver)
+    target = pin(endpoint.url, allow_private=sender.allow_private, resolver=sender.resolver)
     body = (item.payload or "").encode()
     timestamp = sender.wall_seconds()
     msg_id = item.message_id or ""
@@ -197,11 +237,16 @@ def _post(sender: Sender, endpoint: WebhookEndpoint, item: OutboxItem, now: date
             msg_id,
             timestamp,
             body,
-            endpoint_secrets=_signing_secrets(endpoint, now),
+            endpoint_secrets=_signing_secrets(sender.keyring, endpoint, now),
             ed25519_key=sender.ed25519_key,
         ),
     }
-    response = sender.http.post(endpoint.url, content=body, headers=headers)
+    response = sender.http.post(
+        target.url,
+        content=body,
+        headers={**headers, "host": target.host_header},
+        extensions={"sni_hostname": target.hostname},
+    )
     return int(response.status_code)
 
 
@@ -219,7 +264,7 @@ def send(
     try:
         status = _post(sender, endpoint, item, now)
         error = "" if retry.succeeded(status) else f"answered {status}"
-    except (httpx.HTTPError, ValueError) as exc:
+    except (httpx.HTTPError, ValueError, InvalidRequest) as exc:
         error = f"{type(exc).__name__}: {exc}"
     if not error:
         outbox.finish(item, status, now)

@@ -17,6 +17,9 @@ class Child(SQLModel, table=True):
     placement_type: str | None = None
     placement_authority: str | None = None
     placed_since: date | None = None
+    # Where the child lives must not be shared (e.g. risk from family): no notification carries
+    # a location field (policies/model.py LOCATION_FIELDS), whatever a policy grants.
+    confidential_location: bool = False
     updated_at: datetime
 
 

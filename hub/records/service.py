@@ -83,6 +83,7 @@ def _child_values(authority: str, record: wire.ChildRecord, now: datetime) -> di
         "placement_type": record.placement_type,
         "placement_authority": record.placement_authority,
         "placed_since": record.placed_since,
+        "confidential_location": record.confidential_location,
         "updated_at": now,
     }
 
@@ -294,4 +295,5 @@ def child_facts(row: Child) -> ChildFacts:
         row.placement_type,
         row.placement_authority,
         row.placed_since,
+        row.confidential_location,
     )

@@ -34,6 +34,7 @@ class ChildFacts:
     placement_type: str | None
     placement_authority: str | None
     placed_since: date | None
+    confidential_location: bool = False  # share no location field (risk from family)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,8 @@ reads (the only place a match outcome becomes prose).
 """
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from hub.identity.values import AuthorityFacts
 from hub.linking.values import Link
@@ -20,9 +21,15 @@ MATCH_STATUS = {
 CONFIRMED_STATUS = "possible match confirmed by the responsible authority"
 
 Authorities = Mapping[str, AuthorityFacts]
+LONDON = ZoneInfo("Europe/London")
 
 
 def _iso(value: date | datetime | None) -> str | None:
+    """ISO 8601; a time carries its offset, shown in Europe/London (a stored time without a
+    zone is UTC)."""
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        return aware.astimezone(LONDON).isoformat()
     return value.isoformat() if value is not None else None
 
 
@@ -75,5 +82,7 @@ def event_context(link: Link, authorities: Authorities, today: date) -> EventCon
         today=today,
         roles=roles(link, authorities),
         facts=facts,
+        disclosers={"responsible": child.authority, "reporting": episode.authority},
         own_references={"responsible": child.sealed_id, "reporting": episode.sealed_id},
+        confidential_location=child.confidential_location,
     )

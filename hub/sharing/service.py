@@ -1,4 +1,5 @@
-"""Sharing: looks up the authorities a link involves and asks the policies for grants."""
+"""Sharing: looks up the authorities a link involves and their policy signatures, and asks the
+policies for grants."""
 
 from datetime import date
 
@@ -7,15 +8,22 @@ from sqlmodel import Session
 from hub.identity.service import authority_facts
 from hub.identity.values import AuthorityFacts
 from hub.linking.values import Link
+from hub.sharing import signatures
 from hub.sharing.context import event_context
 from policies import Grant, PolicySet
 
 
-def _authorities(session: Session, link: Link) -> dict[str, AuthorityFacts]:
+def _codes(link: Link) -> set[str]:
     codes = {link.child.authority, link.episode.authority, link.child.placement_authority}
-    found = {code: authority_facts(session, code) for code in codes if code}
+    return {code for code in codes if code}
+
+
+def _authorities(session: Session, codes: set[str]) -> dict[str, AuthorityFacts]:
+    found = {code: authority_facts(session, code) for code in codes}
     return {code: facts for code, facts in found.items() if facts is not None}
 
 
 def grants_for(session: Session, link: Link, policies: PolicySet, today: date) -> list[Grant]:
-    return policies.decide(event_context(link, _authorities(session, link), today))
+    codes = _codes(link)
+    context = event_context(link, _authorities(session, codes), today)
+    return policies.decide(context, signatures.current(session, codes))

@@ -30,8 +30,12 @@ from homeward.cli import main
 from hub import audit
 from hub.db.engine import make_engine
 from keys import SharedKeyring, write_shared_keyring
+from policies import load_policies
+from tests.conftest import REPO
 from tests.functional.test_connector_cli import point_at
 from tests.functional.test_connector_sync import HOME, REPORTER, write_council
+
+SHIPPED_POLICIES = REPO / "policies"
 
 TRIALS = int(os.environ.get("HOMEWARD_CRASH_TRIALS", "20"))
 CHILDREN = 24  # the home council's children; batch size 3: eight uploads per sync
@@ -58,6 +62,10 @@ class ServedHub:
     def register(self, code: str, out: Path) -> str:
         argv = ["hub", "authority", "add", code, "--name", code, "--contact", f"Duty {code}"]
         assert main([*argv, "--credential-out", str(out), *self.args]) == 0
+        for policy in load_policies(SHIPPED_POLICIES).policies:
+            sign = ["hub", "policy", "sign", policy.id, code, "--hash", policy.content_hash]
+            who = ["--signed-by", "Test DPO", "--agreement", f"DSA-{code}"]
+            assert main([*sign, *who, *self.args]) == 0
         return out.read_text(encoding="utf-8").strip()
 
     def start(self) -> None:

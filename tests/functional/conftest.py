@@ -19,6 +19,7 @@ from hub import operator
 from hub.app import create_app
 from hub.db.migrate import upgrade_database
 from hub.settings import HubSettings
+from hub.sharing.signatures import SignatureRequest
 from keys import new_secret, write_hub_key
 
 POSTGRES_URL = os.environ.get("HOMEWARD_TEST_POSTGRES_URL", "")
@@ -113,15 +114,31 @@ def client(hub_app: FastAPI) -> Iterator[TestClient]:
 
 
 def register_authority(
-    app: FastAPI, code: str, name: str | None = None, role: str = "council"
+    app: FastAPI, code: str, name: str | None = None, role: str = "council", *, signs: bool = True
 ) -> str:
-    return operator.register_authority(
+    """A registered authority; a council ``signs`` every policy the hub runs unless told not
+    to (a council that has not signed receives and discloses nothing)."""
+    credential = operator.register_authority(
         app.state.hub,
         code=code,
         name=name or f"Council {code}",
         contact=f"Duty team {code}, 0100 000 000",
         role=role,
     )
+    if signs and role == "council":
+        sign_policies(app, code)
+    return credential
+
+
+def sign_policies(app: FastAPI, code: str, policy_ids: list[str] | None = None) -> None:
+    """``code`` signs the running content of these policies (default: all)."""
+    context = app.state.hub
+    for policy in context.services.policies.policies:
+        if policy_ids is None or policy.id in policy_ids:
+            request = SignatureRequest(
+                policy.id, code, policy.content_hash, "Test Officer, DPO", f"DSA-{code}"
+            )
+            operator.sign_policy(context, request)
 
 
 def bearer(credential: str) -> dict[str, str]:

@@ -64,7 +64,8 @@ def test_the_log_records_the_whole_story_and_verifies(busy_hub: FastAPI) -> None
     "tamper",
     [
         "UPDATE auditleaf SET actor = 'E09000001' WHERE idx = 2",
-        "UPDATE auditleaf SET leaf = replace(leaf, 'records', 'recordz') WHERE idx = 3",
+        "UPDATE auditleaf SET leaf = replace(leaf, 'records', 'recordz') WHERE idx = "
+        "(SELECT MIN(idx) FROM auditleaf WHERE leaf LIKE '%records%')",
         "DELETE FROM auditleaf WHERE idx = 1",
         "DELETE FROM auditleaf WHERE idx = (SELECT MAX(idx) FROM auditleaf)",
     ],

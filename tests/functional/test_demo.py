@@ -80,16 +80,28 @@ def test_the_demo_tells_the_whole_story(demo_run: tuple[Path, list[bytes], list[
 def test_the_hub_never_holds_the_shared_secret(
     demo_run: tuple[Path, list[bytes], list[str]],
 ) -> None:
-    workdir, _, _ = demo_run
-    keyring = read_shared_keyring(workdir / "councils" / "shared.key")
-    secret = keyring.secret(keyring.newest_epoch)
-    spellings = [secret, secret.hex().encode()]
+    """Each council installed the same secret from its own HPKE-sealed, operator-signed copy;
+    no file outside the councils' own keyrings holds it: not the hub's, not the operator's,
+    not the published announcements."""
     import base64
 
-    spellings.append(base64.urlsafe_b64encode(secret).rstrip(b"="))
-    hub_files = [p for p in (workdir / "hub").rglob("*") if p.is_file()]
-    assert any(p.name == "hub.db" for p in hub_files)
-    for path in hub_files:
+    workdir, _, _ = demo_run
+    keyrings = [
+        read_shared_keyring(workdir / "councils" / c.code / "shared.key") for c in COUNCILS[:3]
+    ]
+    secret = keyrings[0].secret(keyrings[0].newest_epoch)
+    assert all(k.secret(k.newest_epoch) == secret for k in keyrings)
+    assert not (workdir / "councils" / "shared.key").exists()  # handed over, never copied
+    spellings = [secret, secret.hex().encode(), base64.urlsafe_b64encode(secret).rstrip(b"=")]
+    elsewhere = [
+        p
+        for folder in ("hub", "operator", "published")
+        for p in (workdir / folder).rglob("*")
+        if p.is_file()
+    ]
+    assert any(p.name == "hub.db" for p in elsewhere)
+    assert len([p for p in elsewhere if p.suffix == ".sealed"]) == 3
+    for path in elsewhere:
         content = path.read_bytes()
         assert not any(s in content for s in spellings), path
 

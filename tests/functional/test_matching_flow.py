@@ -104,6 +104,7 @@ def test_common_name_and_birthday_at_two_councils_asks_both_to_review(
             "match_status",
             "event",
             "episode_kind",
+            "episode_kind_meaning",
             "start",
             "end",
             "started_at",

@@ -17,6 +17,9 @@ HOME, REPORTER = "E08000025", "E06000023"
 def test_an_epoch_is_wrapped_installed_and_the_old_one_retired(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    assert main(["keys", "new-operator", "--out", str(tmp_path / "operator")]) == 0
+    signing = ["--operator-key", str(tmp_path / "operator" / "operator.key")]
+    pinned = ["--operator", str(tmp_path / "operator" / "operator.vkey")]
     for code in (HOME, REPORTER):
         assert (
             main(["keys", "new-council-kem", "--authority", code, "--out", str(tmp_path / code)])
@@ -27,7 +30,7 @@ def test_an_epoch_is_wrapped_installed_and_the_old_one_retired(
         a for code in (HOME, REPORTER) for a in ("--to", str(tmp_path / code / "council-kem.pub"))
     ]
     out = tmp_path / "published"
-    assert main(["keys", "wrap-epoch", "--epoch", "2", *pubs, "--out", str(out)]) == 0
+    assert main(["keys", "wrap-epoch", "--epoch", "2", *signing, *pubs, "--out", str(out)]) == 0
     fingerprint = capsys.readouterr().out.split("fingerprint of epoch 2: ")[1].split()[0]
     for code in (HOME, REPORTER):
         folder = tmp_path / code
@@ -40,6 +43,7 @@ def test_an_epoch_is_wrapped_installed_and_the_old_one_retired(
                     str(folder / "council-kem.key"),
                     "--keyring",
                     str(folder / "shared.key"),
+                    *pinned,
                 ]
             )
             == 0
@@ -56,6 +60,7 @@ def test_an_epoch_is_wrapped_installed_and_the_old_one_retired(
                 str(home / "council-kem.key"),
                 "--keyring",
                 str(home / "shared.key"),
+                *pinned,
             ]
         )
         == 2
@@ -64,9 +69,8 @@ def test_an_epoch_is_wrapped_installed_and_the_old_one_retired(
     assert main(["keys", "retire-epoch", "2", "--keyring", str(home / "shared.key")]) == 2
     assert main(["keys", "retire-epoch", "1", "--keyring", str(home / "shared.key")]) == 0
     assert read_shared_keyring(home / "shared.key").epochs == [2]
-    assert (
-        main(["keys", "wrap-epoch", "--epoch", "2", *pubs, "--out", str(out)]) == 2
-    )  # no overwrite
+    wrap_again = ["keys", "wrap-epoch", "--epoch", "2", *signing, *pubs, "--out", str(out)]
+    assert main(wrap_again) == 2  # no overwrite
 
 
 def test_key_commands_never_overwrite_and_force_warns(

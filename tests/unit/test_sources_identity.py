@@ -182,3 +182,23 @@ def test_read_postcode_lookup_wrong_header(tmp_path: Path) -> None:
     lookup = read_postcode_lookup(write(tmp_path, "lookup.csv", "pcd,la", "B1,E08000025"))
     assert len(lookup) == 0
     assert where(lookup.problems) == {(1, "postcode, authority")}
+
+
+def test_a_confidential_location_is_read_and_a_doubtful_value_taken_as_yes(
+    tmp_path: Path,
+) -> None:
+    path = write(
+        tmp_path,
+        "ids.csv",
+        "child_id,forename,surname,dob,confidential_location",
+        "C1,Amy,Ng,01/02/2012,Yes",
+        "C2,Ben,Ng,01/02/2012,",
+        "C3,Cal,Ng,01/02/2012,no",
+        "C4,Dee,Ng,01/02/2012,maybe",
+    )
+    extract = read_identity(path)
+    flags = {row.child_id: row.confidential_location for row in extract.rows}
+    assert flags == {"C1": True, "C2": False, "C3": False, "C4": True}
+    [problem] = extract.problems
+    assert (problem.line, problem.column) == (5, "confidential_location")
+    assert "taken as yes" in problem.message

@@ -77,6 +77,7 @@ def webhook_pages(
 def policies(
     request: Request, hub: HubDep, db: SessionDep, now: NowDep, web: WebDep, person: Operator
 ) -> Response:
+    signed = operator.policy_signatures(hub)  # its own transaction: before the audited view
     _view(hub, db, now, person, "/operator/policies")
     return render(
         request,
@@ -85,4 +86,8 @@ def policies(
         person,
         title="Policies",
         policies=hub.services.policies.policies,
+        signatures={
+            p.id: [s for s in signed if s.policy_id == p.id] for p in hub.services.policies.policies
+        },
+        when=uk_time,
     )

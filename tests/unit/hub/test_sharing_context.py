@@ -1,7 +1,8 @@
 """The policy engine's view of a link, from plain values: who plays which role, and the facts
 in the words a duty team reads."""
 
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -71,3 +72,26 @@ def test_facts_state_the_match_in_words(identified_by: Identification, prose: st
     assert context.facts["responsible_authority_name"] == f"Council {HOME}"
     assert context.facts["area_authority"] == AREA
     assert context.own_references == {"responsible": "s1.ab", "reporting": None}
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        (datetime(2026, 7, 24, 21, 30, tzinfo=UTC), "2026-07-24T22:30:00+01:00"),
+        (datetime(2026, 11, 24, 21, 30, tzinfo=UTC), "2026-11-24T21:30:00+00:00"),
+        (datetime(2026, 7, 24, 21, 30), "2026-07-24T22:30:00+01:00"),  # stored without zone: UTC
+    ],
+    ids=["summer", "winter", "naive"],
+)
+def test_times_carry_their_offset_in_europe_london(stored: datetime, shown: str) -> None:
+    episode = replace(link(Identification.LINKED).episode, started_at=stored)
+    context = event_context(replace(link(Identification.LINKED), episode=episode), EVERYONE, TODAY)
+    assert context.facts["started_at"] == shown
+
+
+def test_the_context_names_the_disclosing_councils_and_the_confidential_flag() -> None:
+    secret = replace(link(Identification.POSSIBLE).child, confidential_location=True)
+    context = event_context(replace(link(Identification.POSSIBLE), child=secret), EVERYONE, TODAY)
+    assert context.disclosers == {"responsible": HOME, "reporting": REPORTER}
+    assert context.roles == {"responsible": HOME}  # the reporter discloses, but is not told
+    assert context.confidential_location is True

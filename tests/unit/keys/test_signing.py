@@ -6,6 +6,8 @@ import stat
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from keys import (
     KeyFileError,
@@ -16,6 +18,7 @@ from keys import (
     write_client_key,
     write_signing_keys,
 )
+from keys.signing import change_signing_keys, version_of
 
 
 def test_the_newest_version_signs_and_every_version_is_published() -> None:
@@ -62,3 +65,44 @@ def test_a_private_key_is_not_accepted_as_a_public_jwk(tmp_path: Path) -> None:
     (tmp_path / "rsa.jwk").write_text(json.dumps({"kty": "RSA", "alg": "RS256"}))
     with pytest.raises(KeyFileError):
         read_public_jwk(tmp_path / "rsa.jwk")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(["rotate", "retire oldest"]), max_size=12))
+def test_rotations_and_retirements_never_reuse_a_version_nor_drop_the_signer(
+    steps: list[str],
+) -> None:
+    keyring, ever = SigningKeyring.generate(), set()
+    for step in steps:
+        ever |= set(keyring.kids)
+        signer = keyring.newest["kid"]
+        if step == "rotate":
+            keyring = keyring.rotated()
+            assert keyring.newest["kid"] not in ever and signer in keyring.kids
+        elif len(keyring.kids) > 1:
+            keyring = keyring.retired(keyring.kids[0])
+            assert keyring.newest["kid"] == signer
+    numbers = [version_of(v) for v in keyring.versions]
+    assert numbers == sorted(set(numbers)) and numbers[-1] == 1 + steps.count("rotate")
+
+
+def test_the_signing_key_cannot_be_retired_nor_an_unknown_one() -> None:
+    keyring = SigningKeyring.generate().rotated()
+    with pytest.raises(ValueError, match="newest"):
+        keyring.retired(keyring.newest["kid"])
+    with pytest.raises(ValueError, match="no signing key"):
+        keyring.retired("hub-v9-nothere")
+    assert keyring.retired(keyring.kids[0]).kids == [keyring.newest["kid"]]
+
+
+def test_a_rotation_keeps_every_older_key_byte_for_byte(tmp_path: Path) -> None:
+    path = tmp_path / "hub-signing.json"
+    first = SigningKeyring.generate()
+    write_signing_keys(path, first)
+    change_signing_keys(path, lambda k: k.rotated())
+    again = read_signing_keys(path)
+    assert again.versions[0] == first.versions[0]
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    with pytest.raises(KeyFileError, match="newest"):
+        change_signing_keys(path, lambda k: k.retired(k.newest["kid"]))
+    assert read_signing_keys(path) == again  # a refused change writes nothing

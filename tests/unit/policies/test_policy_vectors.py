@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from policies import EventContext, Policy, PolicySet, load_policies
+from policies import EventContext, Policy, PolicySet, Signatures, load_policies
 from tests.conftest import REPO, load_vectors
 
 VECTORS = load_vectors("policy_cases")
@@ -29,20 +29,24 @@ def context(raw: dict[str, Any]) -> EventContext:
         today=date.fromisoformat(raw["today"]),
         roles=raw["roles"],
         facts=raw.get("facts", VECTORS["facts"]),
+        disclosers=raw.get("disclosers", {}),
         own_references=raw["own_references"],
     )
 
 
 def as_vector(grant: dict[str, Any]) -> dict[str, Any]:
     """The grant as the vectors spell it; its policy hash is checked on its own."""
-    kept = {k: v for k, v in grant.items() if k != "policy_hash"}
+    kept = {k: v for k, v in grant.items() if k not in ("policy_hash", "urgency")}
+    kept["fields"] = {k: v for k, v in grant["fields"].items() if not k.endswith("_meaning")}
     return {**kept, "retain_until": grant["retain_until"].isoformat()}
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_policy_decision(case: dict[str, Any]) -> None:
     policies = policy_set(case["policies"])
-    grants = policies.decide(context(case["context"]))
+    ctx = context(case["context"])
+    signed = Signatures.everyone(policies.policies, [*ctx.roles.values(), *ctx.disclosers.values()])
+    grants = policies.decide(ctx, signed)
     assert [as_vector(asdict(g)) for g in grants] == case["grants"]
     content = {p.id: p.content_hash for p in policies.policies}
     assert all(g.policy_hash == content[g.policy_id] for g in grants)

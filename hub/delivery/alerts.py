@@ -1,0 +1,121 @@
+"""Duty e-mail addresses per authority, and the e-mail alerts queued to them: each says only
+that notifications are waiting and that the duty worker must sign in to read them (no child's
+details, no case reference, no notification id: e-mail crosses servers the hub does not trust).
+Sending is hub/delivery/mail.py."""
+
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from hub.audit import AuditAction
+from hub.audit.interfaces import AuditLog
+from hub.delivery import outbox
+from hub.delivery.models import AlertAddress, OutboxItem
+from hub.errors import InvalidRequest, NotFound
+
+# One mailbox, no display name, no whitespace or line breaks (nothing to inject into headers).
+ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+
+
+@dataclass(frozen=True, slots=True)
+class AlertListing:
+    id: int
+    authority: str
+    email: str
+    active: bool
+    pending: int
+    dead: int
+    last_error: str | None
+
+
+def add_address(
+    session: Session, audit: AuditLog, authority: str, email: str, now: datetime
+) -> int:
+    """Register a duty inbox of ``authority``; its id. An address already active is refused."""
+    if len(email) > 254 or not ADDRESS.match(email):
+        raise InvalidRequest(
+            f"{email!r} is not an e-mail address: give one mailbox such as duty@council.gov.uk"
+        )
+    if any(a.email.lower() == email.lower() for a in _active(session, authority)):
+        raise InvalidRequest(f"{email} is already a duty address of {authority}")
+    address = AlertAddress(authority=authority, email=email, created_at=now)
+    session.add(address)
+    session.flush()
+    assert address.id is not None
+    _audit(session, audit, now, address, "add")
+    return address.id
+
+
+def remove_address(session: Session, audit: AuditLog, address_id: int, now: datetime) -> None:
+    address = session.get(AlertAddress, address_id)
+    if address is None or address.disabled_at is not None:
+        raise NotFound(f"no active alert address {address_id}")
+    address.disabled_at = now
+    session.add(address)
+    _audit(session, audit, now, address, "remove")
+
+
+def _audit(
+    session: Session, audit: AuditLog, now: datetime, address: AlertAddress, change: str
+) -> None:
+    audit.append(
+        session,
+        now,
+        actor="operator",
+        action=AuditAction.ALERT_ADDRESS,
+        subject=address.authority,
+        detail={"address": address.id, "change": change},
+    )
+
+
+def _active(session: Session, authority: str) -> list[AlertAddress]:
+    return list(
+        session.exec(
+            select(AlertAddress).where(
+                AlertAddress.authority == authority, col(AlertAddress.disabled_at).is_(None)
+            )
+        )
+    )
+
+
+def list_addresses(session: Session) -> list[AlertListing]:
+    rows = session.exec(select(AlertAddress).order_by(col(AlertAddress.id)))
+    return [_listing(session, a) for a in rows]
+
+
+def _listing(session: Session, a: AlertAddress) -> AlertListing:
+    items = session.exec(select(OutboxItem).where(OutboxItem.alert_id == a.id)).all()
+    failed = [i for i in items if i.state != outbox.DONE and i.last_error]
+    return AlertListing(
+        id=a.id or 0,
+        authority=a.authority,
+        email=a.email,
+        active=a.disabled_at is None,
+        pending=sum(i.state == outbox.PENDING for i in items),
+        dead=sum(i.state == outbox.DEAD for i in items),
+        last_error=failed[-1].last_error if failed else None,
+    )
+
+
+def enqueue_alerts(
+    session: Session, recipient: str, waiting: int, now: datetime
+) -> list[OutboxItem]:
+    """One e-mail per active duty address of ``recipient``: ``waiting`` notifications wait."""
+    items = [
+        OutboxItem(
+            kind=outbox.EMAIL,
+            alert_id=address.id,
+            recipient=recipient,
+            message_id="msg_" + uuid.uuid4().hex,
+            payload=json.dumps({"waiting": waiting}),
+            next_attempt_at=now,
+            created_at=now,
+        )
+        for address in _active(session, recipient)
+    ]
+    session.add_all(items)
+    return items
