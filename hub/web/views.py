@@ -93,13 +93,20 @@ def _own_reference(value: str | None) -> str | None:
     return value
 
 
+def _code(fields: dict[str, str | None], name: str, table: dict[str, str]) -> str | None:
+    """The code with its meaning: the one the hub sent beside it (``<name>_meaning``) if any,
+    else this module's table."""
+    code, sent = fields.get(name), fields.get(f"{name}_meaning")
+    return f"{code}: {sent}" if code and sent else meaning(table, code)
+
+
 def view(seq: int, n: wire.Notification) -> NotificationView:
     f = n.fields
     codes = [
         (label, text)
         for label, text in (
-            ("Legal status", meaning(LEGAL_STATUS, f.get("legal_status"))),
-            ("Placement type", meaning(PLACEMENT_TYPE, f.get("placement_type"))),
+            ("Legal status", _code(f, "legal_status", LEGAL_STATUS)),
+            ("Placement type", _code(f, "placement_type", PLACEMENT_TYPE)),
         )
         if text
     ]

@@ -20,7 +20,7 @@ from hub.settings import HubSettings
 from hub.web.dev_provider import DevPerson
 from keys import SharedKeyring, new_secret, write_hub_key
 from tests.factories import CouncilSide
-from tests.functional.conftest import Clock
+from tests.functional.conftest import Clock, sign_policies
 
 CHROMIUM = os.environ.get("HOMEWARD_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
@@ -102,6 +102,8 @@ def hub(tmp_path: Path, clock: Clock) -> Iterator[Hub]:
                 (OPERATOR, "Scheme operator", "operator"),
             )
         }
+        for code in (HOME, REPORTER):
+            sign_policies(stack.app, code)  # a council that has not signed receives nothing
         yield Hub(stack, clock, credentials)
 
 

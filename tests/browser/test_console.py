@@ -29,7 +29,7 @@ def test_an_auditor_finds_the_case_trail_including_the_duty_workers_read(
     page.get_by_role("link", name=case).first.click()
     trail = page.locator("table tbody")
     expect(trail).to_contain_text("notification.create")
-    expect(trail).to_contain_text("notify-responsible-authority v1")
+    expect(trail).to_contain_text("notify-responsible-authority v2")
     read = trail.locator("tr", has_text="notifications.read").filter(has_text="dana")
     expect(read.first).to_contain_text(HOME)
     screenshot(page, "audit-case")

@@ -41,7 +41,7 @@ def test_a_new_urgent_notification_appears_is_read_acknowledged_and_marked(
     expect(details).to_contain_text(f"Duty team, 0121 000 {REPORTER[-4:]}")
     expect(details).to_contain_text("Wednesday 25 November 2026 at 1:30am GMT")
     expect(details).to_contain_text("Sealed by your connector")
-    expect(details).to_contain_text("notify-responsible-authority v1")
+    expect(details).to_contain_text("notify-responsible-authority v2")
     screenshot(page, "notification")
 
     page.get_by_role("button", name="Acknowledge").click()
