@@ -27,7 +27,7 @@ from connectors.app import Connector, Person
 from connectors.config import load_config
 from connectors.oauth import ClientCredentials
 from connectors.upload import HubClient
-from homeward import synthetic
+from homeward import synthetic, web_demo
 from homeward.commands import audit_cmd, connector_cmd
 from homeward.demo_keys import hand_out_epoch
 from homeward.privacy_scan import Scanner, identifiers_from
@@ -267,7 +267,10 @@ def _story(demo: Demo, children: int, seed: int) -> int:
         _heading(say, f"8. The auditor's view of case {case}")
         for entry in HubClient(http, auditor).audit_entries(case):
             say("  " + audit_cmd.format_entry(entry))
-    return _closing_checks(demo, app, extracts, record)
+    status = _closing_checks(demo, app, extracts, record)
+    if status == 0:  # the web pages over this hub, and a one-time sign-in link per role
+        web_demo.offer_sign_in(settings, [(c.code, c.name) for c in councils], AUDITOR, say)
+    return status
 
 
 def _sync(demo: Demo, connector: Connector) -> None:

@@ -20,6 +20,7 @@ from hub.observe.logs import configure as configure_logs
 from hub.observe.metrics import HubMetrics
 from hub.observe.requests import RequestLog
 from hub.settings import HubSettings
+from hub.web import install_web
 from hub.worker import attach
 from policies import PolicySet
 
@@ -45,13 +46,14 @@ def create_app(
             worker.stop()
 
     app = FastAPI(
-        title="Homeward hub", version="1", docs_url="/docs", redoc_url=None, lifespan=lifespan
+        title="Homeward hub", version="1", docs_url=None, redoc_url=None, lifespan=lifespan
     )
     app.state.hub, app.state.worker = context, worker
     app.state.metrics = metrics = HubMetrics(context.engine)
     app.include_router(router)
     install_error_handlers(app, context)
     install_openapi(app)
+    install_web(app, context)  # pages for people and /docs (hub/web)
     app.add_middleware(RequestGate, context=context)
     app.add_middleware(RequestLog, metrics=metrics)
     return app

@@ -91,6 +91,18 @@ class HubSettings(BaseSettings):
     # (only where no proxy forwards outside requests as loopback ones).
     metrics_allow_loopback: bool = False
 
+    # Production mode refuses development aids (the local OpenID provider of hub/web).
+    production: bool = False
+    # Web pages for people (docs/web.md): the OpenID Connect issuer of each authority's people
+    # (authority code -> issuer URL), the hub's client at those issuers, the session cookie (its
+    # secret is random per process when unset: one process only; production must set it).
+    web_issuers: dict[str, str] = Field(default_factory=dict)
+    web_client_id: str = "homeward-hub"
+    web_client_secret: str | None = None
+    web_session_secret: str | None = None
+    web_session_idle_minutes: int = Field(default=30, ge=1, le=720)
+    web_cookie_secure: bool = True
+
     def model_post_init(self, context: Any, /) -> None:
         refuse_unknown_variables(os.environ)
 

@@ -56,6 +56,9 @@ class AuditAction(StrEnum):
     POLICY_UNSIGN = "policy.unsign"  # an authority withdrew its signature
     WITNESS_COSIGN = "witness.cosign"  # a witness's cosignature of a checkpoint, kept and served
     SUBJECT_REPORT = "audit.subject_report"  # a council's subject access report on its child
+    WEB_SIGN_IN = "web.sign_in"  # a person signed in to the web pages (hub/web)
+    WEB_SIGN_OUT = "web.sign_out"
+    WEB_VIEW = "web.view"  # a page viewed (what it showed is in the entry's detail)
 
     @classmethod
     def refused(cls, problem_code: str) -> "AuditAction":

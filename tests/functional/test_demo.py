@@ -136,3 +136,12 @@ def test_the_hub_stores_no_token_as_the_connectors_sent_it(
         if extra.exists():
             stored += extra.read_bytes()
     assert not any(t.encode() in stored or bytes.fromhex(t)[:16] in stored for t in sent)
+
+
+def test_the_demo_ends_with_the_web_pages_and_a_sign_in_link_per_role(
+    demo_run: tuple[Path, list[bytes], list[str]],
+) -> None:
+    _, _, lines = demo_run
+    links = [line for line in lines if "/sign-in/start?authority=" in line]
+    assert any(line.startswith("Web pages: http://127.0.0.1:") for line in lines)
+    assert {line.split()[0] for line in links} == {"duty", "auditor", "operator"}

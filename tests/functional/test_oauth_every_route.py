@@ -87,12 +87,25 @@ def api_routes(routes: list[Any]) -> Iterator[APIRoute]:
             yield route
 
 
+def web_pages(app: FastAPI) -> set[tuple[str, str]]:
+    """The web pages for people (hub/web): signed in with a session cookie, not an OAuth2
+    token, and tested in tests/functional/test_web_pages.py and tests/browser/."""
+    return {
+        (m, r.path)
+        for r in api_routes(app.routes)
+        if r.endpoint.__module__.startswith("hub.web.")
+        for m in r.methods or ()
+    }
+
+
 def test_every_route_is_documented_and_protected_unless_deliberately_public(
     hub_app: FastAPI,
 ) -> None:
     served = {(m, r.path) for r in api_routes(hub_app.routes) for m in r.methods or ()}
     in_document = {(m, p) for m, p, _ in documented(hub_app)}
-    assert served - in_document == HIDDEN, "a route hides from the OpenAPI document"
+    pages = web_pages(hub_app)
+    assert not any(path.startswith("/v1") for _, path in pages)
+    assert served - in_document - pages == HIDDEN, "a route hides from the OpenAPI document"
     guarded = {(r.method, r.path) for r in protected(hub_app)} - HIDDEN
     assert in_document - guarded == PUBLIC, "a route declares no OAuth2 scheme"
     assert all(path.startswith("/v1/") for _, path in guarded)

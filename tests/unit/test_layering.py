@@ -110,10 +110,11 @@ def loaded_by(modules: dict[str, set[str]], start: str) -> set[str]:
 
 
 def test_routes_reach_the_database_only_through_services_and_deps() -> None:
+    """API routes and web page handlers alike."""
     found = [
         f"{module} imports {name}"
         for module, names in modules_of(["hub"]).items()
-        if module.startswith("hub.api.routes")
+        if module.startswith(("hub.api.routes", "hub.web.pages"))
         for name in sorted(names)
         if name.startswith(ORM) or name.endswith(".models") or name.startswith("hub.db")
     ]
