@@ -20,6 +20,7 @@ Writes hub/linking/weights_v1.json (normative: the hub's rule reads it).
 import json
 import math
 import sys
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -29,7 +30,16 @@ from homeward.linkage import evaluate
 from homeward.linkage.records import Person
 from homeward.synthetic import linkage as synth
 from hub.linking.decide import LINK, Candidate, Decision, contradicted, decide
-from hub.linking.similarity import BORN_EDGES, NAME_EDGES, Rule, Scored, cell, second_stage
+from hub.linking.similarity import (
+    BORN_EDGES,
+    KEYS_ID,
+    KEYS_NAME,
+    NAME_EDGES,
+    Rule,
+    Scored,
+    cell,
+    second_stage,
+)
 
 OUT = Path(__file__).resolve().parents[2] / "hub" / "linking" / "weights_v1.json"
 TRAINING_SEEDS = {0.01: 101, 0.10: 102}
@@ -111,10 +121,18 @@ class Tally:
 
 
 def tally(observed: Sequence[Observed], table: Rule) -> Tally:
+    strong_names = bisect_left(NAME_EDGES, table.link_names) + 1  # both are band edges
+    strong_born = bisect_left(BORN_EDGES, table.link_born) + 1
     correct = wrong = alarms = reviewed = non = found = pairs = 0
     for o in observed:
         scored = [
-            Scored(child, table.weights.get(c, table.floor), c[2] == 3, ruled)
+            Scored(
+                child,
+                table.weights.get(c, table.floor),
+                c[2] == KEYS_ID,
+                ruled,
+                c[2] >= KEYS_NAME and c[0] >= strong_names and c[1] >= strong_born,
+            )
             for child, c, ruled in o.cells
         ]
         d = second_stage(o.first, scored, table)
@@ -190,6 +208,8 @@ def main(size: int) -> None:
                 "link": table.link,
                 "review": table.review,
                 "margin": table.margin,
+                "link_names": table.link_names,
+                "link_born": table.link_born,
                 "floor": round(table.floor, 3),
                 "weights": {
                     ",".join(map(str, c)): round(w, 3) for c, w in sorted(table.weights.items())
