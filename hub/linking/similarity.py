@@ -19,8 +19,9 @@ Then, if the first stage did not link:
   filters agree to at least ``link_names`` and the ``born`` filters to at least ``link_born``
   (Dice: a child who moved district still links), its weight is at least ``link``, it is the
   only candidate that strong, every other candidate weighs at least ``margin`` less (twins
-  and namesakes stay apart), and no identifier contradicts it. Similarity alone, however high, never links: it can only ask
-  for a review (a child and a namesake born the same year look alike to any filter);
+  and namesakes stay apart), and no identifier contradicts it. Similarity alone, however
+  high, never links: it can only ask for a review (a child and a namesake born the same
+  year look alike to any filter);
 - **review** every candidate whose weight is at least ``review``, or that shares an identifier;
 - **none** otherwise, even if the first stage would have asked for a review: a weak key shared
   by chance is not worth a duty worker's night.
