@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, insert, update
 from sqlmodel import Session, SQLModel, col, select
 
 from hub import wire
+from hub.records import encodings
 from hub.records.models import Child, Episode, MatchToken
 from hub.records.ordering import Times, is_older
 from hub.records.values import ChildFacts, EpisodeFacts, StoredChild
@@ -63,6 +64,7 @@ def _replace_tokens(session: Session, owner_kind: str, owner_ids: list[int]) -> 
                 col(MatchToken.owner_id).in_(owner_ids),
             )
         )
+        encodings.forget(session, owner_kind, owner_ids)
 
 
 _MATCH_TOKENS = SQLModel.metadata.tables["matchtoken"]
