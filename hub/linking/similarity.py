@@ -17,7 +17,8 @@ Then, if the first stage did not link:
 - **link** a candidate only where the evidence is as strong as today's links: a whole match
   key other than a review-only one agrees (``KEYS_NAME`` or ``KEYS_ID``), the ``names``
   filters agree to at least ``link_names`` and the ``born`` filters to at least ``link_born``
-  (Dice: a child who moved district still links), its weight is at least ``link``, it is the
+  (Dice; 0.9 in effect needs the district too: a common name with its date of birth does not
+  link without it, as in the first stage), its weight is at least ``link``, it is the
   only candidate that strong, every other candidate weighs at least ``margin`` less (twins
   and namesakes stay apart), and no identifier contradicts it. Similarity alone, however
   high, never links: it can only ask for a review (a child and a namesake born the same
@@ -61,7 +62,7 @@ class Rule:
     margin: float
     floor: float  # weight of a cell never seen in calibration
     link_names: float = 0.85  # least Dice of the names filters for a second-stage link
-    link_born: float = 0.7  # least Dice of the born filters for a second-stage link
+    link_born: float = 0.9  # least Dice of the born filters for a second-stage link
 
 
 @cache
@@ -81,7 +82,7 @@ def rule_from(data: dict[str, object]) -> Rule:
         float(data["margin"]),  # type: ignore[arg-type]
         float(data["floor"]),  # type: ignore[arg-type]
         float(data.get("link_names", 0.85)),  # type: ignore[arg-type]
-        float(data.get("link_born", 0.7)),  # type: ignore[arg-type]
+        float(data.get("link_born", 0.9)),  # type: ignore[arg-type]
     )
 
 

@@ -24,7 +24,9 @@ CHILD = {"forename": "Amelia", "surname": "Okafor", "dob": date(2010, 4, 17), "s
 def sides(hub_app: FastAPI, client: TestClient) -> Callable[..., list[dict[str, object]]]:
     """Upload the home council's child, then a report about ``found_as``; returns what the home
     council is told."""
-    keyring = SharedKeyring.generate()
+    # A fixed shared secret: the filters of a near miss depend on the key by a few bits, and
+    # these tests pin the outcome the rule gives, not the spread over keys (bench/ measures it)
+    keyring = SharedKeyring({1: bytes(range(32))})
     home, reporter = CouncilSide(HOME, keyring), CouncilSide(REPORTER, keyring)
     home_cred, reporter_cred = (register_authority(hub_app, c) for c in (HOME, REPORTER))
 
@@ -47,13 +49,14 @@ def status(notes: list[dict[str, object]]) -> list[object]:
     return [n["fields"].get("match_status") for n in notes]  # type: ignore[union-attr]
 
 
-MOVED_WITH_A_MONTH_TYPO = {**CHILD, "dob": date(2010, 5, 17), "postcode": "LS6 1AA"}
+# A day typo and the neighbouring district: no match key agrees, the filters are close
+NEAR_MISS = {**CHILD, "dob": date(2010, 4, 18), "postcode": "B2 1AA"}
 
 
 def test_a_similar_report_sharing_no_key_is_flagged_for_review(
     sides: Callable[..., list[dict[str, object]]],
 ) -> None:
-    notes = sides(**MOVED_WITH_A_MONTH_TYPO)
+    notes = sides(**NEAR_MISS)
     assert [n["policy_id"] for n in notes] == ["review-possible-match"]
     assert status(notes) == ["possible match: needs review"]
 
@@ -61,7 +64,7 @@ def test_a_similar_report_sharing_no_key_is_flagged_for_review(
 def test_the_same_report_from_an_older_connector_is_not_found(
     sides: Callable[..., list[dict[str, object]]],
 ) -> None:
-    assert sides(old_connector=True, **MOVED_WITH_A_MONTH_TYPO) == []
+    assert sides(old_connector=True, **NEAR_MISS) == []
 
 
 def test_a_dissimilar_report_in_the_same_block_is_not_flagged(
@@ -70,15 +73,24 @@ def test_a_dissimilar_report_in_the_same_block_is_not_flagged(
     assert sides(forename="Amelia", surname="Smith", dob=date(2009, 2, 3), postcode="LS6 1AA") == []
 
 
-def test_a_common_name_that_moved_district_links_on_close_filters(
+def test_a_common_name_that_moved_district_is_only_reviewed(
     sides: Callable[..., list[dict[str, object]]],
 ) -> None:
-    """Only a review on match keys (a common name pair: no unique strong key); the second stage
-    sees a whole name key agree and close filters, and links."""
+    """A common name pair with its date of birth and sex, in another district: the match keys
+    ask for a review and so does the second stage (it needs the district to link, as they do)."""
     common = {"forename": "Olivia", "surname": "Smith", "dob": date(2011, 6, 9), "sex": "F"}
     notes = sides(child_as=common, **common, postcode="LS6 1AA")
-    assert [n["policy_id"] for n in notes] == ["notify-responsible-authority"]
-    assert status(notes) != ["possible match: needs review"]
+    assert status(notes) == ["possible match: needs review"]
+
+
+def test_names_the_other_way_round_in_the_same_district_link_on_close_filters(
+    sides: Callable[..., list[dict[str, object]]],
+) -> None:
+    """No key the first stage links on (forename and surname recorded the other way round); a
+    whole phonetic key agrees and the filters are close: linked."""
+    swapped = {**CHILD, "forename": "Okafor", "surname": "Amelia"}
+    notes = sides(**swapped, postcode="B1 1AA")
+    assert status(notes) == ["linked automatically"]
 
 
 def test_encodings_are_stored_and_forgotten_with_the_record(

@@ -101,13 +101,16 @@ def test_strength_needs_a_whole_key_and_close_filters() -> None:
     from hub.linking.similarity import score
 
     query = as_encoded(encode("Leah", "Turner", "2013-01-25", postcode="LS6 1AA"))
-    moved = Encoded(1, query.names, as_encoded(encode("Leah", "Turner", "2013-01-25")).born)
+    same = Encoded(1, query.names, query.born)
+    moved = Encoded(3, query.names, as_encoded(encode("Leah", "Turner", "2013-01-25")).born)
     far = Encoded(2, query.names, as_encoded(encode("Leah", "Turner", "2009-07-02")).born)
-    key = Candidate(1, frozenset({"name_dob_common"}), frozenset())
+    keys = frozenset({"name_dob_common"})
+    found = [Candidate(1, keys, frozenset()), Candidate(3, keys, frozenset())]
     weak = Candidate(2, frozenset({"surname_dob_sex"}), frozenset())
     shipped = rule()
-    strong = {s.child_id: s.strong for s in score(query, [moved, far], [key], frozenset(), shipped)}
-    assert strong == {1: True, 2: False}
+    scored = score(query, [same, moved, far], found, frozenset(), shipped)
+    # a common name and date of birth in another district is not strong (as in the first stage)
+    assert {s.child_id: s.strong for s in scored} == {1: True, 2: False, 3: False}
     without_key = score(query, [moved], [], frozenset(), shipped)
     with_weak_key = score(
         query, [Encoded(2, query.names, query.born)], [weak], frozenset(), shipped
