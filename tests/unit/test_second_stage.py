@@ -181,3 +181,23 @@ def test_a_postcode_without_letters_has_a_district_and_no_area() -> None:
 
     assert place_tokens("2615") == ["P2615"]
     assert place_tokens("B12") == ["PB12", "AB"]
+
+
+def test_cached_encodings_equal_fresh_ones_and_blocks_follow_block_strings() -> None:
+    from connectors.similarity import BLOCK_TYPE, block_strings, district
+
+    people = [
+        ("Amelia", "Okafor", "2010-04-17", "F", "B12 9AA"),
+        ("Amelia", "Okafor", "2010-04-18", "F", "B12 9AA"),
+        ("Okafor", "Amelia", "2011-04-17", "M", "LS6 1AA"),
+        ("Amelia", "Smith", "2010-04-17", "", "B12"),
+        ("Jack", "Okafor", "", "F", ""),
+    ]
+    warm = Encoder(DERIVER)
+    block = DERIVER.token_function(BLOCK_TYPE)
+    for forename, surname, dob, sex, postcode in people * 2:
+        identity = normalise_identity(forename=forename, surname=surname, dob=dob, sex=sex)
+        fresh = Encoder(DERIVER)(identity, postcode)
+        assert warm(identity, postcode) == fresh
+        expected = [block(s) for s in block_strings(identity, district(identity, postcode))]
+        assert fresh.blocks == tuple(dict.fromkeys(expected))
