@@ -43,6 +43,9 @@ from hub.linking.similarity import (
 
 OUT = Path(__file__).resolve().parents[2] / "hub" / "linking" / "weights_v1.json"
 TRAINING_SEEDS = {0.01: 101, 0.10: 102}
+# A lone candidate's review band, chosen on the training seeds (20,000 + 20,000) as the lowest
+# weight and widest margin keeping review flags <= 3 per 1,000 non-matching reports there
+REVIEW_ALONE, MARGIN_ALONE = 8.5, 8.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +174,15 @@ def bands(weights_: dict[tuple[int, int, int], float], sets: list[list[Observed]
         return all(1000 * tally(s, table).reviewed_non_matching / s_non(s) <= 3 for s in sets)
 
     review = _lowest(grid, quiet)
-    return Rule(weights_, link, math.inf if review is None else review, margin, floor)
+    return Rule(
+        weights_,
+        link,
+        math.inf if review is None else review,
+        margin,
+        floor,
+        REVIEW_ALONE,
+        MARGIN_ALONE,
+    )
 
 
 def _precise(t: Tally) -> bool:
@@ -208,6 +219,8 @@ def main(size: int) -> None:
                 "link": table.link,
                 "review": table.review,
                 "margin": table.margin,
+                "review_alone": table.review_alone,
+                "margin_alone": table.margin_alone,
                 "link_names": table.link_names,
                 "link_born": table.link_born,
                 "floor": round(table.floor, 3),

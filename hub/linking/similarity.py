@@ -24,6 +24,9 @@ Then, if the first stage did not link:
   high, never links: it can only ask for a review (a child and a namesake born the same
   year look alike to any filter);
 - **review** every candidate whose weight is at least ``review``, or that shares an identifier;
+  failing those, the best candidate alone when its weight is at least ``review_alone`` and
+  every other weighs at least ``margin_alone`` less (a lone plausible candidate is worth a
+  look at less evidence than one of several namesakes);
 - **none** otherwise, even if the first stage would have asked for a review: a weak key shared
   by chance is not worth a duty worker's night.
 
@@ -31,6 +34,7 @@ Weights never leave the hub: the outcome is link / review / none, as before.
 """
 
 import json
+import math
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -61,6 +65,8 @@ class Rule:
     review: float
     margin: float
     floor: float  # weight of a cell never seen in calibration
+    review_alone: float = math.inf  # least weight to review a candidate standing alone
+    margin_alone: float = 8.0  # how far every other candidate must be below it
     link_names: float = 0.85  # least Dice of the names filters for a second-stage link
     link_born: float = 0.9  # least Dice of the born filters for a second-stage link
 
@@ -81,6 +87,8 @@ def rule_from(data: dict[str, object]) -> Rule:
         float(data["review"]),  # type: ignore[arg-type]
         float(data["margin"]),  # type: ignore[arg-type]
         float(data["floor"]),  # type: ignore[arg-type]
+        float(data.get("review_alone", math.inf)),  # type: ignore[arg-type]
+        float(data.get("margin_alone", 8.0)),  # type: ignore[arg-type]
         float(data.get("link_names", 0.85)),  # type: ignore[arg-type]
         float(data.get("link_born", 0.9)),  # type: ignore[arg-type]
     )
@@ -154,4 +162,14 @@ def second_stage(first: Decision, scored: Sequence[Scored], table: Rule) -> Deci
         if best.weight >= table.link and runner_up <= best.weight - table.margin:
             return Decision(LINK, best.child_id)
     worth = sorted(s.child_id for s in ranked if s.weight >= table.review or s.shares_id)
+    if not worth and ranked and _alone(ranked, table):
+        worth = [ranked[0].child_id]
     return Decision(REVIEW, review=tuple(worth)) if worth else Decision(None)
+
+
+def _alone(ranked: Sequence[Scored], table: Rule) -> bool:
+    """The best candidate weighs at least ``review_alone`` and every other ``margin_alone``
+    less."""
+    best = ranked[0].weight
+    runner_up = ranked[1].weight if len(ranked) > 1 else -math.inf
+    return best >= table.review_alone and runner_up <= best - table.margin_alone

@@ -136,6 +136,15 @@ def test_weak_evidence_is_no_review_even_if_the_first_stage_asked() -> None:
     )
 
 
+def test_a_lone_candidate_is_reviewed_at_less_evidence_than_one_among_namesakes() -> None:
+    table = Rule({}, link=10.0, review=5.0, margin=4.0, floor=-5.0, review_alone=3.0)
+    lone = [scored(1, 4, strong=False), scored(2, -4.5, strong=False)]
+    assert second_stage(Decision(None), lone, table) == Decision(REVIEW, review=(1,))
+    namesakes = [scored(1, 4, strong=False), scored(2, -3.5, strong=False)]
+    assert second_stage(Decision(None), namesakes, table) == Decision(None)
+    assert second_stage(Decision(None), [scored(1, 2.9, strong=False)], table) == Decision(None)
+
+
 def test_a_first_stage_link_stands() -> None:
     assert second_stage(Decision(LINK, 3), [scored(1, 20)], TABLE) == Decision(LINK, 3)
 
