@@ -210,3 +210,14 @@ def test_cached_encodings_equal_fresh_ones_and_blocks_follow_block_strings() -> 
         assert warm(identity, postcode) == fresh
         expected = [block(s) for s in block_strings(identity, district(identity, postcode))]
         assert fresh.blocks == tuple(dict.fromkeys(expected))
+
+
+def test_a_records_repr_never_shows_its_encoding() -> None:
+    """Log lines format records with repr: the filters and blocking tokens stay out."""
+    from hub import wire
+
+    code = encode("Amelia", "Okafor", "2010-04-17")
+    sim = wire.Similarity(epoch=1, names=code.names.hex(), born=code.born.hex(), blocks=code.blocks)
+    shown = repr(sim)
+    assert code.names.hex() not in shown and code.born.hex() not in shown
+    assert not any(block in shown for block in code.blocks)
