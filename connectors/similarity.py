@@ -105,71 +105,28 @@ class Encoder:
         self._born = _Filter(deriver.token_function(BORN_TYPE), BORN_BITS, BORN_K)
         self._block = deriver.token_function(BLOCK_TYPE)
         self._blocks: dict[str, str] = {}
-        self._named: dict[str, tuple[int, str]] = {}  # name -> its bits and Soundex code
-        self._by_year: dict[tuple[str, str], tuple[str, str]] = {}  # (code, year) -> tokens
-        self._by_place: dict[tuple[str, str], str] = {}  # (code, district) -> token
-        self._dated: dict[tuple[str | None, str | None], int] = {}  # (dob, sex) -> born bits
 
     def __call__(self, identity: Identity, raw_postcode: str | None = None) -> Encoding:
-        """The same as ``block_strings`` and the filters' ``mask`` spell out, with every step
-        cached on the values that repeat (a name, a code and a year, a date, a district)."""
         place = district(identity, raw_postcode)
-        name_bits, codes = self._name_part((*identity.forenames, *identity.surnames))
-        dob = identity.dob
+        blocks = self._blocks
         tokens: list[str] = []
-        if dob:
-            by_year = self._by_year
-            for code in codes:
-                pair = by_year.get((code, dob[:4]))
-                if pair is None:
-                    year = int(dob[:4])
-                    pair = by_year[code, dob[:4]] = (
-                        self._token(f"{code}|{year}"),
-                        self._token(f"{code}|{year + 1}"),
-                    )
-                tokens += pair
-        if place:
-            by_place = self._by_place
-            for code in codes:
-                token = by_place.get((code, place))
-                if token is None:
-                    token = by_place[code, place] = self._token(f"{code}|{place}")
-                tokens.append(token)
-        born = self._born
-        born_bits = self._dated.get((dob, identity.sex))
-        if born_bits is None:
-            born_bits = self._dated[dob, identity.sex] = self._date_bits(dob, identity.sex)
+        for text in block_strings(identity, place):
+            token = blocks.get(text)
+            if token is None:
+                token = blocks[text] = self._block(text)
+            tokens.append(token)
+        names, born = self._names, self._born
+        name_bits = 0
+        for name in (*identity.forenames, *identity.surnames):
+            name_bits |= names.mask(name, bigrams)
+        born_bits = 0
+        if identity.dob:
+            born_bits |= born.mask(identity.dob, dob_tokens)
+        if identity.sex:  # salted with the year: sex alone would be a frequent bit pattern
+            born_bits |= born.mask(f"X{identity.sex}{(identity.dob or '')[:4]}", _one_token)
         if place:
             born_bits |= born.mask(place, place_tokens)
-        return Encoding(
-            self._names.fold(name_bits), born.fold(born_bits), tuple(dict.fromkeys(tokens))
-        )
-
-    def _date_bits(self, dob: str | None, sex: str | None) -> int:
-        born, bits = self._born, 0
-        if dob:
-            bits |= born.mask(dob, dob_tokens)
-        if sex:  # salted with the year: sex alone would be a frequent bit pattern
-            bits |= born.mask(f"X{sex}{(dob or '')[:4]}", _one_token)
-        return bits
-
-    def _name_part(self, names: tuple[str, ...]) -> tuple[int, list[str]]:
-        """The OR of the names' bits, and the first ``MAX_CODES`` distinct Soundex codes."""
-        named, bits, codes = self._named, 0, []
-        for name in names:
-            found = named.get(name)
-            if found is None:
-                found = named[name] = (self._names.mask(name, bigrams), normalise.soundex(name))
-            bits |= found[0]
-            if found[1] not in codes:
-                codes.append(found[1])
-        return bits, codes[:MAX_CODES]
-
-    def _token(self, text: str) -> str:
-        token = self._blocks.get(text)
-        if token is None:
-            token = self._blocks[text] = self._block(text)
-        return token
+        return Encoding(names.fold(name_bits), born.fold(born_bits), tuple(dict.fromkeys(tokens)))
 
 
 def _one_token(value: str) -> list[str]:
