@@ -8,6 +8,7 @@ from datetime import datetime
 
 from connectors.matchkeys import Identity, Tokeniser, normalise_identity
 from connectors.records import ChildInCare, MissingEpisode
+from connectors.similarity import Encoder
 from connectors.sources.identity import IdentityRow
 from hub import wire
 from keys import CouncilKey, SharedKeyring
@@ -57,7 +58,20 @@ class Pseudonymiser:
 
     def __init__(self, keyring: SharedKeyring, council: CouncilKey) -> None:
         self._tokenisers = [Tokeniser(keyring.deriver(e)) for e in keyring.epochs]
+        self._encoder = Encoder(keyring.deriver())  # the second stage: newest epoch only
+        self._epoch = keyring.newest_epoch
         self._council = council
+
+    def similarity(self, row: IdentityRow, identity: Identity) -> wire.Similarity:
+        """The second stage's keyed encoding (connectors/similarity.py), built here and so
+        well formed: not re-validated."""
+        code = self._encoder(identity, row.postcode)
+        return wire.Similarity.model_construct(
+            epoch=self._epoch,
+            names=code.names.hex(),
+            born=code.born.hex(),
+            blocks=list(code.blocks),
+        )
 
     def child_ref(self, child_id: str) -> str:
         """The reference the hub knows this council's child by."""
@@ -75,10 +89,12 @@ class Pseudonymiser:
 
     def child(self, child: ChildInCare) -> Outgoing:
         row = child.identity
+        identity = identity_of(row)
         record = wire.ChildRecord(
             ref=child_ref(self._council, row.child_id),
             sealed_id=self._council.seal(row.child_id),
-            match_keys=self.match_keys(identity_of(row)),
+            match_keys=self.match_keys(identity),
+            similarity=self.similarity(row, identity),
             legal_status=child.legal_status,
             placement_type=child.placement_type,
             placement_authority=child.placement_authority,
@@ -91,11 +107,13 @@ class Pseudonymiser:
         """An episode of a child this council looks after is joined by reference alone; any
         other child is described by match keys for the hub to link."""
         child_id = episode.identity.child_id
+        identity = None if in_care else identity_of(episode.identity)
         record = wire.EpisodeRecord(
             ref=episode_ref(self._council, child_id, episode),
             child_ref=child_ref(self._council, child_id) if in_care else None,
             sealed_id=self._council.seal(child_id),
-            match_keys=[] if in_care else self.match_keys(identity_of(episode.identity)),
+            match_keys=[] if identity is None else self.match_keys(identity),
+            similarity=None if identity is None else self.similarity(episode.identity, identity),
             kind=episode.kind,
             start=episode.start,
             end=episode.end,
@@ -116,13 +134,15 @@ class Pseudonymiser:
     ) -> wire.EpisodeRecord:
         """An urgent event: joined by reference when this council looks after the child,
         otherwise described by the match keys of whatever identity the reporter holds."""
+        described = None if own_child_id or identity is None else identity_of(identity)
         return wire.EpisodeRecord(
             ref=self._council.record_ref("event", event_id),
             child_ref=child_ref(self._council, own_child_id) if own_child_id else None,
             sealed_id=self._council.seal(event_id),
-            match_keys=[]
-            if own_child_id or identity is None
-            else self.match_keys(identity_of(identity)),
+            match_keys=[] if described is None else self.match_keys(described),
+            similarity=None
+            if described is None or identity is None
+            else self.similarity(identity, described),
             kind=kind,
             start=started_at.date(),
             end=ended_at.date() if ended_at else None,

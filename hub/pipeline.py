@@ -20,10 +20,11 @@ from hub.audit import AuditAction
 from hub.delivery import dispositions, interviews, outbox
 from hub.linking import service as linking
 from hub.linking.values import Link
-from hub.records import idempotency, quota
+from hub.records import encodings, idempotency, quota
 from hub.records import service as records
 from hub.records.models import Episode
-from hub.records.values import EpisodeFacts
+from hub.records.service import CHILD, EPISODE
+from hub.records.values import EpisodeFacts, StoredChild
 from hub.services import HubServices
 from hub.sharing.service import grants_for
 from policies import EventType
@@ -68,6 +69,32 @@ def receive_batch(
     return receipt
 
 
+def _store_encodings(
+    session: Session,
+    hub: HubServices,
+    authority: str,
+    batch: wire.RecordBatch,
+    children: list[StoredChild],
+    episodes: list[Episode],
+    plan: records.EpisodePlan,
+) -> None:
+    """The second stage's encodings of the records just stored (hub.records.encodings)."""
+    sent = {r.ref: r.similarity for r in batch.children}  # a ref sent twice: the last one wins
+    encodings.store(
+        session, hub.hub_keys, CHILD, authority, [(c.id, sent[c.ref]) for c in children]
+    )
+    encodings.store(
+        session,
+        hub.hub_keys,
+        EPISODE,
+        authority,
+        [
+            (records.row_id(e), c.record.similarity)
+            for e, c in zip(episodes, plan.changes, strict=True)
+        ],
+    )
+
+
 def ingest_batch(
     session: Session, hub: HubServices, authority: str, batch: wire.RecordBatch, now: datetime
 ) -> wire.BatchReceipt:
@@ -77,6 +104,7 @@ def ingest_batch(
     quota.charge_reports(session, authority, plan.reports(), hub.max_keyed_reports_per_day, now)
     children = records.upsert_children(session, authority, batch.children, hub.hub_keys, now)
     episodes = records.apply_episodes(session, authority, plan, hub.hub_keys.version, now)
+    _store_encodings(session, hub, authority, batch, children, episodes, plan)
     receipt = wire.BatchReceipt(
         children=len(batch.children),
         episodes=len(batch.episodes),

@@ -5,9 +5,16 @@ under a key only the owning council holds, and record references are opaque.
 """
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from policies import EventType
 
@@ -70,6 +77,20 @@ class MatchKey(_StrictModel):
 
 
 Ref = str  # opaque record reference, unique per authority
+BlockToken = Annotated[str, StringConstraints(min_length=32, max_length=64, pattern=r"^[0-9a-f]+$")]
+
+
+class Similarity(WireModel):
+    """The second stage's keyed encoding of a record (docs/matchkeys.md section 8): two
+    XOR-folded keyed Bloom filters and keyed blocking tokens, all under one shared-key epoch.
+    Optional on every record: a connector that predates it sends none, and the hub then links
+    that record on match keys alone."""
+
+    epoch: int = Field(ge=1, le=2**31 - 1)
+    # 512 and 256 bits; never in a repr, so never in a log line
+    names: str = Field(min_length=128, max_length=128, pattern=r"^[0-9a-f]+$", repr=False)
+    born: str = Field(min_length=64, max_length=64, pattern=r"^[0-9a-f]+$", repr=False)
+    blocks: list[BlockToken] = Field(default_factory=list, max_length=16, repr=False)
 
 
 class ChildRecord(WireModel):
@@ -85,6 +106,7 @@ class ChildRecord(WireModel):
     # A non-identifying fact: the child's whereabouts must not be shared (e.g. risk from
     # family); every notification about the child then omits its location fields.
     confidential_location: bool = False
+    similarity: Similarity | None = None
 
 
 class EpisodeRecord(WireModel):
@@ -98,6 +120,7 @@ class EpisodeRecord(WireModel):
     child_ref: Ref | None = Field(default=None, max_length=64)
     sealed_id: str | None = Field(default=None, max_length=512, pattern=r"^s1\.[0-9a-f]+$")
     match_keys: list[MatchKey] = Field(default_factory=list, max_length=64)
+    similarity: Similarity | None = None
     kind: EpisodeKind
     start: date
     end: date | None = None

@@ -20,6 +20,7 @@ Writes hub/linking/weights_v1.json (normative: the hub's rule reads it).
 import json
 import math
 import sys
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -29,10 +30,22 @@ from homeward.linkage import evaluate
 from homeward.linkage.records import Person
 from homeward.synthetic import linkage as synth
 from hub.linking.decide import LINK, Candidate, Decision, contradicted, decide
-from hub.linking.similarity import BORN_EDGES, NAME_EDGES, Rule, Scored, cell, second_stage
+from hub.linking.similarity import (
+    BORN_EDGES,
+    KEYS_ID,
+    KEYS_NAME,
+    NAME_EDGES,
+    Rule,
+    Scored,
+    cell,
+    second_stage,
+)
 
 OUT = Path(__file__).resolve().parents[2] / "hub" / "linking" / "weights_v1.json"
 TRAINING_SEEDS = {0.01: 101, 0.10: 102}
+# A lone candidate's review band, chosen on the training seeds (20,000 + 20,000) as the lowest
+# weight and widest margin keeping review flags <= 3 per 1,000 non-matching reports there
+REVIEW_ALONE, MARGIN_ALONE = 8.5, 8.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,10 +124,18 @@ class Tally:
 
 
 def tally(observed: Sequence[Observed], table: Rule) -> Tally:
+    strong_names = bisect_left(NAME_EDGES, table.link_names) + 1  # both are band edges
+    strong_born = bisect_left(BORN_EDGES, table.link_born) + 1
     correct = wrong = alarms = reviewed = non = found = pairs = 0
     for o in observed:
         scored = [
-            Scored(child, table.weights.get(c, table.floor), c[2] == 3, ruled)
+            Scored(
+                child,
+                table.weights.get(c, table.floor),
+                c[2] == KEYS_ID,
+                ruled,
+                c[2] >= KEYS_NAME and c[0] >= strong_names and c[1] >= strong_born,
+            )
             for child, c, ruled in o.cells
         ]
         d = second_stage(o.first, scored, table)
@@ -153,7 +174,15 @@ def bands(weights_: dict[tuple[int, int, int], float], sets: list[list[Observed]
         return all(1000 * tally(s, table).reviewed_non_matching / s_non(s) <= 3 for s in sets)
 
     review = _lowest(grid, quiet)
-    return Rule(weights_, link, math.inf if review is None else review, margin, floor)
+    return Rule(
+        weights_,
+        link,
+        math.inf if review is None else review,
+        margin,
+        floor,
+        REVIEW_ALONE,
+        MARGIN_ALONE,
+    )
 
 
 def _precise(t: Tally) -> bool:
@@ -190,6 +219,10 @@ def main(size: int) -> None:
                 "link": table.link,
                 "review": table.review,
                 "margin": table.margin,
+                "review_alone": table.review_alone,
+                "margin_alone": table.margin_alone,
+                "link_names": table.link_names,
+                "link_born": table.link_born,
                 "floor": round(table.floor, 3),
                 "weights": {
                     ",".join(map(str, c)): round(w, 3) for c, w in sorted(table.weights.items())

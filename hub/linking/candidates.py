@@ -1,6 +1,7 @@
 """The candidate search: which children of other authorities share a token with an episode.
 
-``CandidateIndex`` is the seam. ``SqlCandidateIndex`` reads the hub's ``MatchToken`` rows;
+``CandidateIndex`` is the seam. ``SqlCandidateIndex`` reads the hub's ``MatchToken`` rows (and
+``SimilarityEncoding`` rows for the second stage, found through ``sim_block`` tokens);
 ``MemoryCandidateIndex`` holds the same thing in a dict, for ``homeward linkage evaluate`` and
 tests. One contract test runs the same cases through both (tests/functional/
 test_candidate_index.py), so accuracy measured in memory is the hub's accuracy.
@@ -14,7 +15,8 @@ from sqlmodel import Session, col, select
 
 from hub.linking.decide import Candidate
 from hub.linking.similarity import Encoded
-from hub.records.models import MatchToken
+from hub.records.encodings import BLOCK_TYPE
+from hub.records.models import MatchToken, SimilarityEncoding
 from hub.records.service import CHILD
 
 Digests = Sequence[tuple[str, bytes]]  # (key type, re-keyed digest)
@@ -60,28 +62,58 @@ class SqlCandidateIndex:
                 select(MatchToken.owner_id, MatchToken.key_type).where(
                     col(MatchToken.digest).in_(wanted),
                     MatchToken.owner_kind == CHILD,
+                    MatchToken.key_type != BLOCK_TYPE,
                     MatchToken.authority != exclude_authority,
                 )
             )
         )
         if not hits:
             return []  # most reports are of children no council holds: no second query
+        return _candidates(hits, self._held({owner_id for owner_id, _ in hits}))
+
+    def _held(self, child_ids: set[int]) -> dict[int, set[str]]:
         held: dict[int, set[str]] = defaultdict(set)
         for owner_id, key_type in self.session.exec(
             select(MatchToken.owner_id, MatchToken.key_type).where(
                 MatchToken.owner_kind == CHILD,
-                col(MatchToken.owner_id).in_({owner_id for owner_id, _ in hits}),
+                MatchToken.key_type != BLOCK_TYPE,
+                col(MatchToken.owner_id).in_(child_ids),
             )
         ):
             held[owner_id].add(key_type)
-        return _candidates(hits, held)
+        return held
 
     def similar(
         self, blocks: Sequence[bytes], also: Iterable[int], *, exclude_authority: str
     ) -> list[Encoded]:
-        raise NotImplementedError(
-            "second-stage encodings are not stored by the hub yet (issue 11): the hub links "
-            "on match keys alone; homeward linkage evaluate measures both stages in memory"
+        found = set(also)
+        if blocks:
+            found |= set(
+                self.session.exec(
+                    select(MatchToken.owner_id).where(
+                        col(MatchToken.digest).in_(sorted(set(blocks))),
+                        MatchToken.owner_kind == CHILD,
+                        MatchToken.key_type == BLOCK_TYPE,
+                        MatchToken.authority != exclude_authority,
+                    )
+                )
+            )
+        if not found:
+            return []
+        rows = self.session.exec(
+            select(SimilarityEncoding).where(
+                SimilarityEncoding.owner_kind == CHILD,
+                col(SimilarityEncoding.owner_id).in_(found),
+                SimilarityEncoding.authority != exclude_authority,
+            )
+        ).all()
+        held = self._held({r.owner_id for r in rows})
+        return sorted(
+            (
+                Encoded(r.owner_id, _int(r.names), _int(r.born), frozenset(held[r.owner_id]))
+                for r in rows
+            ),
+            key=lambda e: e.child_id,
         )
 
 

@@ -21,10 +21,13 @@ from hub import wire
 from hub.audit import AuditAction
 from hub.audit.interfaces import AuditLog
 from hub.linking.candidates import CandidateIndex, SqlCandidateIndex
-from hub.linking.decide import CONFIRMED, REJECTED, decide, reviewed
+from hub.linking.decide import CONFIRMED, REJECTED, reviewed
 from hub.linking.models import Match
+from hub.linking.search import identify
+from hub.linking.similarity import Encoded
 from hub.linking.values import Link
-from hub.records.models import Child, Episode, MatchToken
+from hub.records.encodings import BLOCK_TYPE
+from hub.records.models import Child, Episode, MatchToken, SimilarityEncoding
 from hub.records.service import CHILD, EPISODE, child_facts, episode_facts
 from hub.records.values import EpisodeFacts, StoredChild
 from policies import Identification
@@ -44,6 +47,14 @@ def _episode_digests(session: Session, episode_id: int) -> list[tuple[str, bytes
             )
         )
     ]
+
+
+def _encoding(session: Session, episode_id: int) -> Encoded | None:
+    """The episode's second-stage filters, if its connector sent them."""
+    row = session.get(SimilarityEncoding, (EPISODE, episode_id))
+    if row is None:
+        return None
+    return Encoded(-1, int.from_bytes(row.names, "big"), int.from_bytes(row.born, "big"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,10 +104,15 @@ def _decide(
         child = _own_child(session, episode)
         if child is not None and child.id is not None:
             return (child.id,), Identification.OWN_RECORD
-    digests = _episode_digests(session, episode.id)
-    search = index or SqlCandidateIndex(session)
-    found = search.candidates(digests, exclude_authority=episode.authority)
-    decision = decide(found, frozenset(t for t, _ in digests))
+    tokens = _episode_digests(session, episode.id)
+    digests = [(t, d) for t, d in tokens if t != BLOCK_TYPE]
+    decision = identify(
+        index or SqlCandidateIndex(session),
+        digests,
+        exclude_authority=episode.authority,
+        query=_encoding(session, episode.id),
+        blocks=[d for t, d in tokens if t == BLOCK_TYPE],
+    )
     if decision.outcome is Identification.LINKED and decision.child_id is not None:
         return (decision.child_id,), decision.outcome
     if decision.outcome is Identification.POSSIBLE:

@@ -14,10 +14,19 @@ learned on synthetic data with known truth (``weights_v1.json``, made by
 
 Then, if the first stage did not link:
 
-- **link** the best candidate when its weight is at least ``link`` and every other candidate
-  is at least ``margin`` below it (twins and namesakes stay apart), and no identifier
-  contradicts it;
+- **link** a candidate only where the evidence is as strong as today's links: a whole match
+  key other than a review-only one agrees (``KEYS_NAME`` or ``KEYS_ID``), the ``names``
+  filters agree to at least ``link_names`` and the ``born`` filters to at least ``link_born``
+  (Dice; 0.9 in effect needs the district too: a common name with its date of birth does not
+  link without it, as in the first stage), its weight is at least ``link``, it is the
+  only candidate that strong, every other candidate weighs at least ``margin`` less (twins
+  and namesakes stay apart), and no identifier contradicts it. Similarity alone, however
+  high, never links: it can only ask for a review (a child and a namesake born the same
+  year look alike to any filter);
 - **review** every candidate whose weight is at least ``review``, or that shares an identifier;
+  failing those, the best candidate alone when its weight is at least ``review_alone`` and
+  every other weighs at least ``margin_alone`` less (a lone plausible candidate is worth a
+  look at less evidence than one of several namesakes);
 - **none** otherwise, even if the first stage would have asked for a review: a weak key shared
   by chance is not worth a duty worker's night.
 
@@ -25,6 +34,7 @@ Weights never leave the hub: the outcome is link / review / none, as before.
 """
 
 import json
+import math
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -55,6 +65,10 @@ class Rule:
     review: float
     margin: float
     floor: float  # weight of a cell never seen in calibration
+    review_alone: float = math.inf  # least weight to review a candidate standing alone
+    margin_alone: float = 8.0  # how far every other candidate must be below it
+    link_names: float = 0.85  # least Dice of the names filters for a second-stage link
+    link_born: float = 0.9  # least Dice of the born filters for a second-stage link
 
 
 @cache
@@ -73,6 +87,10 @@ def rule_from(data: dict[str, object]) -> Rule:
         float(data["review"]),  # type: ignore[arg-type]
         float(data["margin"]),  # type: ignore[arg-type]
         float(data["floor"]),  # type: ignore[arg-type]
+        float(data.get("review_alone", math.inf)),  # type: ignore[arg-type]
+        float(data.get("margin_alone", 8.0)),  # type: ignore[arg-type]
+        float(data.get("link_names", 0.85)),  # type: ignore[arg-type]
+        float(data.get("link_born", 0.9)),  # type: ignore[arg-type]
     )
 
 
@@ -105,6 +123,7 @@ class Scored:
     weight: float
     shares_id: bool
     contradicted: bool
+    strong: bool = False  # a whole non-review-only key agrees and the born filters agree
 
 
 def score(
@@ -118,9 +137,16 @@ def score(
     out: list[Scored] = []
     for child in children:
         candidate = by_id.get(child.child_id)
+        level = keys_level(candidate)
         weight = table.weights.get(cell(query, child, candidate), table.floor)
-        shares_id = candidate is not None and bool(candidate.agreeing & ID_KEYS)
-        out.append(Scored(child.child_id, weight, shares_id, child.child_id in contradicted))
+        strong = (
+            level >= KEYS_NAME
+            and dice(query.names, child.names) >= table.link_names
+            and dice(query.born, child.born) >= table.link_born
+        )
+        out.append(
+            Scored(child.child_id, weight, level == KEYS_ID, child.child_id in contradicted, strong)
+        )
     return out
 
 
@@ -129,14 +155,21 @@ def second_stage(first: Decision, scored: Sequence[Scored], table: Rule) -> Deci
     if first.outcome is LINK:
         return first
     ranked = sorted(scored, key=lambda s: (-s.weight, s.child_id))
-    if ranked:
-        best = ranked[0]
-        runner_up = ranked[1].weight if len(ranked) > 1 else float("-inf")
-        if (
-            best.weight >= table.link
-            and runner_up <= best.weight - table.margin
-            and not best.contradicted
-        ):
+    strong = [s for s in ranked if s.strong and not s.contradicted]
+    if len(strong) == 1:
+        best = strong[0]
+        runner_up = max((s.weight for s in ranked if s is not best), default=float("-inf"))
+        if best.weight >= table.link and runner_up <= best.weight - table.margin:
             return Decision(LINK, best.child_id)
     worth = sorted(s.child_id for s in ranked if s.weight >= table.review or s.shares_id)
+    if not worth and ranked and _alone(ranked, table):
+        worth = [ranked[0].child_id]
     return Decision(REVIEW, review=tuple(worth)) if worth else Decision(None)
+
+
+def _alone(ranked: Sequence[Scored], table: Rule) -> bool:
+    """The best candidate weighs at least ``review_alone`` and every other ``margin_alone``
+    less."""
+    best = ranked[0].weight
+    runner_up = ranked[1].weight if len(ranked) > 1 else -math.inf
+    return best >= table.review_alone and runner_up <= best - table.margin_alone

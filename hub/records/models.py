@@ -76,6 +76,19 @@ class MatchToken(SQLModel, table=True):
     authority: str = Field(max_length=16)
 
 
+class SimilarityEncoding(SQLModel, table=True):
+    """A child's ('C') or episode's ('E') second-stage filters (docs/matchkeys.md section 8),
+    as sent: the hub can only compare them. Their blocking tokens are ``MatchToken`` rows of
+    type ``sim_block``, re-keyed like every other token (and forwarded on hub-key rotation)."""
+
+    owner_kind: str = Field(primary_key=True, max_length=1)
+    owner_id: int = Field(primary_key=True)
+    authority: str = Field(max_length=16)
+    epoch: int
+    names: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    born: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
 class IdempotentRequest(SQLModel, table=True):
     authority: str = Field(primary_key=True, max_length=16)
     key: str = Field(primary_key=True, max_length=128)

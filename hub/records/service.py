@@ -16,6 +16,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from hub import wire
 from hub.db import bulk
+from hub.records import encodings
 from hub.records.models import Child, Episode, MatchToken
 from hub.records.ordering import Times, is_older
 from hub.records.values import ChildFacts, EpisodeFacts, StoredChild
@@ -64,6 +65,7 @@ def _replace_tokens(session: Session, owner_kind: str, owner_ids: list[int]) -> 
                 col(MatchToken.owner_id).in_(owner_ids),
             )
         )
+        encodings.forget(session, owner_kind, owner_ids)
 
 
 _MATCH_TOKENS = SQLModel.metadata.tables["matchtoken"]

@@ -1,0 +1,73 @@
+"""Second-stage encodings at ingest: each record's filters in ``SimilarityEncoding`` and its
+blocking tokens, re-keyed, as ``MatchToken`` rows of type ``sim_block`` (so the candidate
+search finds them through the token index, and hub-key rotation forwards them).
+
+Called from the ingest path (hub.records.service) after the record's match-key tokens were
+replaced: ``forget`` with the tokens, ``store`` after them. A record without an encoding (an
+older connector) stores nothing and is linked on match keys alone.
+"""
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import delete, insert
+from sqlmodel import Session, SQLModel, col
+
+from hub import wire
+from hub.records.models import SimilarityEncoding
+from keys import HubKeyring, Token
+
+BLOCK_TYPE = "sim_block"  # connectors.similarity.BLOCK_TYPE: the hub's key type for blocks
+
+_TOKENS = SQLModel.metadata.tables["matchtoken"]
+_ENCODINGS = SQLModel.metadata.tables["similarityencoding"]
+
+Owned = tuple[int, wire.Similarity | None]  # (child or episode id, its encoding if sent)
+
+
+def forget(session: Session, owner_kind: str, owner_ids: Sequence[int]) -> None:
+    """Drop the filters of these records (their blocking tokens go with their match tokens)."""
+    if owner_ids:
+        session.execute(
+            delete(SimilarityEncoding).where(
+                col(SimilarityEncoding.owner_kind) == owner_kind,
+                col(SimilarityEncoding.owner_id).in_(owner_ids),
+            )
+        )
+
+
+def store(
+    session: Session, hub_keys: HubKeyring, owner_kind: str, authority: str, owned: Iterable[Owned]
+) -> None:
+    """Store the filters and re-keyed blocking tokens of the records that carry an encoding."""
+    encodings: list[dict[str, object]] = []
+    blocks: list[dict[str, object]] = []
+    for owner_id, sim in owned:
+        if sim is None:
+            continue
+        encodings.append(
+            {
+                "owner_kind": owner_kind,
+                "owner_id": owner_id,
+                "authority": authority,
+                "epoch": sim.epoch,
+                "names": bytes.fromhex(sim.names),
+                "born": bytes.fromhex(sim.born),
+            }
+        )
+        digests = {hub_keys.rekey(Token(BLOCK_TYPE, sim.epoch, b)) for b in sim.blocks}
+        blocks += [
+            {
+                "digest": digest,
+                "key_type": BLOCK_TYPE,
+                "epoch": sim.epoch,
+                "hub_key_version": hub_keys.version,
+                "owner_kind": owner_kind,
+                "owner_id": owner_id,
+                "authority": authority,
+            }
+            for digest in sorted(digests)
+        ]
+    if encodings:
+        session.execute(insert(_ENCODINGS), encodings)
+    if blocks:
+        session.execute(insert(_TOKENS), blocks)
