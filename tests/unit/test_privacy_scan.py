@@ -27,3 +27,11 @@ def test_a_case_reference_spelling_a_name_is_not_a_leak() -> None:
     scan = scanner("Ada", "Eba")
     assert scan.leaks('{"case_reference": "HW-EBA933A288AC", "id": "HW-0ADA1C2B3D4E"}') == []
     assert scan.leaks("HW-EBA933A288AC Ada") == ["name ADA"]
+
+
+def test_a_published_903_meaning_is_not_a_leak_but_anything_else_in_its_field_is() -> None:
+    scan = scanner("Foster")
+    meaning = "placed for adoption with consent with current foster carer"
+    assert scan.leaks(f'{{"placement_type": "A3", "placement_type_meaning": "{meaning}"}}') == []
+    assert scan.leaks('{"placement_type_meaning": "with Foster family"}') == ["name FOSTER"]
+    assert scan.leaks(f'{{"note": "{meaning}"}}') == ["name FOSTER"]
