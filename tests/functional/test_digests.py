@@ -3,8 +3,10 @@ away episode) wait for the recipient's digest at the configured time of day, Eur
 go out together: one webhook listing their ids, one e-mail. Through the real app, a real webhook
 receiver and a real SMTP server on 127.0.0.1, with the injectable clock. SQLite and PostgreSQL."""
 
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -116,3 +118,39 @@ def test_the_digest_keeps_the_wall_clock_across_the_change_to_summer_time() -> N
     assert next_digest_at(before, EIGHT) == datetime(2026, 3, 29, 7, 0, tzinfo=UTC)
     winter = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
     assert next_digest_at(winter, EIGHT) == datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
+
+
+def test_a_policy_marked_immediate_is_not_held_for_the_digest(
+    hub_settings: HubSettings,
+    mail: MailServer,
+    receiver: Receiver,
+    clock: Clock,
+    tmp_path: Path,
+) -> None:
+    from hub import operator
+
+    folder = tmp_path / "policies"
+    shutil.copytree(hub_settings.policies_dir, folder)
+    policy = folder / "notify-responsible-authority.yaml"
+    text = policy.read_text("utf-8")
+    assert "urgency: routine" in text
+    policy.write_text(text.replace("urgency: routine", "urgency: immediate"), "utf-8")
+    settings = settings_for(
+        hub_settings,
+        mail,
+        digest_time=EIGHT,
+        webhook_allow_private_targets=True,
+        policies_dir=folder,
+    )
+    app = create_app(settings, clock=clock, jitter=lambda: 0.5)
+    try:
+        with TestClient(app) as client:
+            scheme = Scheme(app, client, receiver)
+            operator.add_alert(app.state.hub, HOME, "duty@birmingham.example")
+            away(scheme, 0)
+            [sent] = receiver.accepted.values()
+            assert sent["type"] == "notification.created"
+            assert sent["data"]["urgency"] == "immediate"
+            assert len(mail.messages) == 1
+    finally:
+        app.state.hub.engine.dispose()
