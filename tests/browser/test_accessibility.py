@@ -111,11 +111,6 @@ def test_the_check_finds_a_violation_when_there_is_one(axe_context: BrowserConte
     assert any("html-has-lang" in v for v in violations(page))
 
 
-@pytest.mark.xfail(
-    reason="Swagger UI's own markup (swagger-ui-dist 5.35): colour contrast of its method badges, "
-    "nested interactive controls in operation summaries, small targets; not ours to fix in place",
-    strict=True,
-)
 def test_docs_meet_wcag_22_aa(axe_context: BrowserContext, hub: Hub) -> None:
     page = axe_context.new_page()
     page.goto(f"{hub.url}/docs")

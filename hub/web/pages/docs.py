@@ -8,7 +8,8 @@ router = APIRouter(include_in_schema=False)
 
 PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Homeward hub API</title>
-<link rel="stylesheet" href="/static/swagger/swagger-ui.css"></head>
+<link rel="stylesheet" href="/static/swagger/swagger-ui.css">
+<link rel="stylesheet" href="/static/docs.css"></head>
 <body><main><h1 class="homeward-docs-title">Homeward hub API</h1><div id="swagger-ui"></div></main>
 <script src="/static/swagger/swagger-ui-bundle.js"></script>
 <script src="/static/docs.js"></script></body></html>

@@ -3,5 +3,5 @@ window.ui = SwaggerUIBundle({
   url: "/openapi.json",
   dom_id: "#swagger-ui",
   oauth2RedirectUrl: window.location.origin + "/static/swagger/oauth2-redirect.html",
-  deepLinking: true,
+  deepLinking: false,
 });
