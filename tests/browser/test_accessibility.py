@@ -116,3 +116,22 @@ def test_docs_meet_wcag_22_aa(axe_context: BrowserContext, hub: Hub) -> None:
     page.goto(f"{hub.url}/docs")
     expect(page.get_by_text("/v1/notifications").first).to_be_visible()
     assert violations(page) == []
+
+
+def test_docs_stay_accessible_when_used(axe_context: BrowserContext, hub: Hub) -> None:
+    """Trying an operation and opening the Authorize dialog render markup the first load lacks."""
+    page = axe_context.new_page()
+    page.goto(f"{hub.url}/docs")
+    page.locator(".opblock-summary-control").first.click()
+    page.get_by_role("button", name="Try it out").first.click()
+    page.get_by_role("button", name="Execute").first.click()
+    expect(page.get_by_text("Server response").first).to_be_visible()
+    found = violations(page)
+    page.get_by_role("button", name="Authorize").first.click()
+    expect(page.get_by_role("button", name="Close")).to_have_count(2)  # the icon and the text one
+    found += page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+        ".then(r => r.violations.map(v => v.id))",
+        WCAG_22_AA,
+    )
+    assert found == []
