@@ -13,6 +13,7 @@ from hub.audit.auditor import AuditResult, audit
 from hub.audit.checkpoints import CheckpointIssuer
 from hub.audit.entry import parse_leaf
 from hub.audit.models import AuditLeaf
+from keys.notes import NoteError, split_note
 
 LOOK_BACK = 500  # verification views of this authority searched for the person's last one
 
@@ -45,6 +46,16 @@ def last_seen_checkpoint(session: Session, authority: str, person: str) -> str |
         if detail.get("person") == person and isinstance(detail.get("checkpoint"), str):
             return str(detail["checkpoint"])
     return None
+
+
+def cosigners(note: str, hub_key_name: str) -> list[str]:
+    """The witnesses whose cosignatures the hub serves with ``note`` (each verified when the hub
+    accepted it: hub/audit/witnessing.py)."""
+    try:
+        _, signatures = split_note(note)
+    except NoteError:
+        return []
+    return sorted({name for name, _ in signatures if name != hub_key_name})
 
 
 def check_log(

@@ -257,4 +257,5 @@ def verification(
         checkpoint=shown,
         previous=saved,
         key=hub.services.checkpoints.verifier.vkey,
+        witnesses=audit_data.cosigners(shown, hub.services.checkpoints.verifier.name),
     )
