@@ -15,7 +15,7 @@ COMPILE := $(LOCK_VENV)/bin/uv pip compile pyproject.toml --quiet --generate-has
 POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 SRC := hub connectors policies keys homeward
 
-.PHONY: demo test check bench venv lock clean
+.PHONY: demo test check bench venv lock clean screenshots
 
 $(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ demo: $(STAMP)
 test: $(STAMP)
 	HOMEWARD_TEST_POSTGRES_URL=$${HOMEWARD_TEST_POSTGRES_URL:-$(POSTGRES_URL)} \
 		$(BIN)/pytest -q -rs
+
+screenshots: $(STAMP)
+	HOMEWARD_SCREENSHOTS=1 $(BIN)/pytest -q tests/browser
 
 check: $(STAMP)
 	$(BIN)/ruff check $(SRC) tests bench
