@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from homeward.commands.backlog_lines import print_lines
 from homeward.commands.hub_settings import add_settings_arguments, hub_context
 from hub import operator
 
@@ -42,12 +43,7 @@ def add_alert(args: argparse.Namespace) -> int:
 def list_alerts(args: argparse.Namespace) -> int:
     with hub_context(args) as context:
         found = operator.list_alerts(context)
-    for a in found:
-        state = "active" if a.active else "removed"
-        print(
-            f"{a.id}\t{a.authority}\t{state}\tpending {a.pending}\tdead {a.dead}\t{a.email}"
-            + (f"\tlast error: {a.last_error}" if a.last_error else "")
-        )
+    print_lines((a, a.email) for a in found)
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 
+from homeward.commands.backlog_lines import print_lines
 from homeward.commands.hub_settings import add_settings_arguments, hub_context
 from hub import operator
 
@@ -51,12 +52,7 @@ def add_webhook(args: argparse.Namespace) -> int:
 def list_webhooks(args: argparse.Namespace) -> int:
     with hub_context(args) as context:
         found = operator.list_webhooks(context)
-    for e in found:
-        state = "active" if e.active else "removed"
-        print(
-            f"{e.id}\t{e.authority}\t{state}\tpending {e.pending}\tdead {e.dead}\t{e.url}"
-            + (f"\tlast error: {e.last_error}" if e.last_error else "")
-        )
+    print_lines((e, e.url) for e in found)
     return 0
 
 

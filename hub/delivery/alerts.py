@@ -83,21 +83,20 @@ def _active(session: Session, authority: str) -> list[AlertAddress]:
 
 
 def list_addresses(session: Session) -> list[AlertListing]:
+    backlogs = outbox.backlogs(session, col(OutboxItem.alert_id))
     rows = session.exec(select(AlertAddress).order_by(col(AlertAddress.id)))
-    return [_listing(session, a) for a in rows]
+    return [_listing(a, backlogs.get(a.id or 0, outbox.NO_BACKLOG)) for a in rows]
 
 
-def _listing(session: Session, a: AlertAddress) -> AlertListing:
-    items = session.exec(select(OutboxItem).where(OutboxItem.alert_id == a.id)).all()
-    failed = [i for i in items if i.state != outbox.DONE and i.last_error]
+def _listing(a: AlertAddress, backlog: outbox.Backlog) -> AlertListing:
     return AlertListing(
         id=a.id or 0,
         authority=a.authority,
         email=a.email,
         active=a.disabled_at is None,
-        pending=sum(i.state == outbox.PENDING for i in items),
-        dead=sum(i.state == outbox.DEAD for i in items),
-        last_error=failed[-1].last_error if failed else None,
+        pending=backlog.pending,
+        dead=backlog.dead,
+        last_error=backlog.last_error,
     )
 
 

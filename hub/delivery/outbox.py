@@ -10,9 +10,12 @@ again, so nothing is lost. SQLite takes its write lock at ``BEGIN IMMEDIATE``
 import json
 import uuid
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import case, func
+from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col, select
 
 from hub.delivery import retry
@@ -22,6 +25,19 @@ SHARE, WEBHOOK, EMAIL, DIGEST = "share", "webhook", "email", "digest"
 PENDING, DONE, DEAD = "pending", "done", "dead"
 DIGEST_TYPE = "notification.digest"
 COMPACT: dict[str, Any] = {"separators": (",", ":")}
+
+
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    """A delivery target's undelivered work: pending and dead deliveries, and the error of the
+    newest one that failed."""
+
+    pending: int = 0
+    dead: int = 0
+    last_error: str | None = None
+
+
+NO_BACKLOG = Backlog()
 
 
 def enqueue_share(session: Session, episode_ids: Iterable[int], now: datetime) -> int:
@@ -125,3 +141,29 @@ def due_count(session: Session, now: datetime) -> int:
         OutboxItem.state == PENDING, col(OutboxItem.next_attempt_at) <= now
     )
     return len(session.exec(due).all())
+
+
+def backlogs(session: Session, target: Mapped[int | None]) -> dict[int, Backlog]:
+    """The backlog of every target of one kind (``OutboxItem.endpoint_id`` or
+    ``OutboxItem.alert_id``), counted by the database in one grouped query: delivered items,
+    the bulk of the table, are never read. A target with no backlog is absent."""
+    undelivered = select(
+        target,
+        func.sum(case((col(OutboxItem.state) == PENDING, 1), else_=0)),
+        func.sum(case((col(OutboxItem.state) == DEAD, 1), else_=0)),
+        func.max(case((col(OutboxItem.last_error).is_not(None), OutboxItem.id))),
+    ).where(col(target).is_not(None), col(OutboxItem.state).in_((PENDING, DEAD)))
+    rows = session.exec(undelivered.group_by(target)).all()
+    errors = _errors(session, [newest for *_, newest in rows if newest is not None])
+    return {
+        t: Backlog(int(pending), int(dead), errors.get(newest))
+        for t, pending, dead, newest in rows
+        if t is not None
+    }
+
+
+def _errors(session: Session, item_ids: list[int]) -> dict[int, str | None]:
+    if not item_ids:
+        return {}
+    query = select(OutboxItem.id, OutboxItem.last_error).where(col(OutboxItem.id).in_(item_ids))
+    return {i: error for i, error in session.exec(query) if i is not None}

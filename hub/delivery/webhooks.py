@@ -150,20 +150,19 @@ def list_endpoints(session: Session, authority: str | None = None) -> list[Endpo
     query = select(WebhookEndpoint).order_by(col(WebhookEndpoint.id))
     if authority is not None:
         query = query.where(WebhookEndpoint.authority == authority)
-    return [_listing(session, e) for e in session.exec(query)]
+    backlogs = outbox.backlogs(session, col(OutboxItem.endpoint_id))
+    return [_listing(e, backlogs.get(e.id or 0, outbox.NO_BACKLOG)) for e in session.exec(query)]
 
 
-def _listing(session: Session, e: WebhookEndpoint) -> EndpointListing:
-    items = session.exec(select(OutboxItem).where(OutboxItem.endpoint_id == e.id)).all()
-    failed = [i for i in items if i.state != outbox.DONE and i.last_error]
+def _listing(e: WebhookEndpoint, backlog: outbox.Backlog) -> EndpointListing:
     return EndpointListing(
         id=e.id or 0,
         authority=e.authority,
         url=e.url,
         active=e.disabled_at is None,
-        pending=sum(i.state == outbox.PENDING for i in items),
-        dead=sum(i.state == outbox.DEAD for i in items),
-        last_error=failed[-1].last_error if failed else None,
+        pending=backlog.pending,
+        dead=backlog.dead,
+        last_error=backlog.last_error,
     )
 
 
