@@ -24,7 +24,7 @@ from datetime import date, timedelta
 
 from homeward.synthetic.names import VARIANTS
 from homeward.synthetic.population import TODAY, Person
-from homeward.synthetic.variation import Places
+from homeward.synthetic.variation import Places, TypoCuts, typo
 
 FAMILY_NAME_FIRST = frozenset({"chinese", "uasc"})  # name order often recorded the other way
 P_NHS, P_UPN = 0.03, 0.01
@@ -34,6 +34,7 @@ P_SWAPPED, P_SWAPPED_FAMILY_FIRST = 0.04, 0.25
 P_SINGLE_NAME = 0.03  # of asylum-seeking children: 0.25
 P_FORENAME_TYPO, P_SURNAME_TYPO = 0.04, 0.05
 P_BARREL_PART = 0.5  # of double surnames: one part only
+OFFICER_TYPOS: TypoCuts = (0.35, 0.7, 1.0)  # replaced, dropped or added; never transposed
 # Date of birth: exact, else age only, approximate, day/month swapped, other year, missing.
 DOB_CASES = (("exact", 0.52), ("age", 0.22), ("near", 0.10), ("swap", 0.04), ("year", 0.05))
 P_DOB_MISSING = 0.07  # the rest
@@ -80,9 +81,9 @@ def _names(rng: random.Random, p: Person) -> tuple[str, str]:
     if ("-" in surname or " " in surname) and rng.random() < P_BARREL_PART:
         surname = rng.choice(surname.replace("-", " ").split())
     if rng.random() < P_FORENAME_TYPO:
-        forename = typo(rng, forename)
+        forename = typo(rng, forename, OFFICER_TYPOS)
     if rng.random() < P_SURNAME_TYPO:
-        surname = typo(rng, surname)
+        surname = typo(rng, surname, OFFICER_TYPOS)
     swapped = P_SWAPPED_FAMILY_FIRST if p.community.key in FAMILY_NAME_FIRST else P_SWAPPED
     if rng.random() < swapped:
         forename, surname = surname, forename
@@ -103,19 +104,6 @@ def transliterate(rng: random.Random, name: str) -> str:
             spelt = upper[:at] + new + upper[at + len(old) :]
             return spelt.capitalize() if name[:1].isupper() else spelt.lower()
     return name
-
-
-def typo(rng: random.Random, text: str) -> str:
-    if len(text) < 3:
-        return text
-    i = rng.randrange(1, len(text))
-    op = rng.random()
-    letter = rng.choice("abcdefghijklmnoprstuwy")
-    if op < 0.35:
-        return text[:i] + letter + text[i + 1 :]
-    if op < 0.7:
-        return text[:i] + text[i + 1 :]
-    return text[:i] + letter + text[i:]
 
 
 def _dob(rng: random.Random, born: date | None) -> date | None:

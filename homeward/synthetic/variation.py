@@ -27,6 +27,12 @@ class Places(Protocol):
     def other_district(self) -> str: ...
 
 
+# A typo is a letter replaced, dropped, added or (the rest) two letters transposed: one uniform
+# draw picks the first kind whose cut it falls below.
+TypoCuts = tuple[float, float, float]
+COUNCIL_TYPOS: TypoCuts = (0.3, 0.55, 0.8)
+
+
 @dataclass(frozen=True, slots=True)
 class Rates:
     """Per-record probabilities of each error on the reporting (right-hand) side."""
@@ -62,9 +68,9 @@ def reported(rng: random.Random, places: Places, r: Rates, p: Person) -> Person:
     if (p.nickname and rng.random() < 0.6) or rng.random() < r.nickname:
         forename = p.nickname or rng.choice(VARIANTS.get(p.forename, (p.forename,)))
     elif rng.random() < r.spelling:
-        forename = rng.choice(VARIANTS.get(p.forename, (_typo(rng, p.forename),)))
+        forename = rng.choice(VARIANTS.get(p.forename, (typo(rng, p.forename),)))
     if rng.random() < r.forename_typo:
-        forename = _typo(rng, forename)
+        forename = typo(rng, forename)
     if p.middle and rng.random() < r.middle_name / 0.4:
         forename = p.middle
     surname, former = p.surname, None
@@ -73,7 +79,7 @@ def reported(rng: random.Random, places: Places, r: Rates, p: Person) -> Person:
     elif ("-" in surname or " " in surname) and rng.random() < r.barrel_part:
         surname = rng.choice(surname.replace("-", " ").split())
     if rng.random() < r.surname_typo:
-        surname = _typo(rng, surname)
+        surname = typo(rng, surname)
     if rng.random() < r.names_swapped:
         forename, surname = surname, forename
     return replace(
@@ -90,17 +96,19 @@ def reported(rng: random.Random, places: Places, r: Rates, p: Person) -> Person:
     )
 
 
-def _typo(rng: random.Random, text: str) -> str:
+def typo(rng: random.Random, text: str, cuts: TypoCuts = COUNCIL_TYPOS) -> str:
+    """``text`` with one slip after its first letter, the kind picked by ``cuts``."""
     if len(text) < 3:
         return text
     i = rng.randrange(1, len(text))
     op = rng.random()
     letter = rng.choice("abcdefghijklmnoprstuwy")
-    if op < 0.3:
+    replaced, dropped, added = cuts
+    if op < replaced:
         return text[:i] + letter + text[i + 1 :]
-    if op < 0.55:
+    if op < dropped:
         return text[:i] + text[i + 1 :]
-    if op < 0.8:
+    if op < added:
         return text[:i] + letter + text[i:]
     j = min(i + 1, len(text) - 1)
     return text[:i] + text[j] + text[i] + text[j + 1 :] if j > i else text
