@@ -20,6 +20,8 @@ from keys.epochs import SEALED_KIND, SealedEpoch, sealed_from
 from keys.files import (
     Document,
     KeyFileError,
+    decode_exact,
+    parse_document,
     read_document,
     read_json,
     write_document,
@@ -54,13 +56,12 @@ def write_operator_key(
 
 def read_operator_key(path: Path, passphrase: str | None = None) -> NoteSigner:
     document = read_document(path, OPERATOR_KIND, passphrase)
-    try:
-        seed = _primitives.b64decode(str(document["seed"]))
-        if len(seed) != _primitives.SECRET_BYTES:
-            raise ValueError("not an Ed25519 seed")
-        return NoteSigner(str(document["name"]), seed)
-    except (KeyError, ValueError) as exc:
-        raise KeyFileError(f"{path}: damaged operator key ({type(exc).__name__})") from exc
+    return parse_document(path, document, "operator key", _operator_signer)
+
+
+def _operator_signer(document: Document) -> NoteSigner:
+    seed = decode_exact(document["seed"], _primitives.SECRET_BYTES)
+    return NoteSigner(str(document["name"]), seed)
 
 
 def read_operator_vkey(path: Path) -> NoteVerifier:

@@ -21,7 +21,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from keys import _primitives
-from keys.files import Document, KeyFileError, read_document, read_json, write_document
+from keys.files import (
+    Document,
+    KeyFileError,
+    decode_exact,
+    parse_document,
+    read_document,
+    read_json,
+    write_document,
+)
 from keys.keyring import SharedKeyring
 
 KEM_KIND = "homeward-council-kem-key"
@@ -135,26 +143,25 @@ def _public_document(key: KemPublicKey) -> Document:
 
 def read_kem_key(path: Path, passphrase: str | None = None) -> KemKey:
     document = read_document(path, KEM_KIND, passphrase)
-    try:
-        private = _primitives.b64decode(str(document["private"]))
-        if len(private) != _primitives.X25519_BYTES:
-            raise ValueError("not an X25519 private key")
-        return KemKey(str(document["authority"]), private)
-    except (KeyError, ValueError) as exc:
-        raise KeyFileError(f"{path}: damaged council KEM key ({type(exc).__name__})") from exc
+    return parse_document(path, document, "council KEM key", _kem_key)
+
+
+def _kem_key(document: Document) -> KemKey:
+    private = decode_exact(document["private"], _primitives.X25519_BYTES)
+    return KemKey(str(document["authority"]), private)
 
 
 def read_kem_public(path: Path) -> KemPublicKey:
     document = read_json(path, KEM_PUBLIC_KIND)
-    try:
-        key = KemPublicKey(str(document["authority"]), _primitives.b64decode(document["public"]))
-        if len(key.public) != _primitives.X25519_BYTES:
-            raise ValueError("not an X25519 public key")
-    except (KeyError, TypeError, ValueError) as exc:
-        raise KeyFileError(f"{path}: damaged public key ({type(exc).__name__})") from exc
+    key = parse_document(path, document, "public key", _kem_public)
     if document.get("kid") != key.kid:
         raise KeyFileError(f"{path}: key id does not match the key")
     return key
+
+
+def _kem_public(document: Document) -> KemPublicKey:
+    public = decode_exact(document["public"], _primitives.X25519_BYTES)
+    return KemPublicKey(str(document["authority"]), public)
 
 
 def write_sealed_epoch(path: Path, sealed: SealedEpoch) -> None:
@@ -168,13 +175,14 @@ def read_sealed_epoch(path: Path) -> SealedEpoch:
 
 
 def sealed_from(document: Document, path: Path) -> SealedEpoch:
-    try:
-        return SealedEpoch(
-            int(document["epoch"]),
-            str(document["authority"]),
-            str(document["kid"]),
-            str(document["fingerprint"]),
-            _primitives.b64decode(document["sealed"]),
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise KeyFileError(f"{path}: damaged sealed epoch ({type(exc).__name__})") from exc
+    return parse_document(path, document, "sealed epoch", _sealed)
+
+
+def _sealed(document: Document) -> SealedEpoch:
+    return SealedEpoch(
+        int(document["epoch"]),
+        str(document["authority"]),
+        str(document["kid"]),
+        str(document["fingerprint"]),
+        _primitives.b64decode(document["sealed"]),
+    )

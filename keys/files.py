@@ -16,14 +16,16 @@ the key file's ``kind`` bound as associated data) needs the passphrase: given by
 import json
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from keys import _primitives
 
 KEY_FILE_MODE = 0o600  # owner read/write only
 PASSPHRASE_ENV = "HOMEWARD_KEY_PASSPHRASE"  # noqa: S105 - the name of a variable
 Document = dict[str, Any]
+T = TypeVar("T")
 
 
 class KeyFileError(ValueError):
@@ -117,6 +119,23 @@ def read_json(path: Path, kind: str) -> Document:
     if not isinstance(document, dict) or document.get("kind") != kind:
         raise KeyFileError(f"{path}: expected a {kind} file")
     return document
+
+
+def parse_document(path: Path, document: Document, what: str, build: Callable[[Document], T]) -> T:
+    """``build(document)``: a field missing or malformed is a damaged ``what``, named with the file
+    and the kind of fault, never with what the field held."""
+    try:
+        return build(document)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise KeyFileError(f"{path}: damaged {what} ({type(exc).__name__})") from exc
+
+
+def decode_exact(value: object, size: int) -> bytes:
+    """The ``size`` bytes that base64 ``value`` holds (ValueError when it holds any other)."""
+    raw = _primitives.b64decode(str(value))
+    if len(raw) != size:
+        raise ValueError(f"expected {size} bytes")
+    return raw
 
 
 def is_protected(path: Path) -> bool:
