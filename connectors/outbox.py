@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from connectors.durable import locked, write_private
+from connectors.durable import locked
 from connectors.errors import (
     ConfigError,
     ConnectorError,
@@ -26,6 +26,7 @@ from connectors.errors import (
 from connectors.upload import HubClient
 from hub import wire
 from keys import CouncilKey, SealedIdError
+from keys.files import write_private_text
 
 PURPOSE = "outbox"
 # Failures after which a report stays queued (the next run sends it); any other refusal means
@@ -119,7 +120,7 @@ class Outbox:
             ) from exc
 
     def _write(self, document: dict[str, list[str]]) -> None:
-        write_private(self.path, json.dumps(document, indent=1))
+        write_private_text(self.path, json.dumps(document, indent=1), replace=True)
 
     def _seal(self, report: QueuedReport) -> str:
         plain = {

@@ -16,8 +16,9 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from connectors.durable import locked, write_private
+from connectors.durable import locked
 from connectors.errors import ConfigError
+from keys.files import write_private_text
 
 
 @dataclass
@@ -70,7 +71,7 @@ def load_state(path: Path) -> SyncState:
 
 
 def save_state(path: Path, state: SyncState) -> None:
-    write_private(path, json.dumps(asdict(state), sort_keys=True))
+    write_private_text(path, json.dumps(asdict(state), sort_keys=True), replace=True)
 
 
 def update_state(path: Path, change: Callable[[SyncState], None]) -> SyncState:

@@ -55,9 +55,13 @@ def write_document(
 def write_private_text(
     path: Path, text: str, *, replace: bool = False, mode: int = KEY_FILE_MODE
 ) -> None:
-    """``text`` at ``path``, atomically and created with ``mode`` (see the module docstring)."""
+    """``text`` at ``path``, atomically and created with ``mode`` (see the module docstring).
+    Key files and the connector's state and outbox (connectors/durable.py) are all written here.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    # Unique per call: a copy left by a killed process (whose id a later one may reuse) is
+    # never in the way.
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(6).hex()}.tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

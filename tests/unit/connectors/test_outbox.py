@@ -111,3 +111,14 @@ def test_an_interrupted_write_leaves_the_previous_file_whole(
         save_state(path, SyncState(children={"child-1": "digest", "child-2": "other"}))
     assert load_state(path).children == {"child-1": "digest"}
     assert [p.name for p in tmp_path.iterdir()] == ["state.json"]  # no stray copy
+
+
+def test_a_copy_left_by_a_killed_run_with_the_same_process_id_is_not_in_the_way(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "state.json"
+    stale = tmp_path / f".state.json.{os.getpid()}.tmp"
+    stale.write_text("half a file")
+    save_state(path, SyncState(children={"child-1": "digest"}))
+    assert load_state(path).children == {"child-1": "digest"}
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
