@@ -3,7 +3,8 @@
 A queued episode is linked, shared under the policies and notified (``pipeline.share_queued``);
 a queued webhook is sent (hub/delivery/webhooks.py), a queued e-mail alert too
 (hub/delivery/mail.py), a due digest queues its webhooks and e-mails (hub/delivery/digests.py).
-Once an hour the worker purges what retention allows (hub/delivery/retention.py). Each item is
+Once an hour the worker purges what retention allows (hub/delivery/retention.py); every few
+minutes, on one worker of all, it sends the return-interview reminders now due. Each item is
 claimed under a row lock, done and marked in the same transaction, so two workers never hold one
 item and a worker killed mid-item leaves it queued. A failed item is retried on the webhook
 schedule, then dead-lettered.
@@ -21,10 +22,11 @@ from sqlmodel import Session
 
 from hub import pipeline
 from hub.context import HubContext
-from hub.delivery import digests, mail, outbox, retention, webhooks
+from hub.delivery import digests, mail, outbox, retention, schedule, webhooks
 from hub.delivery.models import OutboxItem
 
 log = logging.getLogger(__name__)
+REMINDERS = "return-interview-reminders"
 
 
 def process_one(context: HubContext) -> bool:
@@ -81,10 +83,17 @@ def drain(context: HubContext, limit: int | None = None) -> int:
     return done
 
 
+REMIND_EVERY = timedelta(minutes=5)
+
+
 def remind(context: HubContext) -> int:
-    """The return-interview reminders now due, in one transaction; how many episodes."""
+    """The return-interview reminders now due, in one transaction, at most every
+    ``REMIND_EVERY`` across all workers (a reminder is at most that late); how many episodes."""
     with context.transaction() as session:
-        return pipeline.remind_return_interviews(session, context.services, context.clock())
+        now = context.clock()
+        if not schedule.claim_run(session, REMINDERS, now, REMIND_EVERY):
+            return 0
+        return pipeline.remind_return_interviews(session, context.services, now)
 
 
 PURGE_INTERVAL = timedelta(hours=1)

@@ -84,3 +84,12 @@ class AlertAddress(SQLModel, table=True):
     email: str = Field(max_length=254)
     created_at: datetime
     disabled_at: datetime | None = None  # removed by the operator
+
+
+class ScheduledStep(SQLModel, table=True):
+    """When a periodic step of the worker last ran, on any worker: each worker claims the step
+    here before running it, so it runs once an interval however many workers there are
+    (hub/delivery/schedule.py)."""
+
+    name: str = Field(primary_key=True, max_length=32)
+    last_run_at: datetime

@@ -8,7 +8,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from hub.worker import drain
+from hub.worker import REMIND_EVERY, drain
 from tests.factories import CouncilSide, person
 from tests.functional.conftest import Clock, bearer
 from tests.functional.test_matching_flow import (
@@ -72,7 +72,7 @@ def test_no_interview_in_72_hours_reminds_the_responsible_authority_once(
     clock.now = FOUND_AT + timedelta(hours=72) - timedelta(minutes=1)
     drain(hub_app.state.hub)
     assert reminders(client, home_cred) == []
-    clock.now += timedelta(minutes=2)
+    clock.now += REMIND_EVERY  # the workers look for due reminders once an interval
     drain(hub_app.state.hub)
     [reminder] = reminders(client, home_cred)
     assert reminder["event"] == "return_interview_due"
