@@ -95,7 +95,7 @@ class HubSettings(BaseSettings):
     production: bool = False
     # Web pages for people (docs/web.md): the OpenID Connect issuer of each authority's people
     # (authority code -> issuer URL), the hub's client at those issuers, the session cookie (its
-    # secret is random per process when unset: one process only; production must set it).
+    # secret: production must set it; unset in development, derived from the hub key).
     web_issuers: dict[str, str] = Field(default_factory=dict)
     web_client_id: str = "homeward-hub"
     web_client_secret: str | None = None

@@ -29,6 +29,9 @@ class HubKey:
         )
         self._chain_key = _primitives.hkdf_sha256(secret, salt=b"homeward/hub", info=b"chain v1")
         self._seal_key = _primitives.hkdf_sha256(secret, salt=b"homeward/hub", info=b"seal v1")
+        self._session_key = _primitives.hkdf_sha256(
+            secret, salt=b"homeward/hub", info=b"web session v1"
+        )
 
     @classmethod
     def generate(cls) -> "HubKey":
@@ -60,6 +63,11 @@ class HubKey:
 
     def open(self, sealed: bytes, associated: bytes) -> bytes | None:
         return _primitives.aead_open(self._seal_key, sealed, associated)
+
+    def web_session_secret(self) -> str:
+        """The key that signs web session cookies when none is configured (development): every
+        process reading this hub key derives the same one, and it reveals nothing of the others."""
+        return _primitives.b64encode(self._session_key)
 
 
 class HubKeyring:
@@ -114,6 +122,9 @@ class HubKeyring:
     @staticmethod
     def new_credential_secret() -> str:
         return HubKey.new_credential_secret()
+
+    def web_session_secret(self) -> str:
+        return self.current.web_session_secret()
 
     def seal(self, plaintext: str, associated: str) -> str:
         """``plaintext`` sealed at rest under the newest version (a secret the hub must use

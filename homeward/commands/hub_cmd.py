@@ -16,6 +16,7 @@ from hub.db import engine as db
 from hub.db.migrate import upgrade_database
 from hub.identity.interfaces import Scope
 from hub.observe.logs import configure as configure_logs
+from hub.web.session import check_session_secret
 from keys import ensure_signing_keys, new_secret, read_hub_key, read_public_jwk, write_hub_key
 
 
@@ -146,6 +147,7 @@ def serve_hub(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     configure_logs(settings.log_level, settings.log_format)
     db.require_existing(settings.database_url)
+    check_session_secret(settings, args.workers)  # here once, not in each worker process
     uvicorn.run(
         "hub.app:serve_app",
         factory=True,

@@ -32,7 +32,7 @@ def install_web(app: FastAPI, context: HubContext) -> None:
     if settings.production and insecure:
         raise ConfigurationError(f"web issuers must use https in production: {insecure}")
     app.state.web = WebState(
-        codec=SessionCodec(settings),
+        codec=SessionCodec(settings, context.services.hub_keys),
         oidc=OpenIdClient(settings),
         templates=Jinja2Templates(directory=TEMPLATES),
     )

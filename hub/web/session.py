@@ -16,6 +16,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from hub.errors import ConfigurationError, Forbidden, HubError
 from hub.settings import HubSettings
+from keys import HubKeyring
 
 COOKIE = "homeward_session"
 LOGIN_COOKIE = "homeward_sign_in"  # state, nonce and PKCE verifier of a sign-in under way
@@ -88,21 +89,31 @@ def new_person(
     )
 
 
-class SessionCodec:
-    """Signs and reads the session and sign-in cookies."""
+def check_session_secret(settings: HubSettings, workers: int = 1) -> None:
+    """Production signs cookies with the configured secret only (every worker process must
+    hold the same one); refuse to start without it."""
+    secret = settings.web_session_secret
+    if settings.production and (secret is None or len(secret) < 32):
+        shared = f": all {workers} worker processes must sign with it" if workers > 1 else ""
+        raise ConfigurationError(
+            "HOMEWARD_HUB_WEB_SESSION_SECRET must be set (32 characters or more) in production"
+            + shared
+        )
 
-    def __init__(self, settings: HubSettings) -> None:
-        secret = settings.web_session_secret
-        if settings.production and (secret is None or len(secret) < 32):
-            raise ConfigurationError(
-                "HOMEWARD_HUB_WEB_SESSION_SECRET must be set (32 characters or more) in production"
-            )
+
+class SessionCodec:
+    """Signs and reads the session and sign-in cookies: with the configured secret, else (in
+    development) one derived from the hub key, so every worker process reads every cookie."""
+
+    def __init__(self, settings: HubSettings, hub_keys: HubKeyring) -> None:
+        check_session_secret(settings)
         if settings.production and not settings.web_cookie_secure:
             raise ConfigurationError(
                 "HOMEWARD_HUB_WEB_COOKIE_SECURE=false is refused in production"
             )
-        self.sessions = URLSafeSerializer(secret or secrets.token_urlsafe(32), salt="session")
-        self.sign_ins = URLSafeSerializer(secret or secrets.token_urlsafe(32), salt="sign-in")
+        secret = settings.web_session_secret or hub_keys.web_session_secret()
+        self.sessions = URLSafeSerializer(secret, salt="session")
+        self.sign_ins = URLSafeSerializer(secret, salt="sign-in")
         self.idle = timedelta(minutes=settings.web_session_idle_minutes)
         self.secure = settings.web_cookie_secure
 

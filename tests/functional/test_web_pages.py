@@ -16,7 +16,7 @@ from hub.settings import HubSettings
 from hub.web import install_web
 from hub.web.dev_provider import DevPerson, DevProvider
 from hub.web.session import SessionCodec
-from keys import SharedKeyring
+from keys import HubKeyring, SharedKeyring, new_secret
 from tests.factories import CouncilSide, batch, person
 from tests.functional.conftest import Clock, sign_policies
 
@@ -143,7 +143,7 @@ def test_production_refuses_the_development_aids(hub_settings: HubSettings) -> N
     with pytest.raises(ConfigurationError, match="refused in production"):
         DevProvider(production, PEOPLE, "http://127.0.0.1:1")
     with pytest.raises(ConfigurationError, match="WEB_SESSION_SECRET"):
-        SessionCodec(production)
+        SessionCodec(production, HubKeyring({1: new_secret()}))
     secret = production.model_copy(
         update={"web_session_secret": "s" * 40, "web_issuers": {HOME: "http://127.0.0.1:1/x"}}
     )
