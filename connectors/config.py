@@ -12,6 +12,8 @@ remedy. Relative paths are resolved against the config file's folder.
     shared_keyring = "keys/shared.key"
     council_key = "keys/council.key"
     state_file = "state.json"
+    # operator_vkey = "homeward-operator+..."   # the operator key pinned: the line of
+    #                                       # operator.vkey (`homeward keys install-epoch --config`)
 
     [sources]
     ssda903 = "903/"                       # a folder of 903 CSV tables, or a list of files
@@ -38,6 +40,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from connectors.errors import ConfigError
 from hub.wire import MAX_BATCH_RECORDS
+from keys.notes import NoteVerifier
 
 AUTHORITY_PATTERN = r"^[EWSN]\d{8}$"
 CREDENTIAL_ENV = "HOMEWARD_CONNECTOR_CREDENTIAL"
@@ -66,6 +69,9 @@ class ConnectorConfig:
     client_id: str | None = None
     client_key_file: Path | None = None
     scope: str | None = None
+    # The scheme operator's verifier key, pinned: epoch announcements it did not sign are
+    # refused (`homeward keys install-epoch --config`).
+    operator: NoteVerifier | None = None
 
 
 def _hub_url(value: str) -> str:
@@ -87,6 +93,14 @@ def _encoding(value: str) -> str:
         return codecs.lookup(value).name
     except LookupError:
         raise ValueError(f"unknown encoding {value!r}: use auto, utf-8 or cp1252") from None
+
+
+def _operator_vkey(value: str) -> str:
+    try:
+        NoteVerifier.parse(value)
+    except ValueError as exc:
+        raise ValueError(f"{exc}; give the one line of the operator's operator.vkey") from None
+    return value.strip()
 
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -120,6 +134,7 @@ class ConfigFile(_Section):
     shared_keyring: str
     council_key: str
     state_file: str = "state.json"
+    operator_vkey: Annotated[str, AfterValidator(_operator_vkey)] | None = None
     sources: SourcesSection
     sync: SyncSection = SyncSection()
 
@@ -229,4 +244,5 @@ def load_config(path: Path) -> ConnectorConfig:
         client_id=file.client_id,
         client_key_file=base / file.client_key_file if file.client_key_file else None,
         scope=file.scope,
+        operator=NoteVerifier.parse(file.operator_vkey) if file.operator_vkey else None,
     )

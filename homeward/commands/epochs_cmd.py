@@ -8,9 +8,10 @@ operator signs (keys/announcements.py), and the overlap of two epochs.
    the scheme operator.
 2. The operator: ``wrap-epoch --epoch N --operator-key operator.key --to a.pub ...`` writes
    one signed, sealed file per council; the secret exists only in memory while it is sealed.
-3. Each council: ``install-epoch FILE --operator operator.vkey`` checks the operator's
-   signature, opens its copy and adds epoch N to its shared keyring; its connector then
-   sends tokens under every epoch in the keyring (the overlap).
+3. Each council: ``install-epoch FILE --config connector.toml`` (the operator key pinned there
+   as ``operator_vkey``; or ``--operator operator.vkey``) checks the operator's signature,
+   opens its copy and adds epoch N to its shared keyring; its connector then sends tokens
+   under every epoch in the keyring (the overlap).
 4. Once the hub has purged the old epoch (``homeward hub purge-epoch``): ``retire-epoch OLD``.
 """
 
@@ -19,6 +20,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from connectors.config import load_config
+from connectors.errors import ConfigError
 from homeward.commands.passphrase import new_passphrase, passphrase_for
 from keys import SharedKeyring, new_secret, update_shared_keyring, write_shared_keyring
 from keys.announcements import (
@@ -37,6 +40,7 @@ from keys.epochs import (
     write_kem_key,
 )
 from keys.files import KeyFileError
+from keys.notes import NoteVerifier
 
 
 def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -72,11 +76,18 @@ def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     )
     install.add_argument("file", type=Path)
     install.add_argument("--kem-key", type=Path, required=True, help="council-kem.key")
-    install.add_argument("--keyring", type=Path, required=True, help="the shared keyring file")
     install.add_argument(
+        "--keyring", type=Path, help="the shared keyring file (default: the config's)"
+    )
+    pinned = install.add_mutually_exclusive_group(required=True)
+    pinned.add_argument(
+        "--config",
+        type=Path,
+        help="connector.toml: the operator key it pins (operator_vkey) and its shared_keyring",
+    )
+    pinned.add_argument(
         "--operator",
         type=Path,
-        required=True,
         help="the pinned operator.vkey: an announcement it did not sign is refused",
     )
     install.set_defaults(handler=install_epoch)
@@ -124,19 +135,36 @@ def wrap_epoch(args: argparse.Namespace) -> int:
 
 
 def install_epoch(args: argparse.Namespace) -> int:
-    sealed = open_signed_epoch(args.file, read_operator_vkey(args.operator))
+    pinned, path = _pinned(args)
+    sealed = open_signed_epoch(args.file, pinned)
     opened = open_epoch(sealed, read_kem_key(args.kem_key, passphrase_for(args.kem_key)))
     secret = opened.secret(sealed.epoch)
-    if args.keyring.exists():
+    if path.exists():
         keyring = update_shared_keyring(
-            args.keyring, lambda k: k.with_epoch(sealed.epoch, secret), passphrase_for(args.keyring)
+            path, lambda k: k.with_epoch(sealed.epoch, secret), passphrase_for(path)
         )
     else:
         keyring = opened
-        write_shared_keyring(args.keyring, keyring)
-    print(f"installed epoch {sealed.epoch} (fingerprint {sealed.fingerprint}) in {args.keyring}")
+        write_shared_keyring(path, keyring)
+    print(f"installed epoch {sealed.epoch} (fingerprint {sealed.fingerprint}) in {path}")
     print(f"the connector now sends tokens under epoch(s) {_listed(keyring.epochs)}")
     return 0
+
+
+def _pinned(args: argparse.Namespace) -> tuple[NoteVerifier, Path]:
+    """The operator key to check the announcement with, and the keyring to install into."""
+    if args.config is None:
+        if args.keyring is None:
+            raise ConfigError("--keyring: not given", "name the shared keyring file, or --config")
+        return read_operator_vkey(args.operator), args.keyring
+    config = load_config(args.config)
+    if config.operator is None:
+        raise ConfigError(
+            f"{args.config}: operator_vkey: not set",
+            "add operator_vkey, the one line of the operator's operator.vkey "
+            "(README, 'Connector configuration'), or pass --operator",
+        )
+    return config.operator, args.keyring or config.shared_keyring
 
 
 def retire_epoch(args: argparse.Namespace) -> int:

@@ -106,6 +106,16 @@ CASES = [
         ("sources.encoding", "unknown encoding"),
     ),
     Case("unknown subsection", append("[sources.extra]"), ("sources.extra",)),
+    Case(
+        "misspelt operator_vkey",
+        edit('state_file = "state.json"', 'operator_vkye = "homeward-operator+00+AA"'),
+        ("operator_vkye", "correct its spelling"),
+    ),
+    Case(
+        "operator_vkey not a verifier key",
+        edit('state_file = "state.json"', 'operator_vkey = "operator.vkey"'),
+        ("operator_vkey", "verifier key", "operator's operator.vkey"),
+    ),
     Case("missing config file", lambda c: c.unlink(), ("not found",)),
     Case("unreadable TOML", append("batch_size = = 3"), ("not valid TOML", "line")),
     Case("not UTF-8", lambda c: c.write_bytes(b'authority = "\xff\xfe"\n'), ("cannot read",)),

@@ -20,7 +20,14 @@ from keys.announcements import (
     write_operator_key,
     write_signed_epoch,
 )
-from keys.epochs import KemKey, new_kem_key, open_epoch, seal_epoch, write_sealed_epoch
+from keys.epochs import (
+    KemKey,
+    new_kem_key,
+    open_epoch,
+    seal_epoch,
+    write_kem_key,
+    write_sealed_epoch,
+)
 from keys.keyfiles import new_secret
 
 HOME = "E08000025"
@@ -109,3 +116,45 @@ def test_install_epoch_refuses_a_tampered_announcement_and_installs_nothing(
     sealed.write_text(json.dumps(document))
     assert main([*install, "--keyring", str(council / "shared.key"), *pinned]) == 0
     assert read_shared_keyring(council / "shared.key").epochs == [3]
+
+
+def pinning_config(folder: Path, vkey: Path | None) -> Path:
+    """A council's connector.toml that pins the operator key in ``vkey`` (or none)."""
+    pinned = f'operator_vkey = "{vkey.read_text().strip()}"\n' if vkey else ""
+    config = folder / "connector.toml"
+    config.write_text(
+        f'authority = "{HOME}"\nhub_url = "https://hub.example.org"\n'
+        'client_id = "c"\nclient_key_file = "client.key"\nshared_keyring = "shared.key"\n'
+        f'council_key = "council.key"\n{pinned}\n'
+        '[sources]\nssda903 = "903/"\nidentities = "identities.csv"\n'
+    )
+    return config
+
+
+def test_install_epoch_checks_the_key_pinned_in_connector_toml(
+    announced: tuple[Path, Path, KemKey], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, vkey, kem = announced
+    council = tmp_path / HOME
+    kem_files = write_kem_key(council, kem)
+    install = ["keys", "install-epoch", str(path), "--kem-key", str(kem_files[0])]
+    _, impostor = write_operator_key(tmp_path / "impostor")
+    assert main([*install, "--config", str(pinning_config(council, impostor))]) == 2
+    assert "not signed by the pinned operator key" in capsys.readouterr().err
+    assert not (council / "shared.key").exists()
+    assert main([*install, "--config", str(pinning_config(council, vkey))]) == 0
+    assert read_shared_keyring(council / "shared.key").epochs == [2]  # the config's keyring
+
+
+def test_install_epoch_with_a_config_that_pins_no_operator_key_is_refused(
+    announced: tuple[Path, Path, KemKey], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, _, kem = announced
+    council = tmp_path / HOME
+    kem_files = write_kem_key(council, kem)
+    config = pinning_config(council, None)
+    install = ["keys", "install-epoch", str(path), "--kem-key", str(kem_files[0])]
+    assert main([*install, "--config", str(config)]) == 2
+    error = capsys.readouterr().err
+    assert f"{config}: operator_vkey: not set" in error and "add operator_vkey" in error
+    assert not (council / "shared.key").exists()
