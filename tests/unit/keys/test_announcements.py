@@ -131,29 +131,31 @@ def pinning_config(folder: Path, vkey: Path | None) -> Path:
     return config
 
 
+def installing(announced: tuple[Path, Path, KemKey], tmp_path: Path) -> tuple[Path, list[str]]:
+    """HOME's folder holding its KEM key, and `keys install-epoch` of the announcement."""
+    path, _, kem = announced
+    council = tmp_path / HOME
+    private, _ = write_kem_key(council, kem)
+    return council, ["keys", "install-epoch", str(path), "--kem-key", str(private)]
+
+
 def test_install_epoch_checks_the_key_pinned_in_connector_toml(
     announced: tuple[Path, Path, KemKey], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path, vkey, kem = announced
-    council = tmp_path / HOME
-    kem_files = write_kem_key(council, kem)
-    install = ["keys", "install-epoch", str(path), "--kem-key", str(kem_files[0])]
+    council, install = installing(announced, tmp_path)
     _, impostor = write_operator_key(tmp_path / "impostor")
     assert main([*install, "--config", str(pinning_config(council, impostor))]) == 2
     assert "not signed by the pinned operator key" in capsys.readouterr().err
     assert not (council / "shared.key").exists()
-    assert main([*install, "--config", str(pinning_config(council, vkey))]) == 0
+    assert main([*install, "--config", str(pinning_config(council, announced[1]))]) == 0
     assert read_shared_keyring(council / "shared.key").epochs == [2]  # the config's keyring
 
 
 def test_install_epoch_with_a_config_that_pins_no_operator_key_is_refused(
     announced: tuple[Path, Path, KemKey], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path, _, kem = announced
-    council = tmp_path / HOME
-    kem_files = write_kem_key(council, kem)
+    council, install = installing(announced, tmp_path)
     config = pinning_config(council, None)
-    install = ["keys", "install-epoch", str(path), "--kem-key", str(kem_files[0])]
     assert main([*install, "--config", str(config)]) == 2
     error = capsys.readouterr().err
     assert f"{config}: operator_vkey: not set" in error and "add operator_vkey" in error
