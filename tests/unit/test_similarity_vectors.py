@@ -46,6 +46,8 @@ def test_vectors_one_encoder_warm_bit_for_bit() -> None:
 
 def test_vectors_cover_every_part_of_the_encoding() -> None:
     assert any(len(c["block_strings"]) == 12 for c in CASES)  # four Soundex codes, the cap
-    assert any(c.get("postcode_as_is") and len(c["blocks"]) < len(c["block_strings"]) for c in CASES)
+    assert any(
+        c.get("postcode_as_is") and len(c["blocks"]) < len(c["block_strings"]) for c in CASES
+    )
     assert any(c["raw"]["dob"].endswith("-01-01") for c in CASES)
     assert any(not c["blocks"] and int(c["born"], 16) for c in CASES)
