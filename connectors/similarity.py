@@ -119,9 +119,7 @@ class Encoder:
             if code not in codes:
                 codes.append(code)
         del codes[MAX_CODES:]
-        tokens = self._year_tokens(codes, dob[:4]) if dob else []
-        if place:
-            tokens += self._place_tokens(codes, place)
+        tokens = self._blocks(codes, dob[:4] if dob else None, place)
         born_bits = self._dated.get((dob, sex)) or self._date_bits(dob, sex)
         if place:
             born_bits |= self._placed.get(place) or self._place_bits(place)
@@ -134,32 +132,30 @@ class Encoder:
             ),
         )
 
-    def _year_tokens(self, codes: list[str], year: str) -> list[str]:
-        """``code|year`` and ``code|year+1`` of each code (distinct codes: distinct tokens)."""
-        cached = self._years.get(year)
-        if cached is None:
-            cached = self._years[year] = {}
+    def _blocks(self, codes: list[str], year: str | None, place: str | None) -> list[str]:
+        """``code|year`` and ``code|year+1`` of each code, then ``code|district``; distinct
+        codes make distinct tokens, except a district of digits alone (opaque benchmark
+        postcodes) that reads as a year: ``__call__`` then drops the repeat."""
         tokens: list[str] = []
-        for code in codes:
-            pair = cached.get(code)
-            if pair is None:
-                pair = cached[code] = (
-                    self._block(f"{code}|{year}"),
-                    self._block(f"{code}|{int(year) + 1}"),
-                )
-            tokens += pair
-        return tokens
-
-    def _place_tokens(self, codes: list[str], place: str) -> list[str]:
-        """``code|district`` of each code. Only a district of digits alone (opaque benchmark
-        postcodes) can repeat a year's token, so only then are the tokens made distinct."""
-        cached = self._places.get(place)
-        if cached is None:
-            cached = self._places[place] = {}
         block = self._block
-        return [
-            cached.get(code) or cached.setdefault(code, block(f"{code}|{place}")) for code in codes
-        ]
+        if year:
+            cached = self._years.get(year) or self._years.setdefault(year, {})
+            for code in codes:
+                pair = cached.get(code)
+                if pair is None:
+                    pair = cached[code] = (
+                        block(f"{code}|{year}"),
+                        block(f"{code}|{int(year) + 1}"),
+                    )
+                tokens += pair
+        if place:
+            by_code = self._places.get(place) or self._places.setdefault(place, {})
+            for code in codes:
+                token = by_code.get(code)
+                if token is None:
+                    token = by_code[code] = block(f"{code}|{place}")
+                tokens.append(token)
+        return tokens
 
     def _name(self, name: str) -> tuple[int, str]:
         found = self._named[name] = (self._names.mask(bigrams(name)), normalise.soundex(name))
