@@ -168,11 +168,9 @@ def _name_pairs(forenames: tuple[str, ...], surnames: tuple[str, ...]) -> list[t
 def _phonetic_pairs(forenames: tuple[str, ...], surnames: tuple[str, ...]) -> list[str]:
     """Distinct Soundex pairs ``A|B|``, each in sorted order so that a forename and surname
     recorded the other way round agree."""
-    soundex = normalise.soundex
-    codes = [soundex(sn) for sn in surnames]
+    codes = tuple(map(normalise.soundex, surnames))
     found: list[str] = []
-    for fn in forenames:
-        a = soundex(fn)
+    for a in map(normalise.soundex, forenames):
         for b in codes:
             pair = f"{a}|{b}|" if a <= b else f"{b}|{a}|"
             if pair not in found:
@@ -189,16 +187,15 @@ class Tokeniser:
     """Normalised identity -> (key type, token) pairs under one epoch: the connector's fast path.
 
     ``[(t, deriver.token_value(t, v)) for t, v in key_values(identity)]`` without ``Token``
-    objects, with each key type's HMAC bound once.
+    objects, with each key type's HMAC prepared once and all of a record's hashed in one loop.
     """
 
     def __init__(self, deriver: MatchKeyDeriver) -> None:
         self.epoch = deriver.epoch
-        self._functions = {t: deriver.token_function(t) for t in KEY_TYPES}
+        self._tokens = deriver.tokens_function(KEY_TYPES)
 
     def __call__(self, identity: Identity) -> list[tuple[str, str]]:
-        functions = self._functions
-        return [(key_type, functions[key_type](value)) for key_type, value in key_values(identity)]
+        return self._tokens(key_values(identity))
 
 
 def match_keys(identity: Identity, deriver: MatchKeyDeriver) -> list[Token]:
