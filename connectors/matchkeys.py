@@ -118,69 +118,64 @@ def key_values(identity: Identity) -> list[tuple[str, str]]:
         out.append((UPN, upn))
     if not born:
         return out
+    estimated = born[4:] == "0101"
     if not forenames:
-        if sex and born[4:] != "0101":
+        if sex and not estimated:
             out += [(SURNAME_DOB_SEX, f"{sn}|{born}|{sex}") for sn in surnames]
         return out
-    names, phonetic, given, located = _name_parts(forenames, surnames)
+    names = _name_pairs(forenames, surnames)
     district = postcode[2] if postcode else None
-    estimated = born[4:] == "0101"
     if not estimated:
-        out += [(band, name + born) for band, name in names]
+        for common, name in names:
+            out.append((NAME_DOB_COMMON if common else NAME_DOB, name + born))
         if sex:
-            out += [(PHONETIC_DOB_SEX, f"{pair}{born}|{sex}") for pair in phonetic]
+            tail = f"{born}|{sex}"
+            for pair in _phonetic_pairs(forenames, surnames):
+                out.append((PHONETIC_DOB_SEX, pair + tail))
         if district:
-            out += [(FORENAME_DOB_DISTRICT, f"{fn}{born}|{district}") for fn in given]
-    if district:
+            tail = f"|{born}|{district}"
+            for fn in forenames:
+                out.append((FORENAME_DOB_DISTRICT, fn + tail))
+    if district and surnames:
         tail = f"{born[:4]}|{district}"
-        out += [(band, name + tail) for band, name in located]
+        for common, name in names[:: len(surnames)]:  # each forename with the first surname
+            out.append((NAME_YOB_DISTRICT_COMMON if common else NAME_YOB_DISTRICT, name + tail))
     if estimated:
-        out += [(NAME_PARTIAL_DOB, name + born[:4]) for _, name in names]
-    else:
-        if sex:
-            out += [(SURNAME_DOB_SEX, f"{sn}|{born}|{sex}") for sn in surnames]
-        out += [(NAME_PARTIAL_DOB, f"{name}--{born[4:]}") for _, name in names]
+        year = born[:4]
+        out += [(NAME_PARTIAL_DOB, name + year) for _, name in names]
+        return out
+    if sex:
+        tail = f"|{born}|{sex}"
+        for sn in surnames:
+            out.append((SURNAME_DOB_SEX, sn + tail))
+    tail = "--" + born[4:]
+    for _, name in names:
+        out.append((NAME_PARTIAL_DOB, name + tail))
     return out
 
 
-NamePart = tuple[str, str]  # (key type, key string prefix)
+def _name_pairs(forenames: tuple[str, ...], surnames: tuple[str, ...]) -> list[tuple[bool, str]]:
+    """``F|S|`` of every forename with every surname (forename by forename), and whether both
+    names are common (connectors.namebands): then the name keys take their ``_common`` twin."""
+    pairs: list[tuple[bool, str]] = []
+    for fn in forenames:
+        common = fn in COMMON_FORENAMES
+        for sn in surnames:
+            pairs.append((common and sn in COMMON_SURNAMES, f"{fn}|{sn}|"))
+    return pairs
 
 
-def _name_parts(
-    forenames: tuple[str, ...], surnames: tuple[str, ...]
-) -> tuple[tuple[NamePart, ...], tuple[str, ...], tuple[str, ...], tuple[NamePart, ...]]:
-    """The name part of every name key, with its band: ``name_dob``
-    prefixes ``F|S|``, Soundex pairs ``A|B|``, forenames ``F|``, ``name_yob_district``
-    prefixes ``F|S1|``."""
-    names = tuple((_band(NAME_DOB, fn, sn), f"{fn}|{sn}|") for fn in forenames for sn in surnames)
-    given = tuple(f"{fn}|" for fn in forenames)
-    if not surnames:
-        return names, (), given, ()
-    located = tuple(
-        (_band(NAME_YOB_DISTRICT, fn, surnames[0]), f"{fn}|{surnames[0]}|") for fn in forenames
-    )
-    return names, _phonetic_pairs(forenames, surnames), given, located
-
-
-def _band(key_type: str, forename: str, surname: str) -> str:
-    """``key_type``, or its ``_common`` twin when both names are common (namebands)."""
-    common = forename in COMMON_FORENAMES and surname in COMMON_SURNAMES
-    return f"{key_type}_common" if common else key_type
-
-
-def _phonetic_pairs(forenames: tuple[str, ...], surnames: tuple[str, ...]) -> tuple[str, ...]:
+def _phonetic_pairs(forenames: tuple[str, ...], surnames: tuple[str, ...]) -> list[str]:
     """Distinct Soundex pairs ``A|B|``, each in sorted order so that a forename and surname
     recorded the other way round agree."""
-    soundex = normalise.soundex
+    codes = tuple(map(normalise.soundex, surnames))
     found: list[str] = []
-    for fn in forenames:
-        a = soundex(fn)
-        for sn in surnames:
-            b = soundex(sn)
+    for a in map(normalise.soundex, forenames):
+        for b in codes:
             pair = f"{a}|{b}|" if a <= b else f"{b}|{a}|"
             if pair not in found:
                 found.append(pair)
-    return tuple(found)
+    return found
 
 
 def clear_caches() -> None:
@@ -192,16 +187,15 @@ class Tokeniser:
     """Normalised identity -> (key type, token) pairs under one epoch: the connector's fast path.
 
     ``[(t, deriver.token_value(t, v)) for t, v in key_values(identity)]`` without ``Token``
-    objects, with each key type's HMAC bound once.
+    objects, with each key type's HMAC prepared once and all of a record's hashed in one loop.
     """
 
     def __init__(self, deriver: MatchKeyDeriver) -> None:
         self.epoch = deriver.epoch
-        self._functions = {t: deriver.token_function(t) for t in KEY_TYPES}
+        self._tokens = deriver.tokens_function(KEY_TYPES)
 
     def __call__(self, identity: Identity) -> list[tuple[str, str]]:
-        functions = self._functions
-        return [(key_type, functions[key_type](value)) for key_type, value in key_values(identity)]
+        return self._tokens(key_values(identity))
 
 
 def match_keys(identity: Identity, deriver: MatchKeyDeriver) -> list[Token]:

@@ -49,11 +49,7 @@ class Encoding(NamedTuple):
 
 def district(identity: Identity, raw_postcode: str | None) -> str | None:
     """The postcode district: of a full postcode, or a bare district as the police record it."""
-    found = identity.postcode or normalise.postcode(raw_postcode)
-    if found:
-        return found.district
-    text = "".join((raw_postcode or "").upper().split())
-    return text if _DISTRICT.fullmatch(text) else None
+    return identity.postcode.district if identity.postcode else _bare_district(raw_postcode)
 
 
 def bigrams(name: str) -> list[str]:
@@ -97,73 +93,126 @@ def block_strings(identity: Identity, place: str | None) -> list[str]:
 
 
 class Encoder:
-    """Identity -> ``Encoding`` under one epoch. Token positions are cached per token: names,
-    dates and districts repeat across a council's children, so most records hit the cache."""
+    """Identity -> ``Encoding`` under one epoch: what ``block_strings`` and the filters of
+    ``bigrams``, ``dob_tokens`` and ``place_tokens`` spell out, with every step cached on the
+    values that repeat across a council's children (a name with its Soundex code, a date of
+    birth with the sex, a district, a code with a year or a district), so that a record costs
+    a few dictionary look-ups, two folds and the HMACs of blocking tokens not seen before."""
 
     def __init__(self, deriver: MatchKeyDeriver) -> None:
         self._names = _Filter(deriver.token_function(NAMES_TYPE), NAMES_BITS, NAMES_K)
         self._born = _Filter(deriver.token_function(BORN_TYPE), BORN_BITS, BORN_K)
         self._block = deriver.token_function(BLOCK_TYPE)
-        self._blocks: dict[str, str] = {}
+        self._named: dict[str, tuple[int, str]] = {}  # name -> its bits and Soundex code
+        self._dated: dict[tuple[str | None, str | None], int] = {}  # (dob, sex) -> bits
+        self._placed: dict[str, int] = {}  # district -> bits
+        self._years: dict[str, dict[str, tuple[str, str]]] = {}  # year -> code -> 2 tokens
+        self._places: dict[str, dict[str, str]] = {}  # district -> code -> token
 
     def __call__(self, identity: Identity, raw_postcode: str | None = None) -> Encoding:
-        place = district(identity, raw_postcode)
-        blocks = self._blocks
-        tokens: list[str] = []
-        for text in block_strings(identity, place):
-            token = blocks.get(text)
-            if token is None:
-                token = blocks[text] = self._block(text)
-            tokens.append(token)
-        names, born = self._names, self._born
-        name_bits = 0
-        for name in (*identity.forenames, *identity.surnames):
-            name_bits |= names.mask(name, bigrams)
-        born_bits = 0
-        if identity.dob:
-            born_bits |= born.mask(identity.dob, dob_tokens)
-        if identity.sex:  # salted with the year: sex alone would be a frequent bit pattern
-            born_bits |= born.mask(f"X{identity.sex}{(identity.dob or '')[:4]}", _one_token)
+        forenames, surnames, dob, sex, _, _, postcode = identity
+        place = postcode[2] if postcode else _bare_district(raw_postcode)
+        named, name_bits, codes = self._named, 0, []
+        for name in forenames + surnames:
+            bits, code = named.get(name) or self._name(name)
+            name_bits |= bits
+            if code not in codes:
+                codes.append(code)
+        del codes[MAX_CODES:]
+        tokens = self._blocks(codes, dob[:4] if dob else None, place)
+        born_bits = self._dated.get((dob, sex)) or self._date_bits(dob, sex)
         if place:
-            born_bits |= born.mask(place, place_tokens)
-        return Encoding(names.fold(name_bits), born.fold(born_bits), tuple(dict.fromkeys(tokens)))
+            born_bits |= self._placed.get(place) or self._place_bits(place)
+        return _new_encoding(
+            Encoding,
+            (
+                ((name_bits >> NAMES_BITS) ^ (name_bits & _NAMES_LOW)).to_bytes(_NAMES_BYTES),
+                ((born_bits >> BORN_BITS) ^ (born_bits & _BORN_LOW)).to_bytes(_BORN_BYTES),
+                tuple(dict.fromkeys(tokens)) if place and place.isdigit() else tuple(tokens),
+            ),
+        )
+
+    def _blocks(self, codes: list[str], year: str | None, place: str | None) -> list[str]:
+        """``code|year`` and ``code|year+1`` of each code, then ``code|district``; distinct
+        codes make distinct tokens, except a district of digits alone (opaque benchmark
+        postcodes) that reads as a year: ``__call__`` then drops the repeat."""
+        tokens: list[str] = []
+        block = self._block
+        if year:
+            cached = self._years.get(year) or self._years.setdefault(year, {})
+            for code in codes:
+                pair = cached.get(code)
+                if pair is None:
+                    pair = cached[code] = (
+                        block(f"{code}|{year}"),
+                        block(f"{code}|{int(year) + 1}"),
+                    )
+                tokens += pair
+        if place:
+            by_code = self._places.get(place) or self._places.setdefault(place, {})
+            for code in codes:
+                token = by_code.get(code)
+                if token is None:
+                    token = by_code[code] = block(f"{code}|{place}")
+                tokens.append(token)
+        return tokens
+
+    def _name(self, name: str) -> tuple[int, str]:
+        found = self._named[name] = (self._names.mask(bigrams(name)), normalise.soundex(name))
+        return found
+
+    def _date_bits(self, dob: str | None, sex: str | None) -> int:
+        born, bits = self._born, 0
+        if dob:
+            bits |= born.mask(dob_tokens(dob))
+        if sex:  # salted with the year: sex alone would be a frequent bit pattern
+            bits |= born.mask([f"X{sex}{(dob or '')[:4]}"])
+        self._dated[dob, sex] = bits
+        return bits
+
+    def _place_bits(self, place: str) -> int:
+        found = self._placed[place] = self._born.mask(place_tokens(place))
+        return found
 
 
-def _one_token(value: str) -> list[str]:
-    return [value]
+def _bare_district(raw_postcode: str | None) -> str | None:
+    """``district`` of an identity without a valid postcode."""
+    if not raw_postcode:
+        return None
+    found = normalise.postcode(raw_postcode)
+    if found:
+        return found.district
+    text = "".join(raw_postcode.upper().split())
+    return text if _DISTRICT.fullmatch(text) else None
+
+
+_new_encoding = tuple.__new__  # a third of the cost of Encoding(...), once per record
+_NAMES_LOW, _BORN_LOW = (1 << NAMES_BITS) - 1, (1 << BORN_BITS) - 1
+_NAMES_BYTES, _BORN_BYTES = NAMES_BITS // 8, BORN_BITS // 8
 
 
 class _Filter:
-    """A keyed Bloom filter of ``2 * bits`` bits, XOR-folded once to ``bits``. The bits of a
-    token, and of a value (a name, a date, a district: the OR of its tokens' bits), are cached:
-    values repeat across a council's children."""
+    """A keyed Bloom filter of ``2 * bits`` bits, XOR-folded once to ``bits`` (the fold is the
+    encoder's). The bits of each token are cached: bigrams and date parts repeat endlessly."""
 
     def __init__(self, mac: Callable[[str], str], bits: int, k: int) -> None:
-        self._mac, self._bits, self._k = mac, bits, k
+        self._mac, self._size, self._k = mac, 2 * bits, k
         self._tokens: dict[str, int] = {}
-        self._values: dict[str, int] = {}
         self._width = (2 * bits - 1).bit_length()
 
     def _token(self, token: str) -> int:
-        found = self._tokens.get(token)
-        if found is None:
-            digest = int(self._mac(token), 16)
-            found, size = 0, 2 * self._bits
-            for i in range(self._k):
-                found |= 1 << ((digest >> (i * self._width)) % size)
-            self._tokens[token] = found
+        digest = int(self._mac(token), 16)
+        found, size, width = 0, self._size, self._width
+        for i in range(self._k):
+            found |= 1 << ((digest >> (i * width)) % size)
+        self._tokens[token] = found
         return found
 
-    def mask(self, value: str, tokens: Callable[[str], Iterable[str]]) -> int:
-        """The unfolded bits of ``value`` (``tokens`` must label its tokens by field)."""
-        found = self._values.get(value)
-        if found is None:
-            found = 0
-            for token in tokens(value):
-                found |= self._token(token)
-            self._values[value] = found
+    def mask(self, tokens: Iterable[str]) -> int:
+        """The unfolded bits of a value's tokens (labelled by field, so never shared by two
+        fields)."""
+        cached, found = self._tokens, 0
+        for token in tokens:
+            bits = cached.get(token)
+            found |= self._token(token) if bits is None else bits
         return found
-
-    def fold(self, full: int) -> bytes:
-        folded = (full >> self._bits) ^ (full & ((1 << self._bits) - 1))
-        return folded.to_bytes(self._bits // 8, "big")

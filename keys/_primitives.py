@@ -5,7 +5,7 @@ import base64
 import hashlib
 import hmac  # noqa: TID251 - this module is the one allowed home of raw primitives
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hashes, hpke  # noqa: TID251
@@ -85,6 +85,26 @@ class PreparedHmacSha256:
             return outer.hexdigest()
 
         return hex_digest
+
+
+def tagged_hex_function(
+    macs: dict[str, PreparedHmacSha256],
+) -> Callable[[Iterable[tuple[str, str]]], list[tuple[str, str]]]:
+    """(tag, text) pairs -> (tag, ``macs[tag].hex_digest(text)``) pairs, in one loop."""
+    states = {tag: (mac._inner.copy, mac._outer.copy) for tag, mac in macs.items()}
+
+    def tagged(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        for tag, text in pairs:
+            inner_copy, outer_copy = states[tag]
+            inner = inner_copy()
+            inner.update(text.encode())
+            outer = outer_copy()
+            outer.update(inner.digest())
+            out.append((tag, outer.hexdigest()))
+        return out
+
+    return tagged
 
 
 def constant_time_equal(a: bytes, b: bytes) -> bool:
