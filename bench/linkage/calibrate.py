@@ -43,6 +43,7 @@ from hub.linking.similarity import (
     Rule,
     Scored,
     cell,
+    dated,
     dice,
     second_stage,
 )
@@ -64,8 +65,8 @@ REVIEW_ALONE, MARGIN_ALONE = 8.5, 8.0
 @dataclass(frozen=True, slots=True)
 class Observed:
     first: Decision
-    cells: list[tuple[int, tuple[int, int, int], bool, float, float]]
-    # child, cell, contradicted, names Dice, born Dice
+    cells: list[tuple[int, tuple[int, int, int], bool, float, float, bool]]
+    # child, cell, contradicted, names Dice, born Dice, a dated key agrees
     partners: frozenset[int]  # left-hand ids of the query's true partners
 
 
@@ -99,6 +100,7 @@ def observe(size: int, overlap: float) -> list[Observed]:
                 e.child_id in ruled_out,
                 dice(query.encoded.names, e.names),
                 dice(query.encoded.born, e.born),
+                dated(by_id.get(e.child_id)),
             )
             for e in children
         ]
@@ -152,10 +154,10 @@ def tally(observed: Sequence[Observed], table: Rule) -> Tally:
                 table.weights.get(c, table.floor),
                 c[2] == KEYS_ID,
                 ruled,
-                c[2] >= KEYS_NAME and names >= table.link_names and born >= table.link_born,
+                has_date and names >= table.link_names and born >= table.link_born,
                 c[2] < KEYS_NAME and names >= table.similar_names and born >= table.similar_born,
             )
-            for child, c, ruled, names, born in o.cells
+            for child, c, ruled, names, born, has_date in o.cells
         ]
         d = second_stage(o.first, scored, table)
         linked = {d.child_id} if d.outcome is LINK and d.child_id is not None else set()

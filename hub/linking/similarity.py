@@ -15,7 +15,8 @@ learned on synthetic data with known truth (``weights_v1.json``, made by
 Then, if the first stage did not link:
 
 - **link** a candidate only where the evidence is as strong as today's links: a whole match
-  key other than a review-only one agrees (``KEYS_NAME`` or ``KEYS_ID``), the ``names``
+  key with the full date of birth, or an identifier, agrees (``dated``: name, year and district
+  alone do not do, as in the first stage), the ``names``
   filters agree to at least ``link_names`` and the ``born`` filters to at least ``link_born``
   (Dice; 0.9 in effect needs the district too: a common name with its date of birth does not
   link without it, as in the first stage), its weight is at least ``link``, it is the
@@ -46,11 +47,21 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from hub.linking.decide import ID_KEYS, LINK, REVIEW, WEAK_KEYS, Candidate, Decision
+from hub.linking.decide import (
+    EXACT_DOB_KEYS,
+    ID_KEYS,
+    LINK,
+    LOCATION_KEYS,
+    REVIEW,
+    WEAK_KEYS,
+    Candidate,
+    Decision,
+)
 
 NAME_EDGES = (0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.999)
 BORN_EDGES = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.999)
 KEYS_NONE, KEYS_WEAK, KEYS_NAME, KEYS_ID = range(4)
+YEAR_ONLY_KEYS = LOCATION_KEYS - EXACT_DOB_KEYS  # name, year and district: no full date
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +131,12 @@ def keys_level(candidate: Candidate | None) -> int:
     return KEYS_WEAK
 
 
+def dated(candidate: Candidate | None) -> bool:
+    """A whole key with the full date of birth, or an identifier, agrees: name, year and
+    district alone (an estimated birthday) may be a namesake placed nearby."""
+    return candidate is not None and bool(candidate.agreeing - WEAK_KEYS - YEAR_ONLY_KEYS)
+
+
 def cell(query: Encoded, child: Encoded, candidate: Candidate | None) -> tuple[int, int, int]:
     return (
         bisect_right(NAME_EDGES, dice(query.names, child.names)),
@@ -152,7 +169,7 @@ def score(
         level = keys_level(candidate)
         weight = table.weights.get(cell(query, child, candidate), table.floor)
         names, born = dice(query.names, child.names), dice(query.born, child.born)
-        strong = level >= KEYS_NAME and names >= table.link_names and born >= table.link_born
+        strong = dated(candidate) and names >= table.link_names and born >= table.link_born
         close = level < KEYS_NAME and names >= table.similar_names and born >= table.similar_born
         ruled_out = child.child_id in contradicted
         out.append(Scored(child.child_id, weight, level == KEYS_ID, ruled_out, strong, close))

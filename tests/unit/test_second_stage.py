@@ -119,6 +119,24 @@ def test_strength_needs_a_whole_key_and_close_filters() -> None:
     assert not without_key[0].strong and not with_weak_key[0].strong
 
 
+def test_name_year_and_district_alone_are_not_strong() -> None:
+    """Two children with an estimated 1 January birthday, the same name, year and district
+    (Ali Ahmadi): identical filters and a whole key, but no full date. Review, as in the first
+    stage."""
+    from hub.linking.decide import Candidate
+    from hub.linking.similarity import score
+
+    query = as_encoded(encode("Ali", "Ahmadi", "2011-01-01", sex="M", postcode="PM13 2US"))
+    child = Encoded(1, query.names, query.born)
+    for keys, strong in (
+        ({"name_yob_district", "name_partial_dob"}, False),
+        ({"name_yob_district_common"}, False),
+        ({"name_yob_district", "phon_dob_sex"}, True),
+    ):
+        found = [Candidate(1, frozenset(keys), frozenset())]
+        assert score(query, [child], found, frozenset(), rule())[0].strong is strong
+
+
 CLOSE = Rule(
     {}, link=10.0, review=5.0, margin=4.0, floor=-5.0, similar_names=0.85, similar_born=0.65,
     similar_margin=8.0,
