@@ -15,14 +15,20 @@ learned on synthetic data with known truth (``weights_v1.json``, made by
 Then, if the first stage did not link:
 
 - **link** a candidate only where the evidence is as strong as today's links: a whole match
-  key other than a review-only one agrees (``KEYS_NAME`` or ``KEYS_ID``), the ``names``
+  key with the full date of birth, or an identifier, agrees (``dated``: name, year and district
+  alone do not do, as in the first stage), the ``names``
   filters agree to at least ``link_names`` and the ``born`` filters to at least ``link_born``
   (Dice; 0.9 in effect needs the district too: a common name with its date of birth does not
   link without it, as in the first stage), its weight is at least ``link``, it is the
   only candidate that strong, every other candidate weighs at least ``margin`` less (twins
-  and namesakes stay apart), and no identifier contradicts it. Similarity alone, however
-  high, never links: it can only ask for a review (a child and a namesake born the same
-  year look alike to any filter);
+  and namesakes stay apart), and no identifier contradicts it;
+- failing that, **link on similarity alone** the best candidate no identifier contradicts when
+  no whole key other than a review-only one agrees with it (such a key was weighed by the rule
+  above, which needs the district: a common name with its date of birth elsewhere stays a
+  review), its ``names`` filters agree to at least ``similar_names``, its ``born`` filters to
+  at least ``similar_born`` (the year of birth, sex and district agree even when the date is
+  an age or a few days out) and every other candidate weighs at least ``similar_margin`` less:
+  a child whose near-identical name, year and district nobody else in the search shares;
 - **review** every candidate whose weight is at least ``review``, or that shares an identifier;
   failing those, the best candidate alone when its weight is at least ``review_alone`` and
   every other weighs at least ``margin_alone`` less (a lone plausible candidate is worth a
@@ -41,11 +47,21 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from hub.linking.decide import ID_KEYS, LINK, REVIEW, WEAK_KEYS, Candidate, Decision
+from hub.linking.decide import (
+    EXACT_DOB_KEYS,
+    ID_KEYS,
+    LINK,
+    LOCATION_KEYS,
+    REVIEW,
+    WEAK_KEYS,
+    Candidate,
+    Decision,
+)
 
 NAME_EDGES = (0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.999)
 BORN_EDGES = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.999)
 KEYS_NONE, KEYS_WEAK, KEYS_NAME, KEYS_ID = range(4)
+YEAR_ONLY_KEYS = LOCATION_KEYS - EXACT_DOB_KEYS  # name, year and district: no full date
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +85,9 @@ class Rule:
     margin_alone: float = 8.0  # how far every other candidate must be below it
     link_names: float = 0.85  # least Dice of the names filters for a second-stage link
     link_born: float = 0.9  # least Dice of the born filters for a second-stage link
+    similar_names: float = math.inf  # least names Dice to link on similarity alone
+    similar_born: float = math.inf  # least born Dice to link on similarity alone
+    similar_margin: float = math.inf  # how far every other candidate must be below it
 
 
 @cache
@@ -91,6 +110,9 @@ def rule_from(data: dict[str, object]) -> Rule:
         float(data.get("margin_alone", 8.0)),  # type: ignore[arg-type]
         float(data.get("link_names", 0.85)),  # type: ignore[arg-type]
         float(data.get("link_born", 0.9)),  # type: ignore[arg-type]
+        float(data.get("similar_names", math.inf)),  # type: ignore[arg-type]
+        float(data.get("similar_born", math.inf)),  # type: ignore[arg-type]
+        float(data.get("similar_margin", math.inf)),  # type: ignore[arg-type]
     )
 
 
@@ -109,6 +131,12 @@ def keys_level(candidate: Candidate | None) -> int:
     return KEYS_WEAK
 
 
+def dated(candidate: Candidate | None) -> bool:
+    """A whole key with the full date of birth, or an identifier, agrees: name, year and
+    district alone (an estimated birthday) may be a namesake placed nearby."""
+    return candidate is not None and bool(candidate.agreeing - WEAK_KEYS - YEAR_ONLY_KEYS)
+
+
 def cell(query: Encoded, child: Encoded, candidate: Candidate | None) -> tuple[int, int, int]:
     return (
         bisect_right(NAME_EDGES, dice(query.names, child.names)),
@@ -124,6 +152,7 @@ class Scored:
     shares_id: bool
     contradicted: bool
     strong: bool = False  # a whole non-review-only key agrees and the born filters agree
+    close: bool = False  # both filters close enough to link on similarity alone
 
 
 def score(
@@ -139,14 +168,11 @@ def score(
         candidate = by_id.get(child.child_id)
         level = keys_level(candidate)
         weight = table.weights.get(cell(query, child, candidate), table.floor)
-        strong = (
-            level >= KEYS_NAME
-            and dice(query.names, child.names) >= table.link_names
-            and dice(query.born, child.born) >= table.link_born
-        )
-        out.append(
-            Scored(child.child_id, weight, level == KEYS_ID, child.child_id in contradicted, strong)
-        )
+        names, born = dice(query.names, child.names), dice(query.born, child.born)
+        strong = dated(candidate) and names >= table.link_names and born >= table.link_born
+        close = level < KEYS_NAME and names >= table.similar_names and born >= table.similar_born
+        ruled_out = child.child_id in contradicted
+        out.append(Scored(child.child_id, weight, level == KEYS_ID, ruled_out, strong, close))
     return out
 
 
@@ -161,6 +187,9 @@ def second_stage(first: Decision, scored: Sequence[Scored], table: Rule) -> Deci
         runner_up = max((s.weight for s in ranked if s is not best), default=float("-inf"))
         if best.weight >= table.link and runner_up <= best.weight - table.margin:
             return Decision(LINK, best.child_id)
+    alone = _similar(ranked, table)
+    if alone is not None:
+        return Decision(LINK, alone)
     worth = sorted(s.child_id for s in ranked if s.weight >= table.review or s.shares_id)
     if not worth and ranked and _alone(ranked, table):
         worth = [ranked[0].child_id]
@@ -173,3 +202,14 @@ def _alone(ranked: Sequence[Scored], table: Rule) -> bool:
     best = ranked[0].weight
     runner_up = ranked[1].weight if len(ranked) > 1 else -math.inf
     return best >= table.review_alone and runner_up <= best - table.margin_alone
+
+
+def _similar(ranked: Sequence[Scored], table: Rule) -> int | None:
+    """The best candidate no identifier contradicts, if its filters are close and every other
+    candidate weighs at least ``similar_margin`` less."""
+    best = next((s for s in ranked if not s.contradicted), None)
+    if best is None or not best.close:
+        return None
+    if any(s.weight > best.weight - table.similar_margin for s in ranked if s is not best):
+        return None
+    return best.child_id

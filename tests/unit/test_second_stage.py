@@ -76,8 +76,9 @@ def scored(
     shares_id: bool = False,
     ruled_out: bool = False,
     strong: bool = True,
+    close: bool = False,
 ) -> Scored:
-    return Scored(child_id, weight, shares_id, ruled_out, strong)
+    return Scored(child_id, weight, shares_id, ruled_out, strong, close)
 
 
 def test_a_strong_clear_candidate_links() -> None:
@@ -86,7 +87,7 @@ def test_a_strong_clear_candidate_links() -> None:
     ) == Decision(LINK, 1)
 
 
-def test_similarity_without_a_whole_key_only_asks_for_review() -> None:
+def test_similarity_without_a_whole_key_or_close_filters_only_asks_for_review() -> None:
     found = second_stage(Decision(None), [scored(1, 30, strong=False), scored(2, 3)], TABLE)
     assert found == Decision(REVIEW, review=(1,))
 
@@ -116,6 +117,74 @@ def test_strength_needs_a_whole_key_and_close_filters() -> None:
         query, [Encoded(2, query.names, query.born)], [weak], frozenset(), shipped
     )
     assert not without_key[0].strong and not with_weak_key[0].strong
+
+
+def test_name_year_and_district_alone_are_not_strong() -> None:
+    """Two children with an estimated 1 January birthday, the same name, year and district
+    (Ali Ahmadi): identical filters and a whole key, but no full date. Review, as in the first
+    stage."""
+    from hub.linking.decide import Candidate
+    from hub.linking.similarity import score
+
+    query = as_encoded(encode("Ali", "Ahmadi", "2011-01-01", sex="M", postcode="PM13 2US"))
+    child = Encoded(1, query.names, query.born)
+    for keys, strong in (
+        ({"name_yob_district", "name_partial_dob"}, False),
+        ({"name_yob_district_common"}, False),
+        ({"name_yob_district", "phon_dob_sex"}, True),
+    ):
+        found = [Candidate(1, frozenset(keys), frozenset())]
+        assert score(query, [child], found, frozenset(), rule())[0].strong is strong
+
+
+CLOSE = Rule(
+    {}, link=10.0, review=5.0, margin=4.0, floor=-5.0, similar_names=0.85, similar_born=0.65,
+    similar_margin=8.0,
+)  # fmt: skip
+
+
+def test_close_filters_link_without_a_whole_key_when_no_one_else_comes_near() -> None:
+    lone = [scored(1, 9, strong=False, close=True), scored(2, 1, strong=False)]
+    assert second_stage(Decision(None), lone, CLOSE) == Decision(LINK, 1)
+    assert second_stage(Decision(None), lone[:1], CLOSE) == Decision(LINK, 1)
+    rival = [scored(1, 9, strong=False, close=True), scored(2, 1.5, strong=False)]
+    assert second_stage(Decision(None), rival, CLOSE) == Decision(REVIEW, review=(1,))
+    ruled_out = [scored(1, 9, strong=False, close=True, ruled_out=True)]
+    assert second_stage(Decision(None), ruled_out, CLOSE) == Decision(REVIEW, review=(1,))
+
+
+def test_only_the_best_uncontradicted_candidate_can_link_on_closeness() -> None:
+    behind = [scored(1, 20, strong=False), scored(2, 9, strong=False, close=True)]
+    assert second_stage(Decision(None), behind, CLOSE).outcome is REVIEW
+    ahead_ruled_out = [
+        scored(1, 20, strong=False, ruled_out=True),
+        scored(2, 9, strong=False, close=True),
+    ]
+    assert second_stage(Decision(None), ahead_ruled_out, CLOSE).outcome is REVIEW
+
+
+def test_closeness_needs_both_filters_at_their_least_dice_and_no_whole_key() -> None:
+    from dataclasses import replace
+
+    from hub.linking.decide import Candidate
+    from hub.linking.similarity import score
+
+    query = as_encoded(encode("Leah", "Turner", "2013-01-25", postcode="LS6 1AA"))
+    children = [
+        Encoded(1, query.names, query.born),
+        Encoded(2, query.names, as_encoded(encode("Leah", "Turner", "2009-07-02")).born),
+        Encoded(3, as_encoded(encode("Lee", "Tan", "2013-01-25")).names, query.born),
+    ]
+    scored = score(query, children, [], frozenset(), CLOSE)
+    assert {s.child_id: s.close for s in scored} == {1: True, 2: False, 3: False}
+    exact = replace(CLOSE, similar_names=1.0, similar_born=1.0)
+    assert score(query, children[:1], [], frozenset(), exact)[0].close
+    # a whole name key was weighed by the strong rule (which needs the district): not close
+    weak, whole = (
+        Candidate(1, frozenset({k}), frozenset()) for k in ("surname_dob_sex", "name_dob_common")
+    )
+    assert score(query, children[:1], [weak], frozenset(), CLOSE)[0].close
+    assert not score(query, children[:1], [whole], frozenset(), CLOSE)[0].close
 
 
 def test_a_rival_within_the_margin_sends_both_to_review() -> None:
@@ -165,6 +234,10 @@ def test_the_shipped_rule_links_above_where_it_reviews() -> None:
     shipped = rule()
     assert shipped.link > shipped.review > shipped.floor
     assert shipped.margin > 0 and math.isfinite(shipped.link)
+    # similarity alone links only where the district agrees: an estimated date with the same
+    # year and sex and another district shares 4 of 6 born tokens (Dice 0.67)
+    assert shipped.similar_born >= 0.7 and shipped.similar_names >= 0.85
+    assert math.isfinite(shipped.similar_margin)
 
 
 def test_monthly_figures_from_verdicts() -> None:
