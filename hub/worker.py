@@ -16,6 +16,7 @@ import logging
 import threading
 import time
 from datetime import timedelta
+from typing import Literal
 
 from sqlmodel import Session
 
@@ -27,16 +28,23 @@ from hub.delivery.models import OutboxItem
 log = logging.getLogger(__name__)
 
 
-def process_one(context: HubContext) -> bool:
-    """Claim, do and finish the oldest due item; False when nothing is due."""
+Step = Literal["done", "reminded", "idle"]
+
+
+def process_one(context: HubContext, *, remind: bool = False) -> Step:
+    """Claim, do and finish the oldest due item (``done``). When none is due and ``remind``,
+    the return-interview reminders now due are made in the same transaction (``reminded`` if
+    any was); else ``idle``."""
     with context.transaction() as session:
         now = context.clock()
         item = outbox.claim(session, now)
-        if item is None:
-            return False
-        _handle(session, context, item)
-        session.add(item)
-    return True
+        if item is not None:
+            _handle(session, context, item)
+            session.add(item)
+            return "done"
+        if remind and pipeline.remind_return_interviews(session, context.services, now):
+            return "reminded"
+    return "idle"
 
 
 def _handle(session: Session, context: HubContext, item: OutboxItem) -> None:
@@ -70,21 +78,16 @@ def drain(context: HubContext, limit: int | None = None) -> int:
     """Process due items until none is left (or ``limit``), then the periodic steps (which may
     queue more); returns how many items."""
     purge(context)
-    done, reminded = 0, False
+    done, remind = 0, True
     while limit is None or done < limit:
-        if process_one(context):
-            done += 1
-        elif reminded or not remind(context):
+        step = process_one(context, remind=remind)
+        if step == "idle":
             break
+        if step == "done":
+            done += 1
         else:
-            reminded = True  # its notifications' webhooks are queued: drain them too
+            remind = False  # its notifications' webhooks are queued: drain them too
     return done
-
-
-def remind(context: HubContext) -> int:
-    """The return-interview reminders now due, in one transaction; how many episodes."""
-    with context.transaction() as session:
-        return pipeline.remind_return_interviews(session, context.services, context.clock())
 
 
 PURGE_INTERVAL = timedelta(hours=1)
