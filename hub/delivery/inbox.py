@@ -47,14 +47,16 @@ class InboxDeliverer:
         action: AuditAction,
         now: datetime,
         urgency: Urgency = "routine",
+        told: digests.Channels | None = None,
     ) -> None:
         """Queue the webhooks and e-mail alerts that tell the recipient (now, or in its digest:
         hub/delivery/digests.py), in this transaction."""
-        digests.announce(session, n, WEBHOOK_TYPES[action], now, self.digest_at, urgency)
+        digests.announce(session, n, WEBHOOK_TYPES[action], now, self.digest_at, urgency, told)
 
     def deliver(self, session: Session, link: Link, grants: Sequence[Grant], now: datetime) -> int:
         created = 0
         known = _known(session, link, grants)
+        told = digests.channels(session, {g.recipient for g in grants}) if grants else None
         for grant in grants:
             existing = known.existing.get((grant.recipient, grant.policy_id))
             if existing is not None and existing.withdrawn_at is None:
@@ -71,7 +73,7 @@ class InboxDeliverer:
                     AuditAction.NOTIFICATION_REINSTATE,
                 )
             session.add(notification)
-            self._announce(session, notification, action, now, grant.urgency)
+            self._announce(session, notification, action, now, grant.urgency, told)
             supersedes = _supersede(session, known.rows, notification)
             self.audit.append(
                 session,

@@ -9,7 +9,7 @@ again, so nothing is lost. SQLite takes its write lock at ``BEGIN IMMEDIATE``
 
 import json
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -51,15 +51,34 @@ def digest_payload(notification_ids: list[str], now: datetime) -> str:
     return json.dumps({"type": DIGEST_TYPE, "timestamp": now.isoformat(), "data": data}, **COMPACT)
 
 
-def enqueue_webhooks(
-    session: Session, recipient: str, payload: str, now: datetime
-) -> list[OutboxItem]:
-    """One delivery per active endpoint of ``recipient``, each with its own ``webhook-id``."""
-    endpoints = session.exec(
-        select(WebhookEndpoint).where(
-            WebhookEndpoint.authority == recipient, col(WebhookEndpoint.disabled_at).is_(None)
+def active_endpoints(
+    session: Session, recipients: Collection[str]
+) -> dict[str, list[WebhookEndpoint]]:
+    """The active webhook endpoints of these recipients, in one query."""
+    found: dict[str, list[WebhookEndpoint]] = {r: [] for r in recipients}
+    for endpoint in session.exec(
+        select(WebhookEndpoint)
+        .where(
+            col(WebhookEndpoint.authority).in_(sorted(recipients)),
+            col(WebhookEndpoint.disabled_at).is_(None),
         )
-    ).all()
+        .order_by(col(WebhookEndpoint.id))
+    ):
+        found[endpoint.authority].append(endpoint)
+    return found
+
+
+def enqueue_webhooks(
+    session: Session,
+    recipient: str,
+    payload: str,
+    now: datetime,
+    endpoints: Sequence[WebhookEndpoint] | None = None,
+) -> list[OutboxItem]:
+    """One delivery per active endpoint of ``recipient`` (``endpoints``, when the caller read
+    them already), each with its own ``webhook-id``."""
+    if endpoints is None:
+        endpoints = active_endpoints(session, [recipient])[recipient]
     items = [
         OutboxItem(
             kind=WEBHOOK,
