@@ -10,11 +10,13 @@ schedule, then dead-lettered.
 
 Where it runs (``HubSettings.worker``): a background thread of the app (the embedded default,
 woken after every commit), ``homeward hub worker`` processes (production, any number against one
-PostgreSQL database), or inline after each request's commit (tests: deterministic)."""
+PostgreSQL database), or inline after each request's commit (tests: deterministic), the items
+that request queued first, so its answer comes once its notifications are stored."""
 
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Literal
 
@@ -47,6 +49,18 @@ def process_one(context: HubContext, *, remind: bool = False) -> Step:
     return "idle"
 
 
+def process_queued(context: HubContext, item_id: int) -> bool:
+    """Do and finish that queued item unless it is done already (or done meanwhile by a worker
+    that held it); whether this call did it."""
+    with context.transaction() as session:
+        item = outbox.claim_queued(session, item_id)
+        if item is None:
+            return False
+        _handle(session, context, item)
+        session.add(item)
+    return True
+
+
 def _handle(session: Session, context: HubContext, item: OutboxItem) -> None:
     now, services = context.clock(), context.services
     if item.kind == outbox.EMAIL:
@@ -74,11 +88,11 @@ def _handle(session: Session, context: HubContext, item: OutboxItem) -> None:
         outbox.finish(item, None, now)
 
 
-def drain(context: HubContext, limit: int | None = None) -> int:
-    """Process due items until none is left (or ``limit``), then the periodic steps (which may
-    queue more); returns how many items."""
+def drain(context: HubContext, limit: int | None = None, first: Sequence[int] = ()) -> int:
+    """Process the items ``first`` names, then due items until none is left (or ``limit``),
+    then the periodic steps (which may queue more); returns how many items."""
     purge(context)
-    done, remind = 0, True
+    done, remind = sum(process_queued(context, i) for i in first), True
     while limit is None or done < limit:
         step = process_one(context, remind=remind)
         if step == "idle":
@@ -139,12 +153,12 @@ def attach(context: HubContext) -> WorkerThread | None:
     """Wire the worker the settings ask for; the thread, if any, is started."""
     mode = context.settings.worker
     if mode == "inline":
-        context.kick_worker = lambda: _drain_quietly(context)
+        context.kick_worker = lambda queued: _drain_quietly(context, queued)
         return None
     if mode == "external":
         return None
     thread = WorkerThread(context)
-    context.kick_worker = thread.kick
+    context.kick_worker = lambda _queued: thread.kick()
     thread.start()
     return thread
 
@@ -162,8 +176,8 @@ def wait_until_idle(context: HubContext, seconds: float) -> bool:
         time.sleep(0.05)
 
 
-def _drain_quietly(context: HubContext) -> None:
-    drain(context)
+def _drain_quietly(context: HubContext, queued: Sequence[int]) -> None:
+    drain(context, first=queued)
 
 
 def run_forever(context: HubContext, stop: threading.Event) -> None:

@@ -24,6 +24,9 @@ DIGEST_TYPE = "notification.digest"
 COMPACT: dict[str, Any] = {"separators": (",", ":")}
 
 
+_QUEUED = "outbox_queued"  # in ``session.info``: the share items the session queued
+
+
 def enqueue_share(session: Session, episode_ids: Iterable[int], now: datetime) -> int:
     """Queue each episode for linking, policies and notifications; returns how many."""
     items = [
@@ -31,7 +34,14 @@ def enqueue_share(session: Session, episode_ids: Iterable[int], now: datetime) -
         for e in sorted(set(episode_ids))
     ]
     session.add_all(items)
+    session.info.setdefault(_QUEUED, []).extend(items)
     return len(items)
+
+
+def queued(session: Session) -> list[int]:
+    """The ids of the share items ``session`` queued, once its transaction committed."""
+    items: list[OutboxItem] = session.info.pop(_QUEUED, [])
+    return [item.id for item in items if item.id is not None]
 
 
 def thin_payload(kind: str, notification_id: str, event: str, case: str, now: datetime) -> str:
@@ -103,6 +113,16 @@ def claim(session: Session, now: datetime) -> OutboxItem | None:
         .order_by(col(OutboxItem.id))
         .limit(1)
         .with_for_update(skip_locked=True)
+    ).first()
+
+
+def claim_queued(session: Session, item_id: int) -> OutboxItem | None:
+    """That item, if it is still pending, locked until this transaction ends: a worker that
+    holds it is waited for (and then it is done)."""
+    return session.exec(
+        select(OutboxItem)
+        .where(OutboxItem.id == item_id, OutboxItem.state == PENDING)
+        .with_for_update()
     ).first()
 
 
