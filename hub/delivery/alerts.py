@@ -6,7 +6,7 @@ Sending is hub/delivery/mail.py."""
 import json
 import re
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -41,7 +41,7 @@ def add_address(
         raise InvalidRequest(
             f"{email!r} is not an e-mail address: give one mailbox such as duty@council.gov.uk"
         )
-    active = active_addresses(session, [authority])[authority]
+    active = outbox.active_of(session, AlertAddress, [authority])[authority]
     if any(a.email.lower() == email.lower() for a in active):
         raise InvalidRequest(f"{email} is already a duty address of {authority}")
     address = AlertAddress(authority=authority, email=email, created_at=now)
@@ -93,23 +93,6 @@ def _listing(session: Session, a: AlertAddress) -> AlertListing:
     )
 
 
-def active_addresses(
-    session: Session, recipients: Collection[str]
-) -> dict[str, list[AlertAddress]]:
-    """The active duty addresses of these recipients, in one query."""
-    found: dict[str, list[AlertAddress]] = {r: [] for r in recipients}
-    for address in session.exec(
-        select(AlertAddress)
-        .where(
-            col(AlertAddress.authority).in_(sorted(recipients)),
-            col(AlertAddress.disabled_at).is_(None),
-        )
-        .order_by(col(AlertAddress.id))
-    ):
-        found[address.authority].append(address)
-    return found
-
-
 def enqueue_alerts(
     session: Session,
     recipient: str,
@@ -120,7 +103,7 @@ def enqueue_alerts(
     """One e-mail per active duty address of ``recipient`` (``addresses``, when the caller
     read them already): ``waiting`` notifications wait."""
     if addresses is None:
-        addresses = active_addresses(session, [recipient])[recipient]
+        addresses = outbox.active_of(session, AlertAddress, [recipient])[recipient]
     items = [
         OutboxItem(
             kind=outbox.EMAIL,

@@ -53,7 +53,8 @@ class Channels:
 def channels(session: Session, recipients: Collection[str]) -> Channels:
     """The channels of these recipients, read in two queries whatever their number."""
     return Channels(
-        outbox.active_endpoints(session, recipients), alerts.active_addresses(session, recipients)
+        outbox.active_of(session, WebhookEndpoint, recipients),
+        outbox.active_of(session, AlertAddress, recipients),
     )
 
 

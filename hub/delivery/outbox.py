@@ -11,12 +11,12 @@ import json
 import uuid
 from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import Session, col, select
 
 from hub.delivery import retry
-from hub.delivery.models import OutboxItem, WebhookEndpoint
+from hub.delivery.models import AlertAddress, OutboxItem, WebhookEndpoint
 
 SHARE, WEBHOOK, EMAIL, DIGEST = "share", "webhook", "email", "digest"
 PENDING, DONE, DEAD = "pending", "done", "dead"
@@ -61,20 +61,20 @@ def digest_payload(notification_ids: list[str], now: datetime) -> str:
     return json.dumps({"type": DIGEST_TYPE, "timestamp": now.isoformat(), "data": data}, **COMPACT)
 
 
-def active_endpoints(
-    session: Session, recipients: Collection[str]
-) -> dict[str, list[WebhookEndpoint]]:
-    """The active webhook endpoints of these recipients, in one query."""
-    found: dict[str, list[WebhookEndpoint]] = {r: [] for r in recipients}
-    for endpoint in session.exec(
-        select(WebhookEndpoint)
-        .where(
-            col(WebhookEndpoint.authority).in_(sorted(recipients)),
-            col(WebhookEndpoint.disabled_at).is_(None),
-        )
-        .order_by(col(WebhookEndpoint.id))
+Channel = TypeVar("Channel", WebhookEndpoint, AlertAddress)
+
+
+def active_of(
+    session: Session, model: type[Channel], authorities: Collection[str]
+) -> dict[str, list[Channel]]:
+    """The active webhook endpoints (or duty addresses) of these authorities, in one query."""
+    found: dict[str, list[Channel]] = {a: [] for a in authorities}
+    for row in session.exec(
+        select(model)
+        .where(col(model.authority).in_(sorted(authorities)), col(model.disabled_at).is_(None))
+        .order_by(col(model.id))
     ):
-        found[endpoint.authority].append(endpoint)
+        found[row.authority].append(row)
     return found
 
 
@@ -88,7 +88,7 @@ def enqueue_webhooks(
     """One delivery per active endpoint of ``recipient`` (``endpoints``, when the caller read
     them already), each with its own ``webhook-id``."""
     if endpoints is None:
-        endpoints = active_endpoints(session, [recipient])[recipient]
+        endpoints = active_of(session, WebhookEndpoint, [recipient])[recipient]
     items = [
         OutboxItem(
             kind=WEBHOOK,
