@@ -12,7 +12,7 @@ import csv
 import hashlib
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,18 +57,22 @@ def _copy_token(copy: int, token: str) -> str:
     return hashlib.sha256(f"{copy}:{token}".encode()).hexdigest()[: len(token)]
 
 
-def _copy(record: dict[str, Any], copy: int) -> dict[str, Any]:
+def _copy(record: dict[str, Any], copy: int, drop: Collection[str]) -> dict[str, Any]:
+    kept = {k: v for k, v in record.items() if k not in drop}
     if copy == 0:
-        return record
+        return kept
     keys = [{**k, "token": _copy_token(copy, k["token"])} for k in record["match_keys"]]
-    return {**record, "ref": f"{record['ref']}c{copy}", "match_keys": keys}
+    return {**kept, "ref": f"{record['ref']}c{copy}", "match_keys": keys}
 
 
-def bodies(data: Nation, copy: int, batch_size: int) -> dict[str, list[bytes]]:
-    """Each authority's nightly sync of copy ``copy``: its request bodies, in order."""
+def bodies(
+    data: Nation, copy: int, batch_size: int, drop: Collection[str] = ()
+) -> dict[str, list[bytes]]:
+    """Each authority's nightly sync of copy ``copy``: its request bodies, in order, without
+    the fields ``drop`` names (those a release's connector did not send yet)."""
     found: dict[str, list[bytes]] = {}
     for code, records in data.children.items():
-        copied = [_copy(r, copy) for r in records]
+        copied = [_copy(r, copy, drop) for r in records]
         found[code] = [
             json.dumps({"children": copied[i : i + batch_size]}).encode()
             for i in range(0, len(copied), batch_size)

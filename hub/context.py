@@ -1,7 +1,7 @@
 """What every request and command needs: settings, database, services, clock."""
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
@@ -34,8 +34,9 @@ def utc_now() -> datetime:
 
 class HubContext:
     """What every request needs: settings, database, services, clock, and what the worker
-    needs to send webhooks (``sender``). ``kick_worker`` runs after each request commits: it
-    wakes the worker thread, or drains the outbox inline (set by ``hub.worker.attach``)."""
+    needs to send webhooks (``sender``). ``kick_worker`` runs after each request commits, with
+    the ids of the items it queued: it wakes the worker thread, or drains the outbox inline
+    (set by ``hub.worker.attach``)."""
 
     def __init__(
         self,
@@ -49,7 +50,7 @@ class HubContext:
         self.settings, self.engine, self.services, self.clock = settings, engine, services, clock
         self.sender, self.mailer = sender, mailer
         self.last_purge: datetime | None = None  # the worker's last retention purge
-        self.kick_worker: Callable[[], None] = lambda: None
+        self.kick_worker: Callable[[Sequence[int]], None] = lambda _queued: None
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

@@ -190,7 +190,7 @@ def rotate_webhook_secret(context: HubContext, endpoint: int) -> str:
 def redeliver_webhooks(context: HubContext, endpoint: int) -> list[str]:
     with context.transaction() as session:
         again = webhooks.redeliver(session, context.services.audit, endpoint, context.clock())
-    context.kick_worker()
+    context.kick_worker(())
     return again
 
 

@@ -11,12 +11,15 @@ schedule, then dead-lettered.
 
 Where it runs (``HubSettings.worker``): a background thread of the app (the embedded default,
 woken after every commit), ``homeward hub worker`` processes (production, any number against one
-PostgreSQL database), or inline after each request's commit (tests: deterministic)."""
+PostgreSQL database), or inline after each request's commit (tests: deterministic), the items
+that request queued first, so its answer comes once its notifications are stored."""
 
 import logging
 import threading
 import time
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Literal
 
 from sqlmodel import Session
 
@@ -29,11 +32,30 @@ log = logging.getLogger(__name__)
 REMINDERS = "return-interview-reminders"
 
 
-def process_one(context: HubContext) -> bool:
-    """Claim, do and finish the oldest due item; False when nothing is due."""
+Step = Literal["done", "reminded", "idle"]
+
+
+def process_one(context: HubContext, *, remind: bool = False) -> Step:
+    """Claim, do and finish the oldest due item (``done``). When none is due and ``remind``,
+    the return-interview reminders now due are made in the same transaction (``reminded`` if
+    any was); else ``idle``."""
     with context.transaction() as session:
         now = context.clock()
         item = outbox.claim(session, now)
+        if item is not None:
+            _handle(session, context, item)
+            session.add(item)
+            return "done"
+        if remind and _remind(session, context, now):
+            return "reminded"
+    return "idle"
+
+
+def process_queued(context: HubContext, item_id: int) -> bool:
+    """Do and finish that queued item unless it is done already (or done meanwhile by a worker
+    that held it); whether this call did it."""
+    with context.transaction() as session:
+        item = outbox.claim_queued(session, item_id)
         if item is None:
             return False
         _handle(session, context, item)
@@ -68,32 +90,31 @@ def _handle(session: Session, context: HubContext, item: OutboxItem) -> None:
         outbox.finish(item, None, now)
 
 
-def drain(context: HubContext, limit: int | None = None) -> int:
-    """Process due items until none is left (or ``limit``), then the periodic steps (which may
-    queue more); returns how many items."""
+def drain(context: HubContext, limit: int | None = None, first: Sequence[int] = ()) -> int:
+    """Process the items ``first`` names, then due items until none is left (or ``limit``),
+    then the periodic steps (which may queue more); returns how many items."""
     purge(context)
-    done, reminded = 0, False
+    done, remind = sum(process_queued(context, i) for i in first), True
     while limit is None or done < limit:
-        if process_one(context):
-            done += 1
-        elif reminded or not remind(context):
+        step = process_one(context, remind=remind)
+        if step == "idle":
             break
+        if step == "done":
+            done += 1
         else:
-            reminded = True  # its notifications' webhooks are queued: drain them too
+            remind = False  # its notifications' webhooks are queued: drain them too
     return done
 
 
 REMIND_EVERY = timedelta(minutes=5)
 
 
-def remind(context: HubContext) -> int:
-    """The return-interview reminders now due, in one transaction, at most every
-    ``REMIND_EVERY`` across all workers (a reminder is at most that late); how many episodes."""
-    with context.transaction() as session:
-        now = context.clock()
-        if not schedule.claim_run(session, REMINDERS, now, REMIND_EVERY):
-            return 0
-        return pipeline.remind_return_interviews(session, context.services, now)
+def _remind(session: Session, context: HubContext, now: datetime) -> int:
+    """The return-interview reminders now due, at most every ``REMIND_EVERY`` across all
+    workers (a reminder is at most that late); how many episodes."""
+    if not schedule.claim_run(session, REMINDERS, now, REMIND_EVERY):
+        return 0
+    return pipeline.remind_return_interviews(session, context.services, now)
 
 
 PURGE_INTERVAL = timedelta(hours=1)
@@ -145,12 +166,12 @@ def attach(context: HubContext) -> WorkerThread | None:
     """Wire the worker the settings ask for; the thread, if any, is started."""
     mode = context.settings.worker
     if mode == "inline":
-        context.kick_worker = lambda: _drain_quietly(context)
+        context.kick_worker = lambda queued: _drain_quietly(context, queued)
         return None
     if mode == "external":
         return None
     thread = WorkerThread(context)
-    context.kick_worker = thread.kick
+    context.kick_worker = lambda _queued: thread.kick()
     thread.start()
     return thread
 
@@ -168,8 +189,8 @@ def wait_until_idle(context: HubContext, seconds: float) -> bool:
         time.sleep(0.05)
 
 
-def _drain_quietly(context: HubContext) -> None:
-    drain(context)
+def _drain_quietly(context: HubContext, queued: Sequence[int]) -> None:
+    drain(context, first=queued)
 
 
 def run_forever(context: HubContext, stop: threading.Event) -> None:

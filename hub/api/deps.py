@@ -18,6 +18,7 @@ from fastapi.security import OAuth2
 from sqlmodel import Session
 
 from hub.context import HubContext
+from hub.delivery import outbox
 from hub.errors import Forbidden
 from hub.identity.interfaces import Caller, Scope
 from hub.identity.tokens import TOKEN_PATH
@@ -35,7 +36,7 @@ def session(hub: HubDep) -> Iterator[Session]:
     """One transaction per request; once it commits, the worker is woken for what it queued."""
     with hub.transaction() as open_session:
         yield open_session
-    hub.kick_worker()
+    hub.kick_worker(outbox.queued(open_session))
 
 
 SessionDep = Annotated[Session, Depends(session, scope="function")]

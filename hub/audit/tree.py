@@ -3,17 +3,17 @@
 An append is queued in the session and lands when the transaction commits (``settle``, run
 just before the commit): the tree head is locked then, and only until the commit, so concurrent
 requests on several hub processes wait for each other only while their entries are written,
-not for the whole request. Each entry adds its leaf, its hash (level 0) and the at most log2(n)
-complete subtrees it completes; the right edge of the tree (its compact range) is read once per
-transaction and kept in the session. A savepoint rolled back drops the entries queued inside
+not for the whole request. One statement locks the head and moves it on by the entries queued
+(so the lock is held for as few round trips as possible); then the right edge of the tree (its
+compact range) is read, and each entry adds its leaf, its hash (level 0) and the at most
+log2(n) complete subtrees it completes. A savepoint rolled back drops the entries queued inside
 it. A root or a proof is the fold of at most O(log n) stored subtrees, read in one query.
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import and_, event, or_
+from sqlalchemy import and_, event, or_, update
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, col, select
@@ -32,26 +32,20 @@ class OutOfRange(ValueError):
     """A proof or entry range beyond the tree, or an empty one."""
 
 
-@dataclass
-class _Tip:
-    """The locked head and the right edge of the tree: (level, hash) left to right."""
+def _reserve(session: Session, count: int) -> int:
+    """Lock the tree head and move it on by ``count`` leaves, in one statement; the index of
+    the first of them."""
+    moved = update(TreeHead).values(size=col(TreeHead.size) + count).returning(col(TreeHead.size))
+    size: int = session.execute(moved).scalar_one()
+    return size - count
 
-    head: TreeHead
-    edge: list[tuple[int, bytes]]
 
-
-def _tip(session: Session) -> _Tip:
-    transaction = session.get_transaction()
-    cached = session.info.get("audit_tip")
-    if cached is not None and cached[0] is transaction:
-        tip: _Tip = cached[1]
-        return tip
-    head = session.exec(select(TreeHead).with_for_update()).one()
-    keys = merkle.pieces(0, head.size)
+def _edge(session: Session, size: int) -> list[tuple[int, bytes]]:
+    """The right edge of a tree of ``size`` leaves (its compact range): (level, hash), left to
+    right."""
+    keys = merkle.pieces(0, size)
     found = subtrees(session, keys)
-    tip = _Tip(head, [(level, found[(level, i)]) for level, i in keys])
-    session.info["audit_tip"] = (transaction, tip)
-    return tip
+    return [(level, found[(level, i)]) for level, i in keys]
 
 
 _PENDING = "audit_pending"
@@ -67,8 +61,13 @@ def append_leaf(session: Session, row: AuditLeaf, leaf: bytes) -> None:
 def settle(session: Session) -> None:
     """Add the queued entries to the tree, in order, under the locked head."""
     pending = session.info.pop(_PENDING, [])
-    for _, row, leaf in pending:
-        _add_leaf(session, row, leaf)
+    if not pending:
+        return
+    session.flush()  # the transaction's other writes go first, before the head is locked
+    start = _reserve(session, len(pending))
+    edge = _edge(session, start)
+    for offset, (_, row, leaf) in enumerate(pending):
+        _add_leaf(session, edge, start + offset, row, leaf)
 
 
 @event.listens_for(OrmSession, "before_commit")
@@ -79,29 +78,25 @@ def _settle_before_commit(session: OrmSession) -> None:
 
 @event.listens_for(OrmSession, "after_soft_rollback")
 def _forget_rolled_back(session: OrmSession, previous: SessionTransaction) -> None:
-    """Entries queued in a rolled-back (sub)transaction never happened; the kept right edge
-    may hold its leaves, so it is read again."""
-    session.info.pop("audit_tip", None)
+    """Entries queued in a rolled-back (sub)transaction never happened."""
     pending: list[tuple[Any, AuditLeaf, bytes]] = session.info.get(_PENDING, [])
     session.info[_PENDING] = [p for p in pending if p[0].is_active]
 
 
-def _add_leaf(session: Session, row: AuditLeaf, leaf: bytes) -> int:
-    tip = _tip(session)
-    index = tip.head.size
+def _add_leaf(
+    session: Session, edge: list[tuple[int, bytes]], index: int, row: AuditLeaf, leaf: bytes
+) -> None:
+    """Leaf ``index``: its row, its hash and the subtrees it completes; ``edge`` moves on."""
     row.idx = index
     acc, level, i = merkle.leaf_hash(leaf), 0, index
     nodes = [MerkleNode(level=0, idx=index, hash=acc.hex())]
     while i & 1:
-        _, left = tip.edge.pop()
+        _, left = edge.pop()
         acc, level, i = merkle.node_hash(left, acc), level + 1, i >> 1
         nodes.append(MerkleNode(level=level, idx=i, hash=acc.hex()))
-    tip.edge.append((level, acc))
-    tip.head.size = index + 1
+    edge.append((level, acc))
     session.add(row)
     session.add_all(nodes)
-    session.add(tip.head)
-    return index
 
 
 def size(session: Session) -> int:

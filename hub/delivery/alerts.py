@@ -6,6 +6,7 @@ Sending is hub/delivery/mail.py."""
 import json
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -40,7 +41,8 @@ def add_address(
         raise InvalidRequest(
             f"{email!r} is not an e-mail address: give one mailbox such as duty@council.gov.uk"
         )
-    if any(a.email.lower() == email.lower() for a in _active(session, authority)):
+    active = outbox.active_of(session, AlertAddress, [authority])[authority]
+    if any(a.email.lower() == email.lower() for a in active):
         raise InvalidRequest(f"{email} is already a duty address of {authority}")
     address = AlertAddress(authority=authority, email=email, created_at=now)
     session.add(address)
@@ -72,16 +74,6 @@ def _audit(
     )
 
 
-def _active(session: Session, authority: str) -> list[AlertAddress]:
-    return list(
-        session.exec(
-            select(AlertAddress).where(
-                AlertAddress.authority == authority, col(AlertAddress.disabled_at).is_(None)
-            )
-        )
-    )
-
-
 def list_addresses(session: Session) -> list[AlertListing]:
     backlogs = outbox.backlogs(session, col(OutboxItem.alert_id))
     rows = session.exec(select(AlertAddress).order_by(col(AlertAddress.id)))
@@ -101,9 +93,16 @@ def _listing(a: AlertAddress, backlog: outbox.Backlog) -> AlertListing:
 
 
 def enqueue_alerts(
-    session: Session, recipient: str, waiting: int, now: datetime
+    session: Session,
+    recipient: str,
+    waiting: int,
+    now: datetime,
+    addresses: Sequence[AlertAddress] | None = None,
 ) -> list[OutboxItem]:
-    """One e-mail per active duty address of ``recipient``: ``waiting`` notifications wait."""
+    """One e-mail per active duty address of ``recipient`` (``addresses``, when the caller
+    read them already): ``waiting`` notifications wait."""
+    if addresses is None:
+        addresses = outbox.active_of(session, AlertAddress, [recipient])[recipient]
     items = [
         OutboxItem(
             kind=outbox.EMAIL,
@@ -114,7 +113,7 @@ def enqueue_alerts(
             next_attempt_at=now,
             created_at=now,
         )
-        for address in _active(session, recipient)
+        for address in addresses
     ]
     session.add_all(items)
     return items

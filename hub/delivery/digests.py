@@ -10,6 +10,8 @@ that both find no digest yet may each start one: the recipient then gets two dig
 time, each id in one of them; nothing is lost or listed twice.)"""
 
 import json
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,7 +20,7 @@ from sqlmodel import Session, col, select
 from hub.audit import AuditAction
 from hub.audit.interfaces import AuditLog
 from hub.delivery import alerts, outbox
-from hub.delivery.models import Notification, OutboxItem
+from hub.delivery.models import AlertAddress, Notification, OutboxItem, WebhookEndpoint
 from policies import EventType, Urgency
 
 LONDON = ZoneInfo("Europe/London")
@@ -40,6 +42,22 @@ def next_digest_at(now: datetime, at: time) -> datetime:
     raise AssertionError("a time of day recurs within a day")  # pragma: no cover
 
 
+@dataclass(frozen=True, slots=True)
+class Channels:
+    """Where some recipients are told: their active webhook endpoints and duty addresses."""
+
+    endpoints: dict[str, list[WebhookEndpoint]]
+    addresses: dict[str, list[AlertAddress]]
+
+
+def channels(session: Session, recipients: Collection[str]) -> Channels:
+    """The channels of these recipients, read in two queries whatever their number."""
+    return Channels(
+        outbox.active_of(session, WebhookEndpoint, recipients),
+        outbox.active_of(session, AlertAddress, recipients),
+    )
+
+
 def announce(
     session: Session,
     n: Notification,
@@ -47,13 +65,17 @@ def announce(
     now: datetime,
     digest_at: time | None,
     urgency: Urgency = "routine",
+    told: Channels | None = None,
 ) -> None:
-    """Queue what tells ``n``'s recipient that it waits: now, or in its next digest. A missing or
-    found episode goes at once whatever its policy's ``urgency`` says."""
+    """Queue what tells ``n``'s recipient that it waits (through ``told``, when the caller
+    read its channels already): now, or in its next digest. A missing or found episode goes at
+    once whatever its policy's ``urgency`` says."""
     if digest_at is None or urgency == "immediate" or is_immediate(n.event):
         payload = outbox.thin_payload(kind, n.id, n.event, n.case_reference, now)
-        outbox.enqueue_webhooks(session, n.recipient, payload, now)
-        alerts.enqueue_alerts(session, n.recipient, 1, now)
+        told = told or channels(session, [n.recipient])
+        endpoints, addresses = told.endpoints[n.recipient], told.addresses[n.recipient]
+        outbox.enqueue_webhooks(session, n.recipient, payload, now, endpoints)
+        alerts.enqueue_alerts(session, n.recipient, 1, now, addresses)
         return
     due = next_digest_at(now, digest_at)
     digest = _pending_digest(session, n.recipient, due)

@@ -16,13 +16,16 @@ withdrawn notification granted again is reinstated (``notification.reinstate``).
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, time
 
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from hub import wire
 from hub.audit import AuditAction
+from hub.audit.commitments import notification_commitment
 from hub.audit.interfaces import AuditLog
 from hub.delivery import digests
 from hub.delivery.models import Notification
@@ -44,15 +47,18 @@ class InboxDeliverer:
         action: AuditAction,
         now: datetime,
         urgency: Urgency = "routine",
+        told: digests.Channels | None = None,
     ) -> None:
         """Queue the webhooks and e-mail alerts that tell the recipient (now, or in its digest:
         hub/delivery/digests.py), in this transaction."""
-        digests.announce(session, n, WEBHOOK_TYPES[action], now, self.digest_at, urgency)
+        digests.announce(session, n, WEBHOOK_TYPES[action], now, self.digest_at, urgency, told)
 
     def deliver(self, session: Session, link: Link, grants: Sequence[Grant], now: datetime) -> int:
         created = 0
+        known = _known(session, link, grants)
+        told = digests.channels(session, {g.recipient for g in grants}) if grants else None
         for grant in grants:
-            existing = _existing(session, grant, link.case_reference, link.event)
+            existing = known.existing.get((grant.recipient, grant.policy_id))
             if existing is not None and existing.withdrawn_at is None:
                 continue
             if existing is None:
@@ -67,8 +73,8 @@ class InboxDeliverer:
                     AuditAction.NOTIFICATION_REINSTATE,
                 )
             session.add(notification)
-            self._announce(session, notification, action, now, grant.urgency)
-            supersedes = _supersede(session, notification)
+            self._announce(session, notification, action, now, grant.urgency, told)
+            supersedes = _supersede(session, known.rows, notification)
             self.audit.append(
                 session,
                 now,
@@ -77,6 +83,7 @@ class InboxDeliverer:
                 subject=link.case_reference,
                 detail={
                     "notification": notification.id,
+                    "commitment": notification_commitment(notification),
                     "recipient": grant.recipient,
                     "role": grant.role,
                     "event": notification.event,
@@ -124,17 +131,37 @@ WEBHOOK_TYPES = {
 }
 
 
-def _existing(
-    session: Session, grant: Grant, case_reference: str, event: str
-) -> Notification | None:
-    return session.exec(
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """The grants' recipients' notifications delivery may change, read in one query: those
+    already made for this case and event (``existing``, by recipient and policy), and the
+    withdrawn ones about this episode (``rows`` holds both)."""
+
+    rows: list[Notification]
+    existing: dict[tuple[str, str], Notification]
+
+
+def _known(session: Session, link: Link, grants: Sequence[Grant]) -> _Known:
+    recipients = sorted({g.recipient for g in grants})
+    if not recipients:
+        return _Known([], {})
+    same_case = and_(
+        col(Notification.case_reference) == link.case_reference,
+        col(Notification.event) == link.event,
+    )
+    withdrawn = and_(
+        col(Notification.episode_id) == link.episode.id,
+        col(Notification.withdrawn_at).is_not(None),
+        col(Notification.superseded_by).is_(None),
+    )
+    rows = session.exec(
         select(Notification).where(
-            Notification.recipient == grant.recipient,
-            Notification.case_reference == case_reference,
-            Notification.event == event,
-            Notification.policy_id == grant.policy_id,
+            col(Notification.recipient).in_(recipients), or_(same_case, withdrawn)
         )
-    ).first()
+    ).all()
+    case = (link.case_reference, link.event)
+    existing = {(r.recipient, r.policy_id): r for r in rows if (r.case_reference, r.event) == case}
+    return _Known(list(rows), existing)
 
 
 def _reinstated(row: Notification, grant: Grant) -> Notification:
@@ -147,18 +174,20 @@ def _reinstated(row: Notification, grant: Grant) -> Notification:
     return row
 
 
-def _supersede(session: Session, notification: Notification) -> list[str]:
+def _supersede(
+    session: Session, known: Iterable[Notification], notification: Notification
+) -> list[str]:
     """This recipient's withdrawn notifications about the same episode, not yet superseded, now
     point at ``notification``: only ever at a notification of the same recipient."""
-    replaced = session.exec(
-        select(Notification).where(
-            Notification.recipient == notification.recipient,
-            Notification.episode_id == notification.episode_id,
-            col(Notification.withdrawn_at).is_not(None),
-            col(Notification.superseded_by).is_(None),
-            Notification.id != notification.id,
-        )
-    ).all()
+    replaced = [
+        row
+        for row in known
+        if row.recipient == notification.recipient
+        and row.episode_id == notification.episode_id
+        and row.withdrawn_at is not None
+        and row.superseded_by is None
+        and row.id != notification.id
+    ]
     for row in replaced:
         row.superseded_by = notification.id
         session.add(row)

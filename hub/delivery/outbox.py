@@ -9,17 +9,17 @@ again, so nothing is lost. SQLite takes its write lock at ``BEGIN IMMEDIATE``
 
 import json
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import case, func
 from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col, select
 
 from hub.delivery import retry
-from hub.delivery.models import OutboxItem, WebhookEndpoint
+from hub.delivery.models import AlertAddress, OutboxItem, WebhookEndpoint
 
 SHARE, WEBHOOK, EMAIL, DIGEST = "share", "webhook", "email", "digest"
 PENDING, DONE, DEAD = "pending", "done", "dead"
@@ -38,6 +38,7 @@ class Backlog:
 
 
 NO_BACKLOG = Backlog()
+_QUEUED = "outbox_queued"  # in ``session.info``: the share items the session queued
 
 
 def enqueue_share(session: Session, episode_ids: Iterable[int], now: datetime) -> int:
@@ -47,7 +48,14 @@ def enqueue_share(session: Session, episode_ids: Iterable[int], now: datetime) -
         for e in sorted(set(episode_ids))
     ]
     session.add_all(items)
+    session.info.setdefault(_QUEUED, []).extend(items)
     return len(items)
+
+
+def queued(session: Session) -> list[int]:
+    """The ids of the share items ``session`` queued, once its transaction committed."""
+    items: list[OutboxItem] = session.info.pop(_QUEUED, [])
+    return [item.id for item in items if item.id is not None]
 
 
 def thin_payload(kind: str, notification_id: str, event: str, case: str, now: datetime) -> str:
@@ -67,15 +75,34 @@ def digest_payload(notification_ids: list[str], now: datetime) -> str:
     return json.dumps({"type": DIGEST_TYPE, "timestamp": now.isoformat(), "data": data}, **COMPACT)
 
 
+Channel = TypeVar("Channel", WebhookEndpoint, AlertAddress)
+
+
+def active_of(
+    session: Session, model: type[Channel], authorities: Collection[str]
+) -> dict[str, list[Channel]]:
+    """The active webhook endpoints (or duty addresses) of these authorities, in one query."""
+    found: dict[str, list[Channel]] = {a: [] for a in authorities}
+    for row in session.exec(
+        select(model)
+        .where(col(model.authority).in_(sorted(authorities)), col(model.disabled_at).is_(None))
+        .order_by(col(model.id))
+    ):
+        found[row.authority].append(row)
+    return found
+
+
 def enqueue_webhooks(
-    session: Session, recipient: str, payload: str, now: datetime
+    session: Session,
+    recipient: str,
+    payload: str,
+    now: datetime,
+    endpoints: Sequence[WebhookEndpoint] | None = None,
 ) -> list[OutboxItem]:
-    """One delivery per active endpoint of ``recipient``, each with its own ``webhook-id``."""
-    endpoints = session.exec(
-        select(WebhookEndpoint).where(
-            WebhookEndpoint.authority == recipient, col(WebhookEndpoint.disabled_at).is_(None)
-        )
-    ).all()
+    """One delivery per active endpoint of ``recipient`` (``endpoints``, when the caller read
+    them already), each with its own ``webhook-id``."""
+    if endpoints is None:
+        endpoints = active_of(session, WebhookEndpoint, [recipient])[recipient]
     items = [
         OutboxItem(
             kind=WEBHOOK,
@@ -100,6 +127,16 @@ def claim(session: Session, now: datetime) -> OutboxItem | None:
         .order_by(col(OutboxItem.id))
         .limit(1)
         .with_for_update(skip_locked=True)
+    ).first()
+
+
+def claim_queued(session: Session, item_id: int) -> OutboxItem | None:
+    """That item, if it is still pending, locked until this transaction ends: a worker that
+    holds it is waited for (and then it is done)."""
+    return session.exec(
+        select(OutboxItem)
+        .where(OutboxItem.id == item_id, OutboxItem.state == PENDING)
+        .with_for_update()
     ).first()
 
 

@@ -68,12 +68,14 @@ class Relinked:
 
 
 def _record_match(
-    session: Session, episode_id: int, child_id: int, outcome: Identification, now: datetime
+    session: Session,
+    existing: Match | None,
+    episode_id: int,
+    child_id: int,
+    outcome: Identification,
+    now: datetime,
 ) -> tuple[Match, bool]:
     """The live match, and whether a live match existed with another outcome."""
-    existing = session.exec(
-        select(Match).where(Match.episode_id == episode_id, Match.child_id == child_id)
-    ).first()
     if existing is None:
         existing = Match(
             id="HW-" + secrets.token_hex(6).upper(),
@@ -96,8 +98,17 @@ def _own_child(session: Session, episode: EpisodeFacts) -> Child | None:
     ).first()
 
 
+def _matches(session: Session, episode_id: int) -> dict[int, Match]:
+    """Every match of this episode, live or withdrawn, by child: read once per linking."""
+    rows = session.exec(select(Match).where(Match.episode_id == episode_id).order_by(col(Match.id)))
+    return {m.child_id: m for m in rows}
+
+
 def _decide(
-    session: Session, episode: EpisodeFacts, index: CandidateIndex | None
+    session: Session,
+    episode: EpisodeFacts,
+    index: CandidateIndex | None,
+    matches: dict[int, Match],
 ) -> tuple[tuple[int, ...], Identification | None]:
     """The children this episode is about now, and how they were identified."""
     if episode.child_ref is not None:
@@ -116,31 +127,20 @@ def _decide(
     if decision.outcome is Identification.LINKED and decision.child_id is not None:
         return (decision.child_id,), decision.outcome
     if decision.outcome is Identification.POSSIBLE:
-        return reviewed(decision.review, _resolutions(session, episode.id))
+        resolutions = {c: m.resolution for c, m in matches.items() if m.resolution}
+        return reviewed(decision.review, resolutions)
     return (), None
 
 
-def _resolutions(session: Session, episode_id: int) -> dict[int, str]:
-    """How the responsible authorities resolved this episode's possible matches."""
-    rows = session.exec(
-        select(Match.child_id, Match.resolution).where(
-            Match.episode_id == episode_id, col(Match.resolution).is_not(None)
-        )
-    )
-    return {child_id: resolution for child_id, resolution in rows if resolution}
-
-
 def _withdraw_others(
-    session: Session, audit: AuditLog, episode_id: int, keep: tuple[int, ...], now: datetime
+    session: Session,
+    audit: AuditLog,
+    matches: Iterable[Match],
+    keep: tuple[int, ...],
+    now: datetime,
 ) -> list[str]:
     """Withdraw the live matches of this episode to children it no longer points at."""
-    stale = session.exec(
-        select(Match).where(
-            Match.episode_id == episode_id,
-            col(Match.withdrawn_at).is_(None),
-            col(Match.child_id).not_in(keep),
-        )
-    ).all()
+    stale = [m for m in matches if m.withdrawn_at is None and m.child_id not in keep]
     for match in stale:
         match.withdrawn_at = now
         session.add(match)
@@ -165,14 +165,17 @@ def link_episode(
     """Which child this episode is about: one (own record or automatic link), several possible
     matches that need review, or none; and which earlier matches no longer stand. Every decision
     made by match keys, and every withdrawal, is audited."""
-    chosen, outcome = _decide(session, episode, index)
-    withdrawn = _withdraw_others(session, audit, episode.id, chosen, now)
+    matches = _matches(session, episode.id)
+    chosen, outcome = _decide(session, episode, index, matches)
+    withdrawn = _withdraw_others(session, audit, matches.values(), chosen, now)
     if outcome is None:
         return Relinked([], tuple(withdrawn))
     links: list[Link] = []
     for child_id in chosen:
         facts = child_facts(session.get_one(Child, child_id))
-        match, changed = _record_match(session, episode.id, child_id, outcome, now)
+        match, changed = _record_match(
+            session, matches.get(child_id), episode.id, child_id, outcome, now
+        )
         links.append(Link(match.id, episode, facts, outcome, match.resolution == CONFIRMED))
         withdrawn.extend([match.id] if changed else [])
     for link in links:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, exists
 from sqlmodel import Session, col, func, select
 
 from hub import wire
@@ -27,19 +27,14 @@ from hub.records.models import MatchToken
 ROTATION_HELP = "see README 'Keys and rotation' (homeward keys install-epoch)"
 
 
-def _used_by_others(session: Session, authority: str, epoch: int) -> bool:
-    found = session.exec(
-        select(MatchToken.id)
-        .where(MatchToken.epoch == epoch, MatchToken.authority != authority)
-        .limit(1)
-    ).first()
-    return found is not None
-
-
-def _newest_elsewhere(session: Session, authority: str) -> int | None:
-    return session.exec(
-        select(func.max(MatchToken.epoch)).where(MatchToken.authority != authority)
-    ).one()
+def _others_use(session: Session, authority: str, epochs: list[int]) -> tuple[int | None, bool]:
+    """The newest epoch other authorities send tokens under, and whether they use any of
+    ``epochs``: one round trip, each answered from the (epoch, authority) index."""
+    others = col(MatchToken.authority) != authority
+    newest = select(func.max(MatchToken.epoch)).where(others).scalar_subquery()
+    used = exists().where(col(MatchToken.epoch).in_(epochs), others)
+    found, shared = session.execute(select(newest, used)).one()
+    return found, bool(shared)
 
 
 def epoch_warnings(session: Session, authority: str, epochs: Iterable[int]) -> list[str]:
@@ -47,10 +42,10 @@ def epoch_warnings(session: Session, authority: str, epochs: Iterable[int]) -> l
     sent = sorted(set(epochs))
     if not sent:
         return []
-    newest = _newest_elsewhere(session, authority)
+    newest, used = _others_use(session, authority, sent)
     if newest is None:
         return []  # nobody else has sent tokens yet: nothing to compare with
-    if not any(_used_by_others(session, authority, e) for e in sent):
+    if not used:
         return [
             f"no other authority sends tokens under epoch {_listed(sent)}: these records can "
             f"match nothing. The others' newest epoch is {newest}: install it ({ROTATION_HELP})"

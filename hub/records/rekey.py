@@ -6,16 +6,23 @@ that for the whole ``matchtoken`` table in one transaction, recomputes each epis
 ``keys_digest`` (it is over hub-keyed digests) and records the new version in ``hubinstance``.
 
 Matching keeps working throughout because every digest is always under one version, the one
-``hubinstance.hub_key_version`` names: ingest reads it (``storing_version``, a shared row lock
-on PostgreSQL) and stores under it, and the re-key takes the same row for update first, so an
-ingest runs wholly before or wholly after a re-key, never across it. A hub restarted with the
-new key file keeps storing under the database's version until the re-key has run.
+``hubinstance.hub_key_version`` names: ingest reads it (``storing_version``) and stores under
+it, and the re-key changes it, each holding the hub-key lock first (ingest shared, the re-key
+exclusive), so an ingest runs wholly before or wholly after a re-key, never across it. A hub
+restarted with the new key file keeps storing under the database's version until the re-key
+has run.
+
+On PostgreSQL the lock is a transaction-level advisory lock, taken in its own statement so the
+read after it sees a re-key that committed while it waited. (A shared row lock on
+``hubinstance`` did the same, but every concurrent request then rewrote that one row's lock
+word, a multixact: it serialised requests on several hub processes.) SQLite transactions are
+already serial.
 """
 
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from hub.audit import AuditAction
@@ -28,11 +35,23 @@ from hub.services import HubServices
 from keys import HubKeyring
 
 BATCH = 5000
+HUB_KEY_LOCK = int.from_bytes(b"hub-key!", "big")  # the advisory lock's key: any fixed number
+
+
+def _hold_hub_key(session: Session, *, exclusive: bool) -> None:
+    """Wait for a re-key (or, ``exclusive``, for every ingest), then hold the hub-key lock
+    until this transaction ends."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    take = func.pg_advisory_xact_lock if exclusive else func.pg_advisory_xact_lock_shared
+    session.execute(select(take(HUB_KEY_LOCK)))
 
 
 def _instance(session: Session, *, for_update: bool) -> HubInstance:
+    _hold_hub_key(session, exclusive=for_update)
     query = select(HubInstance).where(HubInstance.id == 1)
-    query = query.with_for_update(read=not for_update)
+    if for_update:
+        query = query.with_for_update()
     found = session.exec(query).first()
     if found is None:
         raise ConfigurationError("the hub has no id: run `homeward hub migrate`")

@@ -79,6 +79,8 @@ def _insert_tokens(session: Session, rows: list[dict[str, object]]) -> None:
 
 
 def _child_ids(session: Session, authority: str, refs: Sequence[str]) -> dict[str, int]:
+    if not refs:
+        return {}  # a report carries no children
     rows = session.execute(
         select(Child.ref, Child.id).where(
             Child.authority == authority, bulk.among(session, Child.ref, refs)
@@ -216,7 +218,8 @@ def apply_episodes(
         rows.append(row)
     session.add_all(rows)
     session.flush()
-    _replace_tokens(session, EPISODE, [row_id(row) for row in rows])
+    stored = [row_id(r) for r, c in zip(rows, plan.changes, strict=True) if c.stored is not None]
+    _replace_tokens(session, EPISODE, stored)  # a new episode has nothing to replace
     _insert_tokens(
         session,
         [

@@ -5,8 +5,7 @@ from datetime import date
 
 from sqlmodel import Session
 
-from hub.identity.service import authority_facts
-from hub.identity.values import AuthorityFacts
+from hub.identity.service import authorities_facts
 from hub.linking.values import Link
 from hub.sharing import signatures
 from hub.sharing.context import event_context
@@ -18,12 +17,7 @@ def _codes(link: Link) -> set[str]:
     return {code for code in codes if code}
 
 
-def _authorities(session: Session, codes: set[str]) -> dict[str, AuthorityFacts]:
-    found = {code: authority_facts(session, code) for code in codes}
-    return {code: facts for code, facts in found.items() if facts is not None}
-
-
 def grants_for(session: Session, link: Link, policies: PolicySet, today: date) -> list[Grant]:
     codes = _codes(link)
-    context = event_context(link, _authorities(session, codes), today)
+    context = event_context(link, authorities_facts(session, codes), today)
     return policies.decide(context, signatures.current(session, codes))

@@ -8,12 +8,15 @@ import itertools
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from connectors.pseudonymise import Pseudonymiser
 from hub import operator, wire
 from hub.app import create_app
 from hub.errors import InvalidRequest
+from hub.records import rekey
 from hub.records.models import MatchToken
 from hub.settings import HubSettings
 from keys import HubKeyring, SharedKeyring, Token, add_hub_key_version, new_secret, read_hub_key
@@ -186,3 +189,20 @@ def test_after_a_leaked_epoch_is_rotated_out_the_leaked_secret_maps_nothing(
     assert not guessed & stored_digests(hub_app)
     report(client, reporter_cred, reporter.event(child, event_id="EV-after-recovery"))
     assert links_to_home(client, home_cred) == 1  # and matching works on the new epoch
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_a_rekey_waits_for_an_ingest_in_progress_and_ingests_do_not_wait_for_each_other(
+    hub_app: FastAPI,
+) -> None:
+    context = hub_app.state.hub
+    hub_keys, audit = context.services.hub_keys, context.services.audit
+    with context.transaction() as ingest:
+        rekey.storing_version(ingest, hub_keys)
+        with context.transaction() as another:
+            another.execute(text("SET LOCAL lock_timeout = '5s'"))  # fail rather than wait
+            rekey.storing_version(another, hub_keys)
+        with pytest.raises(OperationalError, match="lock timeout"), context.transaction() as key:
+            key.execute(text("SET LOCAL lock_timeout = '200ms'"))
+            rekey.rekey_stored(key, hub_keys, audit, context.clock())
