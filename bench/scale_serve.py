@@ -7,6 +7,7 @@ tree first). The outbox is drained inline, after each request's commit, so a rep
 means its notification is stored.
 """
 
+import json
 import os
 import shutil
 import signal
@@ -23,9 +24,6 @@ from pathlib import Path
 import httpx2 as httpx
 
 from bench.common import database
-from hub.context import build_context
-from hub.operator import register_authority
-from hub.settings import HubSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 # The release before the scale work (issue 13); HOMEWARD_BENCH_PREVIOUS names another commit.
@@ -95,6 +93,29 @@ def _wait_until_ready(url: str, process: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("the hub never became ready")
 
 
+# Run by ``tree``'s own code: its schema may be older than this tree's.
+_REGISTER = """
+import json, sys
+context = build_context(HubSettings())
+print(json.dumps({c: register_authority(context, code=c, name=c, contact="Duty team")
+                  for c in sys.argv[1:]}))
+context.engine.dispose()
+"""
+
+
+def _register(env: dict[str, str], tree: Path, codes: list[str]) -> dict[str, str]:
+    """The authorities registered by the tree's own operator code; their credentials."""
+    done = subprocess.run(
+        [sys.executable, "-c", _REGISTER, *codes],
+        env=env,
+        cwd=tree,
+        check=True,
+        capture_output=True,
+    )
+    found: dict[str, str] = json.loads(done.stdout.splitlines()[-1])
+    return found
+
+
 @contextmanager
 def served(tree: Path, backend: str, workers: int, codes: list[str]) -> Iterator[Served]:
     """``tree``'s hub on a fresh ``backend`` database with ``workers`` processes."""
@@ -102,14 +123,7 @@ def served(tree: Path, backend: str, workers: int, codes: list[str]) -> Iterator
         key_file = Path(tmp) / "hub.key"  # made by `hub init`
         env = _environment(tree, url, key_file)
         subprocess.run(_command("hub", "init"), env=env, cwd=tree, check=True, capture_output=True)
-        context = build_context(HubSettings(database_url=url, key_file=key_file))
-        try:
-            credentials = {
-                code: register_authority(context, code=code, name=code, contact="Duty team")
-                for code in codes
-            }
-        finally:
-            context.engine.dispose()
+        credentials = _register(env, tree, codes)
         port = _free_port()
         serve = ["hub", "serve", "--port", str(port), "--workers", str(workers), "--proxy-headers"]
         with (Path(tmp) / "serve.log").open("wb") as log:
