@@ -96,6 +96,9 @@ def _wait_until_ready(url: str, process: subprocess.Popen[bytes]) -> None:
 # Run by ``tree``'s own code: its schema may be older than this tree's.
 _REGISTER = """
 import json, sys
+from hub.context import build_context
+from hub.operator import register_authority
+from hub.settings import HubSettings
 context = build_context(HubSettings())
 print(json.dumps({c: register_authority(context, code=c, name=c, contact="Duty team")
                   for c in sys.argv[1:]}))
