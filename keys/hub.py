@@ -23,7 +23,10 @@ class HubKey:
     def __init__(self, secret: bytes) -> None:
         if len(secret) < _primitives.SECRET_BYTES:
             raise ValueError("hub secret shorter than 32 bytes")
-        self._key = _primitives.hkdf_sha256(secret, salt=b"homeward/hub", info=b"rekey v1")
+        # Prepared once: a national sync re-keys over a million tokens.
+        self._rekey_mac = _primitives.PreparedHmacSha256(
+            _primitives.hkdf_sha256(secret, salt=b"homeward/hub", info=b"rekey v1")
+        )
         self._credential_key = _primitives.hkdf_sha256(
             secret, salt=b"homeward/hub", info=b"credential v1"
         )
@@ -40,7 +43,7 @@ class HubKey:
     def rekey(self, token: Token) -> bytes:
         """16-byte digest under the hub key; includes key type and epoch for domain separation."""
         message = f"{token.key_type}\x1f{token.epoch}\x1f{token.value}".encode("ascii")
-        return _primitives.hmac_sha256(self._key, message)[:16]
+        return self._rekey_mac.digest(message)[:16]
 
     def chain(self, digest: bytes) -> bytes:
         """The digest one version on: this version's key over the previous version's digest."""

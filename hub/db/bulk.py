@@ -2,19 +2,23 @@
 
 On PostgreSQL rows travel by ``COPY ... FROM STDIN`` (one stream, no per-row statement, no
 per-row parameter binding): inserts straight into the table, updates through a temporary table
-joined on the primary key. On SQLite, where a statement costs no round trip, they are one
-``executemany`` each. Both run on the session's connection, inside the caller's transaction.
+joined on the primary key. On SQLite, where a statement costs no round trip but SQLAlchemy's
+per-row parameter handling costs more than SQLite's own work, inserts are prepared multi-row
+``INSERT`` statements run by the driver with plain tuples, and updates one ``executemany``.
+Both run on the session's connection, inside the caller's transaction.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, Table, any_, insert, literal, update
+from sqlalchemy import ColumnElement, LargeBinary, String, Table, any_, literal, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.expression import bindparam
 from sqlmodel import Session
 
 Row = Mapping[str, object]
+# Rows per SQLite INSERT statement: far below its 32,766 parameters for tables this wide.
+SQLITE_ROWS_PER_STATEMENT = 200
 
 
 def _driver_connection(session: Session) -> Any | None:
@@ -50,12 +54,55 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Row]) -> None:
     """Insert ``rows`` (each with the same keys) into ``table``; ids come from the table."""
     if not rows:
         return
+    session.flush()  # pending ORM writes land first, in order
     driver = _driver_connection(session)
     if driver is None:
-        session.execute(insert(table), list(rows))
+        _sqlite_insert(session, table, rows)
         return
-    session.flush()  # pending ORM writes land before the copy, in order
     _copy(driver, table.name, list(rows[0]), rows)
+
+
+def _sqlite_values(
+    session: Session, table: Table, columns: Sequence[str], rows: Sequence[Row]
+) -> list[list[Any]]:
+    """Rows as the driver's parameters, converted as SQLAlchemy would (dates as text), bytes
+    as they are (the driver stores them as blobs)."""
+    dialect = session.get_bind().dialect
+    converters = [
+        (i, convert)
+        for i, name in enumerate(columns)
+        if not isinstance(table.c[name].type, LargeBinary)
+        and (convert := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+    ]
+    values = [[row[name] for name in columns] for row in rows]
+    for value in values:
+        for i, convert in converters:
+            value[i] = convert(value[i])
+    return values
+
+
+def _chunked(values: list[list[Any]], size: int) -> Iterator[tuple[int, list[tuple[Any, ...]]]]:
+    """Rows flattened into statements of ``size`` rows (one statement shape, run many times)
+    and the rest into one shorter statement."""
+    whole = len(values) - len(values) % size
+    full = [tuple(v for row in values[i : i + size] for v in row) for i in range(0, whole, size)]
+    if full:
+        yield size, full
+    if whole < len(values):
+        yield len(values) - whole, [tuple(v for row in values[whole:] for v in row)]
+
+
+def _sqlite_insert(session: Session, table: Table, rows: Sequence[Row]) -> None:
+    columns = list(rows[0])
+    values = _sqlite_values(session, table, columns, rows)
+    one = "(" + ", ".join("?" * len(columns)) + ")"
+    connection = session.connection()
+    for size, chunks in _chunked(values, SQLITE_ROWS_PER_STATEMENT):
+        statement = (
+            f'INSERT INTO "{table.name}" ({_quoted(columns)}) '  # noqa: S608 (names from the metadata)
+            f"VALUES {', '.join([one] * size)}"
+        )
+        connection.exec_driver_sql(statement, chunks)
 
 
 def update_rows(session: Session, table: Table, rows: Sequence[Row]) -> None:

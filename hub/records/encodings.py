@@ -9,10 +9,11 @@ older connector) stores nothing and is linked on match keys alone.
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete
 from sqlmodel import Session, SQLModel, col
 
 from hub import wire
+from hub.db import bulk
 from hub.records.models import SimilarityEncoding
 from keys import HubKeyring, Token
 
@@ -67,7 +68,5 @@ def store(
             }
             for digest in sorted(digests)
         ]
-    if encodings:
-        session.execute(insert(_ENCODINGS), encodings)
-    if blocks:
-        session.execute(insert(_TOKENS), blocks)
+    bulk.insert_rows(session, _ENCODINGS, encodings)  # COPY on PostgreSQL (hub/db/bulk.py)
+    bulk.insert_rows(session, _TOKENS, blocks)

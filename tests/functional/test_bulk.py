@@ -1,9 +1,11 @@
-"""Bulk writes (hub/db/bulk.py) on both databases: COPY on PostgreSQL, executemany on SQLite,
-the same rows either way; an update changes exactly the rows and columns given, NULLs too."""
+"""Bulk writes (hub/db/bulk.py) on both databases: COPY on PostgreSQL, multi-row INSERTs on
+SQLite, the same rows either way (dates, times, flags and bytes as the ORM stores them); an
+update changes exactly the rows and columns given, NULLs too."""
 
 from datetime import UTC, date, datetime
 
 from fastapi import FastAPI
+from sqlalchemy import text
 from sqlmodel import SQLModel, select
 
 from hub.db import bulk
@@ -32,7 +34,11 @@ def _child(ref: str, **changed: object) -> dict[str, object]:
 def test_insert_then_update_in_bulk(hub_app: FastAPI) -> None:
     register_authority(hub_app, AUTHORITY)
     with hub_app.state.hub.transaction() as session:
-        bulk.insert_rows(session, CHILDREN, [_child(f"ref{n:05d}") for n in range(300)])
+        bulk.insert_rows(
+            session,
+            CHILDREN,
+            [_child(f"ref{n:05d}", confidential_location=n % 2 == 1) for n in range(401)],
+        )
         ids = {ref: i for ref, i in session.execute(select(Child.ref, Child.id))}
         digest = bytes(range(32))
         token = {"key_type": "name_dob", "epoch": 1, "hub_key_version": 1, "owner_kind": "C"}
@@ -48,7 +54,8 @@ def test_insert_then_update_in_bulk(hub_app: FastAPI) -> None:
     with hub_app.state.hub.transaction() as session:
         stored = {c.ref: c for c in session.exec(select(Child))}
         tokens = session.exec(select(MatchToken.digest, MatchToken.owner_id)).all()
-    assert len(stored) == 300
+    assert len(stored) == 401
+    assert [stored[r].confidential_location for r in ("ref00007", "ref00400")] == [True, False]
     assert (stored["ref00007"].placement_type, stored["ref00007"].legal_status) == (None, "V2")
     assert stored["ref00299"].placed_since == date(2026, 3, 4)
     assert stored["ref00008"].placement_type == "U1"
@@ -62,3 +69,17 @@ def test_nothing_to_write_writes_nothing(hub_app: FastAPI) -> None:
         bulk.insert_rows(session, CHILDREN, [])
         bulk.update_rows(session, CHILDREN, [])
         assert session.exec(select(Child)).all() == []
+
+
+def test_bulk_rows_are_stored_as_the_orm_stores_them(hub_app: FastAPI) -> None:
+    """Same stored values, not merely the same values read back: SQL compares them as stored."""
+    register_authority(hub_app, AUTHORITY)
+    with hub_app.state.hub.transaction() as session:
+        session.add(Child(**_child("orm", confidential_location=True)))  # type: ignore[arg-type]
+        bulk.insert_rows(session, CHILDREN, [_child("bulk", confidential_location=True)])
+    with hub_app.state.hub.transaction() as session:
+        stored = session.execute(
+            text("SELECT ref, placed_since, updated_at, confidential_location FROM child")
+        ).all()
+    by_ref = {ref: tuple(values) for ref, *values in stored}
+    assert by_ref["bulk"] == by_ref["orm"]
