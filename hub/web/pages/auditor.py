@@ -83,6 +83,21 @@ def _caller(person: Person) -> Caller:
     return Caller.of(person.authority, person.authority_role)
 
 
+def _entries(
+    hub: HubDep,
+    db: SessionDep,
+    now: datetime,
+    person: Person,
+    start: int,
+    limit: int,
+    filters: dict[str, str | datetime | None],
+) -> wire.AuditPage:
+    """A page of the entries the person may read, as the API's audit search gives them."""
+    return audit_service.read_entries(
+        db, hub.services.audit, _caller(person), now, start=start, limit=limit, filters=filters
+    )
+
+
 def _view(
     hub: HubDep, db: SessionDep, now: datetime, person: Person, page: str, **shown: object
 ) -> None:
@@ -122,15 +137,7 @@ def search_page(
     person: Auditor,
     search: SearchDep,
 ) -> Response:
-    page = audit_service.read_entries(
-        db,
-        hub.services.audit,
-        _caller(person),
-        now,
-        start=search.after,
-        limit=PAGE,
-        filters=search.filters(),
-    )
+    page = _entries(hub, db, now, person, search.after, PAGE, search.filters())
     _view(hub, db, now, person, "/audit")
     query = request.url.query
     return render(
@@ -157,15 +164,7 @@ def case_trail(
     person: Auditor,
     case_reference: Annotated[str, Path(max_length=64)],
 ) -> Response:
-    page = audit_service.read_entries(
-        db,
-        hub.services.audit,
-        _caller(person),
-        now,
-        start=0,
-        limit=1000,
-        filters={"subject": case_reference},
-    )
+    page = _entries(hub, db, now, person, 0, 1000, {"subject": case_reference})
     _view(hub, db, now, person, f"/audit/cases/{case_reference}")
     return render(
         request,
@@ -191,15 +190,7 @@ def export(
     entries: list[wire.AuditEntry] = []
     start = search.after
     while len(entries) < EXPORT_MAX:
-        page = audit_service.read_entries(
-            db,
-            hub.services.audit,
-            _caller(person),
-            now,
-            start=start,
-            limit=1000,
-            filters=search.filters(),
-        )
+        page = _entries(hub, db, now, person, start, 1000, search.filters())
         entries.extend(page.entries)
         if page.next_cursor is None:
             break
