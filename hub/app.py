@@ -5,6 +5,7 @@ routes; every refusal is an audited problem response (``hub.api.problems``), and
 document says so (``hub.api.openapi``).
 """
 
+import gc
 import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -64,4 +65,10 @@ def serve_app() -> FastAPI:
     factory): settings from the environment, logs configured as they say."""
     settings = HubSettings()
     configure_logs(settings.log_level, settings.log_format)
-    return create_app(settings)
+    app = create_app(settings)
+    # What start-up built (modules, routes, policies, the ORM's mappings: about 200,000
+    # objects) lives as long as the process: out of the cyclic collector's sight, a full
+    # collection during a request scans only what requests allocated (a report waited 100 ms
+    # and more for one).
+    gc.freeze()
+    return app

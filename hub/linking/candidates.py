@@ -8,17 +8,24 @@ test_candidate_index.py), so accuracy measured in memory is the hub's accuracy.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import replace
 from typing import Protocol
 
-from sqlmodel import Session, col, select
+from sqlalchemy import CompoundSelect, Select, and_, null, union
+from sqlmodel import Session, SQLModel, col, select
 
-from hub.linking.decide import Candidate
+from hub.linking.decide import ID_KEYS, Candidate
 from hub.linking.similarity import Encoded
 from hub.records.encodings import BLOCK_TYPE
-from hub.records.models import MatchToken, SimilarityEncoding
+from hub.records.models import IDENTIFIER_TOKENS, MatchToken
 from hub.records.service import CHILD
 
+_TOKENS = SQLModel.metadata.tables["matchtoken"]
+_ENCODED = SQLModel.metadata.tables["similarityencoding"]
+_CHILDREN = SQLModel.metadata.tables["child"]
+
+Members = Select[tuple[int]] | CompoundSelect[tuple[int]]  # child ids, as a statement
 Digests = Sequence[tuple[str, bytes]]  # (key type, re-keyed digest)
 
 
@@ -28,10 +35,17 @@ class CandidateIndex(Protocol):
         ...
 
     def similar(
-        self, blocks: Sequence[bytes], also: Iterable[int], *, exclude_authority: str
+        self,
+        blocks: Sequence[bytes],
+        also: Iterable[int],
+        *,
+        exclude_authority: str,
+        identifiers: Collection[str] = ID_KEYS,
     ) -> list[Encoded]:
         """Second-stage encodings of the children, not of ``exclude_authority``, sharing a
-        blocking digest, and of the children ``also`` (first-stage candidates); by id."""
+        blocking digest, and of the children ``also`` (first-stage candidates); by id. Their
+        ``held`` names which of ``identifiers`` (identifier key types: all the second stage
+        reads of a child's holdings) they hold."""
         ...
 
 
@@ -84,37 +98,71 @@ class SqlCandidateIndex:
         return held
 
     def similar(
-        self, blocks: Sequence[bytes], also: Iterable[int], *, exclude_authority: str
+        self,
+        blocks: Sequence[bytes],
+        also: Iterable[int],
+        *,
+        exclude_authority: str,
+        identifiers: Collection[str] = ID_KEYS,
     ) -> list[Encoded]:
-        found = set(also)
-        if blocks:
-            found |= set(
-                self.session.exec(
-                    select(MatchToken.owner_id).where(
-                        col(MatchToken.digest).in_(sorted(set(blocks))),
-                        MatchToken.owner_kind == CHILD,
-                        MatchToken.key_type == BLOCK_TYPE,
-                        MatchToken.authority != exclude_authority,
-                    )
-                )
-            )
-        if not found:
+        # A block of a common name and year holds hundreds of children on a national hub, and
+        # grows with it: their ids stay in the database (a sub-select, not a bound list), and
+        # one statement brings back their two filters and the identifiers asked about, read
+        # from indexes where it can (migration 0016), as plain rows.
+        wanted = self._blocked(blocks, sorted(set(also)), exclude_authority)
+        if wanted is None:
             return []
-        rows = self.session.exec(
-            select(SimilarityEncoding).where(
-                SimilarityEncoding.owner_kind == CHILD,
-                col(SimilarityEncoding.owner_id).in_(found),
-                SimilarityEncoding.authority != exclude_authority,
-            )
-        ).all()
-        held = self._held({r.owner_id for r in rows})
-        return sorted(
-            (
-                Encoded(r.owner_id, _int(r.names), _int(r.born), frozenset(held[r.owner_id]))
-                for r in rows
-            ),
-            key=lambda e: e.child_id,
+        found: dict[int, tuple[bytes, bytes, set[str]]] = {}
+        for child_id, names, born, key_type in self.session.execute(
+            _encodings(wanted, exclude_authority, sorted(set(identifiers) & ID_KEYS))
+        ):
+            held = found.setdefault(child_id, (names, born, set()))[2]
+            if key_type is not None:
+                held.add(key_type)
+        return [
+            Encoded(child_id, _int(names), _int(born), frozenset(held))
+            for child_id, (names, born, held) in sorted(found.items())
+        ]
+
+    @staticmethod
+    def _blocked(
+        blocks: Sequence[bytes], also: Sequence[int], exclude_authority: str
+    ) -> Members | None:
+        """The children sharing a blocking digest, and ``also``: a statement, not a list."""
+        members = select(_TOKENS.c.owner_id).where(
+            _TOKENS.c.digest.in_(sorted(set(blocks))),
+            _TOKENS.c.owner_kind == CHILD,
+            _TOKENS.c.key_type == BLOCK_TYPE,
+            _TOKENS.c.authority != exclude_authority,
         )
+        listed = select(_CHILDREN.c.id).where(_CHILDREN.c.id.in_(also))
+        if blocks and also:
+            return union(members, listed)
+        return members if blocks else listed if also else None
+
+
+def _encodings(
+    children: Members, exclude_authority: str, identifiers: Sequence[str]
+) -> Select[tuple[int, bytes, bytes, str | None]]:
+    """The filters of ``children`` not of ``exclude_authority``, a row for each of the
+    ``identifiers`` a child holds (the partial index of identifier tokens), or one with none."""
+    encoded = _ENCODED.c
+    columns = (encoded.owner_id, encoded.names, encoded.born)
+    if not identifiers:
+        query = select(*columns, null().label("key_type"))
+    else:
+        holds = and_(
+            _TOKENS.c.owner_kind == CHILD,
+            _TOKENS.c.owner_id == encoded.owner_id,
+            IDENTIFIER_TOKENS,
+            _TOKENS.c.key_type.in_(identifiers),
+        )
+        query = select(*columns, _TOKENS.c.key_type).select_from(_ENCODED.outerjoin(_TOKENS, holds))
+    return query.where(
+        encoded.owner_kind == CHILD,
+        encoded.authority != exclude_authority,
+        encoded.owner_id.in_(children),
+    )
 
 
 class MemoryCandidateIndex:
@@ -143,17 +191,23 @@ class MemoryCandidateIndex:
         if encoding is not None:
             names, born, blocks = encoding
             self._encoded[child_id] = Encoded(
-                child_id, _int(names), _int(born), self._held[child_id]
+                child_id, _int(names), _int(born), self._held[child_id] & ID_KEYS
             )
             for block in set(blocks):
                 self._blocked[block].append(child_id)
 
     def similar(
-        self, blocks: Sequence[bytes], also: Iterable[int], *, exclude_authority: str
+        self,
+        blocks: Sequence[bytes],
+        also: Iterable[int],
+        *,
+        exclude_authority: str,
+        identifiers: Collection[str] = ID_KEYS,
     ) -> list[Encoded]:
         found = {c for block in blocks for c in self._blocked.get(block, ())} | set(also)
+        types = frozenset(identifiers)
         return [
-            self._encoded[c]
+            replace(self._encoded[c], held=self._encoded[c].held & types)
             for c in sorted(found)
             if c in self._encoded and self._authority[c] != exclude_authority
         ]

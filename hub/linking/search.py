@@ -9,7 +9,7 @@ hub's ingest call this same function, so measured accuracy is the product's.
 from collections.abc import Sequence
 
 from hub.linking.candidates import CandidateIndex, Digests
-from hub.linking.decide import LINK, Candidate, Decision, contradicted, decide
+from hub.linking.decide import ID_KEYS, LINK, Candidate, Decision, contradicted, decide
 from hub.linking.similarity import Encoded, Rule, rule, score, second_stage
 
 
@@ -30,7 +30,10 @@ def identify(
         return first
     table = table or rule()
     children = index.similar(
-        blocks, [c.child_id for c in found], exclude_authority=exclude_authority
+        blocks,
+        [c.child_id for c in found],
+        exclude_authority=exclude_authority,
+        identifiers=episode_types & ID_KEYS,
     )
     by_id = {c.child_id: c for c in found}
     every = [by_id.get(e.child_id) or Candidate(e.child_id, frozenset(), e.held) for e in children]

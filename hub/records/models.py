@@ -3,7 +3,7 @@ re-keyed digests, child ids are sealed by their council, references are opaque."
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -57,14 +57,29 @@ class KeyedReport(SQLModel, table=True):
     counted_at: datetime
 
 
+# The identifier key types (hub.linking.decide.ID_KEYS), as the predicate of the partial index
+# that tells which children hold one: the second stage reads it for every child in its blocks.
+# A literal, not bound values, so both databases' planners can match a query to the index.
+IDENTIFIER_TOKENS = text("key_type IN ('nhs', 'opaque_id', 'upn')")
+
+
 class MatchToken(SQLModel, table=True):
     """A re-keyed match-key digest held by one child (owner_kind 'C') or episode ('E'), with
     the shared-key epoch it was derived under and the hub-key version that re-keyed it."""
 
     __table_args__ = (
-        Index("ix_matchtoken_digest", "digest", "owner_kind"),
+        # Covers the candidate searches (key type, authority and owner read from the index)
+        Index("ix_matchtoken_digest", "digest", "owner_kind", "key_type", "authority", "owner_id"),
         Index("ix_matchtoken_owner", "owner_kind", "owner_id"),
         Index("ix_matchtoken_epoch", "epoch", "authority"),
+        Index(
+            "ix_matchtoken_identifier",
+            "owner_kind",
+            "owner_id",
+            "key_type",
+            postgresql_where=IDENTIFIER_TOKENS,
+            sqlite_where=IDENTIFIER_TOKENS,
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     digest: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

@@ -174,12 +174,23 @@ holders_st = st.lists(
 ).map(lambda drawn: [(a, f"child-{i}", keys) for i, (a, keys) in enumerate(drawn)])
 
 
-@settings(
-    max_examples=40,
-    deadline=None,
-    # Each example rolls its own transaction back, so the app fixture is shared safely.
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
+# Each example rolls its own transaction back, so the app fixture is shared safely.
+EXAMPLES = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
+
+
+def every_authority(hub_app: FastAPI) -> HubContext:
+    """The hub with every authority registered (one hub for every example: add refuses
+    twice)."""
+    context: HubContext = hub_app.state.hub
+    registered = {a.code for a in operator.list_authorities(context)}
+    for code in set(AUTHORITIES) - registered:
+        register_authority(hub_app, code)
+    return context
+
+
+@EXAMPLES
 @given(
     holders=holders_st,
     query=st.lists(keys_st, max_size=5),
@@ -188,10 +199,7 @@ holders_st = st.lists(
 def test_any_small_population_gives_the_same_candidates_from_both_indexes(
     hub_app: FastAPI, holders: list[Holder], query: list[Key], exclude: str
 ) -> None:
-    context: HubContext = hub_app.state.hub
-    registered = {a.code for a in operator.list_authorities(context)}
-    for code in set(AUTHORITIES) - registered:  # one hub for every example: add refuses twice
-        register_authority(hub_app, code)
+    context = every_authority(hub_app)
     hub_keys = context.services.hub_keys
     asked = digests(hub_keys, query)
     with Session(context.engine) as session:  # never committed: rolled back on close
