@@ -3,9 +3,16 @@
 
 The children are the synthetic councils' (bench.common.corpus), pseudonymised once by the real
 connector, then dealt out to the 153 authority codes (the hub's ONS reference list) with refs
-made unique per authority. Each further copy for the 10x load gets new refs and new tokens (a
-SHA-256 of the copy number and the token, so copies never match each other), built just before
-it is sent, so no more than one copy's request bodies are held at once.
+made unique per authority. Each further copy for the 10x load gets new refs and new match-key
+tokens (a SHA-256 of the copy number and the token, so copies never match each other), built
+just before it is sent, so no more than one copy's request bodies are held at once.
+
+A copy keeps its child's second-stage blocking tokens: ten nations hold ten times as many
+children of each name and year of birth, so the second stage's blocks are ten times as full,
+as they would be. Its two filters are another child's of the nation (``DONOR_STRIDE`` further
+on): a namesake in the block, not the child's identical twin. (Until 2026-12-02 every copy
+kept its child's filters too, so a report of a child the match keys did not link met ten
+identical candidates in its blocks: reviews for all ten where one child would link.)
 """
 
 import csv
@@ -21,6 +28,7 @@ from bench.common import corpus, wire_children
 from hub import wire
 
 NATIONAL = 82_620
+DONOR_STRIDE = 7_919  # a prime: copy k of child i takes child i + k * 7,919's filters
 REFERENCE = Path(wire.__file__).parent / "identity" / "reference" / "upper_tier_authorities.csv"
 
 
@@ -57,12 +65,18 @@ def _copy_token(copy: int, token: str) -> str:
     return hashlib.sha256(f"{copy}:{token}".encode()).hexdigest()[: len(token)]
 
 
-def _copy(record: dict[str, Any], copy: int, drop: Collection[str]) -> dict[str, Any]:
+def _copy(
+    record: dict[str, Any], copy: int, drop: Collection[str], donor: dict[str, Any]
+) -> dict[str, Any]:
     kept = {k: v for k, v in record.items() if k not in drop}
     if copy == 0:
         return kept
     keys = [{**k, "token": _copy_token(copy, k["token"])} for k in record["match_keys"]]
-    return {**kept, "ref": f"{record['ref']}c{copy}", "match_keys": keys}
+    copied = {**kept, "ref": f"{record['ref']}c{copy}", "match_keys": keys}
+    if "similarity" in kept and "similarity" in donor:
+        filters = {k: donor["similarity"][k] for k in ("names", "born")}
+        copied["similarity"] = {**kept["similarity"], **filters}
+    return copied
 
 
 def bodies(
@@ -70,9 +84,15 @@ def bodies(
 ) -> dict[str, list[bytes]]:
     """Each authority's nightly sync of copy ``copy``: its request bodies, in order, without
     the fields ``drop`` names (those a release's connector did not send yet)."""
+    everyone = [r for records in data.children.values() for r in records]
     found: dict[str, list[bytes]] = {}
+    number = 0
     for code, records in data.children.items():
-        copied = [_copy(r, copy, drop) for r in records]
+        copied = []
+        for record in records:
+            donor = everyone[(number + copy * DONOR_STRIDE) % len(everyone)]
+            copied.append(_copy(record, copy, drop, donor))
+            number += 1
         found[code] = [
             json.dumps({"children": copied[i : i + batch_size]}).encode()
             for i in range(0, len(copied), batch_size)
