@@ -13,12 +13,12 @@ from dataclasses import replace
 from typing import Protocol
 
 from sqlalchemy import CompoundSelect, Select, and_, null, union
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, SQLModel, select
 
 from hub.linking.decide import ID_KEYS, Candidate
 from hub.linking.similarity import Encoded
 from hub.records.encodings import BLOCK_TYPE
-from hub.records.models import IDENTIFIER_TOKENS, MatchToken
+from hub.records.models import IDENTIFIER_TOKENS
 from hub.records.service import CHILD
 
 _TOKENS = SQLModel.metadata.tables["matchtoken"]
@@ -71,31 +71,27 @@ class SqlCandidateIndex:
         wanted = sorted({digest for _, digest in digests})
         if not wanted:
             return []
-        hits = list(
-            self.session.exec(
-                select(MatchToken.owner_id, MatchToken.key_type).where(
-                    col(MatchToken.digest).in_(wanted),
-                    MatchToken.owner_kind == CHILD,
-                    MatchToken.key_type != BLOCK_TYPE,
-                    MatchToken.authority != exclude_authority,
-                )
-            )
+        tokens = _TOKENS.c
+        hit = select(tokens.owner_id).where(
+            tokens.digest.in_(wanted),
+            tokens.owner_kind == CHILD,
+            tokens.key_type != BLOCK_TYPE,
+            tokens.authority != exclude_authority,
         )
-        if not hits:
-            return []  # most reports are of children no council holds: no second query
-        return _candidates(hits, self._held({owner_id for owner_id, _ in hits}))
-
-    def _held(self, child_ids: set[int]) -> dict[int, set[str]]:
+        # One statement: every match token of each child hit, and whether it is one sought
         held: dict[int, set[str]] = defaultdict(set)
-        for owner_id, key_type in self.session.exec(
-            select(MatchToken.owner_id, MatchToken.key_type).where(
-                MatchToken.owner_kind == CHILD,
-                MatchToken.key_type != BLOCK_TYPE,
-                col(MatchToken.owner_id).in_(child_ids),
+        hits: list[tuple[int, str]] = []
+        for owner_id, key_type, agrees in self.session.execute(
+            select(tokens.owner_id, tokens.key_type, tokens.digest.in_(wanted)).where(
+                tokens.owner_kind == CHILD,
+                tokens.key_type != BLOCK_TYPE,
+                tokens.owner_id.in_(hit),
             )
         ):
             held[owner_id].add(key_type)
-        return held
+            if agrees:
+                hits.append((owner_id, key_type))
+        return _candidates(hits, held)
 
     def similar(
         self,

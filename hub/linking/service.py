@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlalchemy import and_
+from sqlmodel import Session, SQLModel, col, select
 
 from hub import wire
 from hub.audit import AuditAction
@@ -27,10 +28,13 @@ from hub.linking.search import identify
 from hub.linking.similarity import Encoded
 from hub.linking.values import Link
 from hub.records.encodings import BLOCK_TYPE
-from hub.records.models import Child, Episode, MatchToken, SimilarityEncoding
+from hub.records.models import Child, Episode, MatchToken
 from hub.records.service import CHILD, EPISODE, child_facts, episode_facts
 from hub.records.values import EpisodeFacts, StoredChild
 from policies import Identification
+
+_TOKENS = SQLModel.metadata.tables["matchtoken"]
+_ENCODED = SQLModel.metadata.tables["similarityencoding"]
 
 AUDITED_OUTCOME = {
     Identification.LINKED: AuditAction.MATCH_LINK,
@@ -38,23 +42,25 @@ AUDITED_OUTCOME = {
 }
 
 
-def _episode_digests(session: Session, episode_id: int) -> list[tuple[str, bytes]]:
-    return [
-        (key_type, digest)
-        for key_type, digest in session.exec(
-            select(MatchToken.key_type, MatchToken.digest).where(
-                MatchToken.owner_kind == EPISODE, MatchToken.owner_id == episode_id
-            )
-        )
-    ]
-
-
-def _encoding(session: Session, episode_id: int) -> Encoded | None:
-    """The episode's second-stage filters, if its connector sent them."""
-    row = session.get(SimilarityEncoding, (EPISODE, episode_id))
-    if row is None:
-        return None
-    return Encoded(-1, int.from_bytes(row.names, "big"), int.from_bytes(row.born, "big"))
+def _episode_tokens(
+    session: Session, episode_id: int
+) -> tuple[list[tuple[str, bytes]], Encoded | None]:
+    """The episode's tokens and, if its connector sent them, its second-stage filters: one
+    statement (an episode without tokens has no candidate to compare them with)."""
+    tokens, encoded = _TOKENS.c, _ENCODED.c
+    filters = and_(encoded.owner_kind == EPISODE, encoded.owner_id == tokens.owner_id)
+    rows = session.execute(
+        select(tokens.key_type, tokens.digest, encoded.names, encoded.born)
+        .select_from(_TOKENS.outerjoin(_ENCODED, filters))
+        .where(tokens.owner_kind == EPISODE, tokens.owner_id == episode_id)
+    ).all()
+    names, born = (rows[0][2], rows[0][3]) if rows else (None, None)
+    query = (
+        None
+        if names is None or born is None
+        else Encoded(-1, int.from_bytes(names, "big"), int.from_bytes(born, "big"))
+    )
+    return [(key_type, digest) for key_type, digest, _, _ in rows], query
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,13 +121,13 @@ def _decide(
         child = _own_child(session, episode)
         if child is not None and child.id is not None:
             return (child.id,), Identification.OWN_RECORD
-    tokens = _episode_digests(session, episode.id)
+    tokens, query = _episode_tokens(session, episode.id)
     digests = [(t, d) for t, d in tokens if t != BLOCK_TYPE]
     decision = identify(
         index or SqlCandidateIndex(session),
         digests,
         exclude_authority=episode.authority,
-        query=_encoding(session, episode.id),
+        query=query,
         blocks=[d for t, d in tokens if t == BLOCK_TYPE],
     )
     if decision.outcome is Identification.LINKED and decision.child_id is not None:
