@@ -303,6 +303,8 @@ def main(size: int) -> None:
                 "similar_names": table.similar_names,
                 "similar_born": table.similar_born,
                 "similar_margin": table.similar_margin,
+                "near_names": table.near_names,  # not calibrated: no near identifiers here
+                "near_born": table.near_born,
                 "floor": round(table.floor, 3),
                 "weights": {
                     ",".join(map(str, c)): round(w, 3) for c, w in sorted(table.weights.items())

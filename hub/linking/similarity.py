@@ -22,6 +22,12 @@ Then, if the first stage did not link:
   link without it, as in the first stage), its weight is at least ``link``, it is the
   only candidate that strong, every other candidate weighs at least ``margin`` less (twins
   and namesakes stay apart), and no identifier contradicts it;
+- failing that, **link on a near identifier** the one candidate whose identifier is one typo
+  away from the query's (``Candidate.near``) when no candidate shares the identifier itself,
+  no identifier contradicts it, and its ``names`` filters agree to at least ``near_names`` or
+  its ``born`` filters to at least ``near_born``: an identifier one typo away is common by
+  chance among thousands (7-digit identifiers have 69 neighbours), so one other part of the
+  record must agree well above chance too;
 - failing that, **link on similarity alone** the best candidate no identifier contradicts when
   no whole key other than a review-only one agrees with it (such a key was weighed by the rule
   above, which needs the district: a common name with its date of birth elsewhere stays a
@@ -88,6 +94,8 @@ class Rule:
     similar_names: float = math.inf  # least names Dice to link on similarity alone
     similar_born: float = math.inf  # least born Dice to link on similarity alone
     similar_margin: float = math.inf  # how far every other candidate must be below it
+    near_names: float = math.inf  # least names Dice to link on a near identifier, or
+    near_born: float = math.inf  # least born Dice to link on a near identifier
 
 
 @cache
@@ -113,6 +121,8 @@ def rule_from(data: dict[str, object]) -> Rule:
         float(data.get("similar_names", math.inf)),  # type: ignore[arg-type]
         float(data.get("similar_born", math.inf)),  # type: ignore[arg-type]
         float(data.get("similar_margin", math.inf)),  # type: ignore[arg-type]
+        float(data.get("near_names", math.inf)),  # type: ignore[arg-type]
+        float(data.get("near_born", math.inf)),  # type: ignore[arg-type]
     )
 
 
@@ -153,6 +163,7 @@ class Scored:
     contradicted: bool
     strong: bool = False  # a whole non-review-only key agrees and the born filters agree
     close: bool = False  # both filters close enough to link on similarity alone
+    near: bool = False  # the identifier is one typo away, and a filter close enough
 
 
 def score(
@@ -172,7 +183,12 @@ def score(
         strong = dated(candidate) and names >= table.link_names and born >= table.link_born
         close = level < KEYS_NAME and names >= table.similar_names and born >= table.similar_born
         ruled_out = child.child_id in contradicted
-        out.append(Scored(child.child_id, weight, level == KEYS_ID, ruled_out, strong, close))
+        near = (
+            candidate is not None
+            and candidate.near
+            and (names >= table.near_names or born >= table.near_born)
+        )
+        out.append(Scored(child.child_id, weight, level == KEYS_ID, ruled_out, strong, close, near))
     return out
 
 
@@ -187,6 +203,9 @@ def second_stage(first: Decision, scored: Sequence[Scored], table: Rule) -> Deci
         runner_up = max((s.weight for s in ranked if s is not best), default=float("-inf"))
         if best.weight >= table.link and runner_up <= best.weight - table.margin:
             return Decision(LINK, best.child_id)
+    near = [s for s in ranked if s.near and not s.contradicted]
+    if len(near) == 1 and not any(s.shares_id for s in ranked):
+        return Decision(LINK, near[0].child_id)
     alone = _similar(ranked, table)
     if alone is not None:
         return Decision(LINK, alone)
