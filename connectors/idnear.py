@@ -43,7 +43,9 @@ def near(a: str, b: str) -> bool:
 
 
 class NearTokens:
-    """Identifiers -> hex neighbourhood tokens under one epoch (at most ``MAX_NEAR``)."""
+    """Identifiers -> hex neighbourhood tokens under one epoch: those of the first ``MAX_NEAR``
+    strings (a first identifier keeps its whole neighbourhood), sorted, so that their order on
+    the wire says nothing about which position each stands for."""
 
     def __init__(self, deriver: MatchKeyDeriver) -> None:
         self._mac: Callable[[str], str] = deriver.token_function(NEAR_TYPE)
@@ -51,4 +53,4 @@ class NearTokens:
     def __call__(self, identifiers: Iterable[tuple[str, str | None]]) -> tuple[str, ...]:
         """``identifiers``: (kind, normalised identifier or None) pairs."""
         found = [s for kind, value in identifiers if value for s in near_strings(kind, value)]
-        return tuple(dict.fromkeys(map(self._mac, found)))[:MAX_NEAR]
+        return tuple(sorted(set(map(self._mac, found[:MAX_NEAR]))))
