@@ -35,10 +35,15 @@ Then, if the first stage did not link:
   at least ``similar_born`` (the year of birth, sex and district agree even when the date is
   an age or a few days out) and every other candidate weighs at least ``similar_margin`` less:
   a child whose near-identical name, year and district nobody else in the search shares;
-- **review** every candidate whose weight is at least ``review``, or that shares an identifier;
-  failing those, the best candidate alone when its weight is at least ``review_alone`` and
-  every other weighs at least ``margin_alone`` less (a lone plausible candidate is worth a
-  look at less evidence than one of several namesakes);
+- **review** every candidate that shares an identifier, and the *likely* ones (``_likely``):
+  the best candidate and every other within ``margin`` of it (those the link rule cannot tell
+  apart: twins, namesakes), when their weights together beat the rest's together with
+  ``review_prior`` (which stands for "none of them") by at least ``review_odds``, in log2:
+  the Fellegi-Sunter posterior odds that the child is among them, so a lone plausible
+  candidate is worth a look at less evidence than one of several. A table without
+  ``review_odds`` reviews every candidate whose weight is at least ``review`` and, failing
+  those, the best alone when its weight is at least ``review_alone`` and every other weighs
+  at least ``margin_alone`` less;
 - **none** otherwise, even if the first stage would have asked for a review: a weak key shared
   by chance is not worth a duty worker's night.
 
@@ -96,6 +101,8 @@ class Rule:
     similar_margin: float = math.inf  # how far every other candidate must be below it
     near_names: float = math.inf  # least names Dice to link on a near identifier, or
     near_born: float = math.inf  # least born Dice to link on a near identifier
+    review_prior: float = math.inf  # log2 weight of "none of them" when weighing a review
+    review_odds: float = math.inf  # least log2 odds of a candidate against all else to review
 
 
 @cache
@@ -123,6 +130,8 @@ def rule_from(data: dict[str, object]) -> Rule:
         float(data.get("similar_margin", math.inf)),  # type: ignore[arg-type]
         float(data.get("near_names", math.inf)),  # type: ignore[arg-type]
         float(data.get("near_born", math.inf)),  # type: ignore[arg-type]
+        float(data.get("review_prior", math.inf)),  # type: ignore[arg-type]
+        float(data.get("review_odds", math.inf)),  # type: ignore[arg-type]
     )
 
 
@@ -209,10 +218,27 @@ def second_stage(first: Decision, scored: Sequence[Scored], table: Rule) -> Deci
     alone = _similar(ranked, table)
     if alone is not None:
         return Decision(LINK, alone)
-    worth = sorted(s.child_id for s in ranked if s.weight >= table.review or s.shares_id)
-    if not worth and ranked and _alone(ranked, table):
-        worth = [ranked[0].child_id]
+    if math.isfinite(table.review_odds):
+        worth = _likely(ranked, table)
+    else:
+        worth = sorted(s.child_id for s in ranked if s.weight >= table.review or s.shares_id)
+        if not worth and ranked and _alone(ranked, table):
+            worth = [ranked[0].child_id]
     return Decision(REVIEW, review=tuple(worth)) if worth else Decision(None)
+
+
+def _likely(ranked: Sequence[Scored], table: Rule) -> list[int]:
+    """The candidates sharing an identifier, and the best ones (within ``margin`` of the first)
+    if log2 of their summed 2 ** weight is at least ``review_odds`` above log2 of 2 **
+    ``review_prior`` plus the rest's."""
+    worth = {s.child_id for s in ranked if s.shares_id}
+    if ranked:
+        cut = ranked[0].weight - table.margin
+        best = math.fsum(2.0**s.weight for s in ranked if s.weight >= cut)
+        rest = math.fsum(2.0**s.weight for s in ranked if s.weight < cut)
+        if math.log2(best) - math.log2(2.0**table.review_prior + rest) >= table.review_odds:
+            worth |= {s.child_id for s in ranked if s.weight >= cut}
+    return sorted(worth)
 
 
 def _alone(ranked: Sequence[Scored], table: Rule) -> bool:
