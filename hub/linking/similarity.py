@@ -102,7 +102,7 @@ class Rule:
     near_names: float = math.inf  # least names Dice to link on a near identifier, or
     near_born: float = math.inf  # least born Dice to link on a near identifier
     review_prior: float = math.inf  # log2 weight of "none of them" when weighing a review
-    review_odds: float = math.inf  # least log2 odds of a candidate against all else to review
+    review_odds: float = math.inf  # least log2 odds of the best candidates against all else
 
 
 @cache
