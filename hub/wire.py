@@ -82,7 +82,8 @@ BlockToken = Annotated[str, StringConstraints(min_length=32, max_length=64, patt
 
 class Similarity(WireModel):
     """The second stage's keyed encoding of a record (docs/matchkeys.md section 8): two
-    XOR-folded keyed Bloom filters and keyed blocking tokens, all under one shared-key epoch.
+    XOR-folded keyed Bloom filters, keyed blocking tokens and identifier neighbourhood tokens,
+    all under one shared-key epoch.
     Optional on every record: a connector that predates it sends none, and the hub then links
     that record on match keys alone."""
 
@@ -91,6 +92,9 @@ class Similarity(WireModel):
     names: str = Field(min_length=128, max_length=128, pattern=r"^[0-9a-f]+$", repr=False)
     born: str = Field(min_length=64, max_length=64, pattern=r"^[0-9a-f]+$", repr=False)
     blocks: list[BlockToken] = Field(default_factory=list, max_length=16, repr=False)
+    # identifier neighbourhood tokens (connectors/idnear.py), only for identifiers without a
+    # check digit: none from a council's connector today
+    near: list[BlockToken] = Field(default_factory=list, max_length=32, repr=False)
 
 
 class ChildRecord(WireModel):

@@ -17,6 +17,11 @@ own preparation and candidate search (homeward.linkage.evaluate.prepare, the fir
   ``SIMILAR_GRID``, the setting with the most correct links among those meeting the same
   precision goal *with every one-step looser neighbour meeting it too*: the edge of the safe
   region on the training seeds is where unseen data first goes wrong.
+- Review by likelihood (``review_prior``, ``review_odds``; ``review_band``; the best candidates
+  within ``margin`` reviewed together): on the grid ``REVIEW_GRID``, the setting that finds the
+  most true pairs with review among those flagging no more non-matching reports, on each
+  training set, than the weight bands above (``review``, ``review_alone``): the same number of
+  duty workers' looks, spent on likelier children.
 
 Writes hub/linking/weights_v1.json (normative: the hub's rule reads it).
 """
@@ -45,6 +50,7 @@ from hub.linking.similarity import (
     cell,
     dated,
     dice,
+    rule_from,
     second_stage,
 )
 
@@ -56,6 +62,10 @@ SIMILAR_GRID = (
     # (0.75); the same year and sex without the district, both estimated, 4 of 6 (0.67)
     (0.68, 0.7, 0.72, 0.75, 0.8),
     (6.0, 7.0, 8.0, 10.0, 12.0),  # margin below the best
+)
+REVIEW_GRID = (
+    (3.5, 4.0, 4.5, 5.0, 5.5),  # review_prior: log2 weight of "none of them"
+    (3.25, 3.5, 3.75, 4.0, 4.25, 4.5, 4.75),  # review_odds: least log2 odds to review
 )
 # A lone candidate's review band, chosen on the training seeds (20,000 + 20,000) as the lowest
 # weight and widest margin keeping review flags <= 3 per 1,000 non-matching reports there
@@ -249,6 +259,22 @@ def similar_band(table: Rule, sets: list[list[Observed]]) -> Rule:
     return replace(band, similar_margin=margins[k])
 
 
+def review_band(table: Rule, sets: list[list[Observed]]) -> Rule:
+    """``table`` with the review band of ``REVIEW_GRID`` that finds the most true pairs without
+    more review flags on any training set than ``table``'s weight bands (module docstring)."""
+    budget = [tally(s, table).reviewed_non_matching for s in sets]
+    best: tuple[int, float, float] | None = None
+    for prior, odds in product(*REVIEW_GRID):
+        tallies = [tally(s, replace(table, review_prior=prior, review_odds=odds)) for s in sets]
+        if all(t.reviewed_non_matching <= b for t, b in zip(tallies, budget, strict=True)):
+            found = sum(t.found_with_review for t in tallies)
+            if best is None or found > best[0]:
+                best = (found, prior, odds)
+    if best is None:
+        return table
+    return replace(table, review_prior=best[1], review_odds=best[2])
+
+
 def _split(
     observed: list[Observed], names: float, born: float
 ) -> tuple[list[Observed], list[Observed]]:
@@ -288,6 +314,9 @@ def s_non(observed: Sequence[Observed]) -> int:
 def main(size: int) -> None:
     sets = [observe(size, overlap) for overlap in (0.01, 0.10)]
     table = similar_band(bands(weights([o for s in sets for o in s]), sets), sets)
+    table = review_band(table, sets)
+    shipped = rule_from(json.loads(OUT.read_text(encoding="utf-8")))  # set by hand, not learned
+    table = replace(table, near_names=shipped.near_names, near_born=shipped.near_born)
     OUT.write_text(
         json.dumps(
             {
@@ -303,6 +332,10 @@ def main(size: int) -> None:
                 "similar_names": table.similar_names,
                 "similar_born": table.similar_born,
                 "similar_margin": table.similar_margin,
+                "near_names": table.near_names,  # not calibrated: no near identifiers here
+                "near_born": table.near_born,
+                "review_prior": table.review_prior,
+                "review_odds": table.review_odds,
                 "floor": round(table.floor, 3),
                 "weights": {
                     ",".join(map(str, c)): round(w, 3) for c, w in sorted(table.weights.items())
@@ -317,6 +350,7 @@ def main(size: int) -> None:
         print(overlap, tally(s, table))
     print(f"link {table.link} margin {table.margin} review {table.review} -> {OUT}")
     print(f"similar {table.similar_names} {table.similar_born} {table.similar_margin}")
+    print(f"review band: prior {table.review_prior} odds {table.review_odds}")
 
 
 if __name__ == "__main__":

@@ -16,11 +16,19 @@ from pathlib import Path
 from typing import Literal
 
 from connectors.similarity import BLOCK_TYPE
-from homeward.linkage.records import UK_SCHEMES, Person, Schemes, encodings, identity, tokens
+from homeward.linkage.records import (
+    UK_SCHEMES,
+    Person,
+    Schemes,
+    encodings,
+    identity,
+    near_tokens,
+    tokens,
+)
 from hub.linking.candidates import Digests, MemoryCandidateIndex
 from hub.linking.search import identify
 from hub.linking.similarity import Encoded, Rule
-from keys import HubKey, SharedKeyring, Token
+from keys import HubKey, MatchKeyDeriver, SharedKeyring, Token
 from policies import Identification
 
 LEFT, RIGHT = "LEFT", "RIGHT"  # the two authorities: the left side's children, right's reports
@@ -89,18 +97,34 @@ def prepare(
     hub_key, epoch = HubKey.generate(), deriver.epoch
     index = MemoryCandidateIndex()
     left_codes = encodings(left, deriver, schemes) if second_stage else None
-    for child_id, child in enumerate(tokens(left, deriver, schemes)):
+    left_keys = _with_near(tokens(left, deriver, schemes), left, deriver, schemes, second_stage)
+    for child_id, child in enumerate(left_keys):
         encoded = None
         if left_codes is not None:
             code = left_codes[child_id]
             encoded = (code.names, code.born, rekey_blocks(hub_key, epoch, code.blocks))
         index.add(child_id, LEFT, rekey(hub_key, epoch, child), encoded)
-    queries = [Query(rekey(hub_key, epoch, q), None, []) for q in tokens(right, deriver, schemes)]
+    right_keys = _with_near(tokens(right, deriver, schemes), right, deriver, schemes, second_stage)
+    queries = [Query(rekey(hub_key, epoch, q), None, []) for q in right_keys]
     if second_stage:
         for n, code in enumerate(encodings(right, deriver, schemes)):
             query = Encoded(-1, int.from_bytes(code.names), int.from_bytes(code.born))
             queries[n] = Query(queries[n].digests, query, rekey_blocks(hub_key, epoch, code.blocks))
     return index, queries
+
+
+def _with_near(
+    keys: list[list[tuple[str, str]]],
+    people: Sequence[Person],
+    deriver: MatchKeyDeriver,
+    schemes: Schemes,
+    second_stage: bool,
+) -> list[list[tuple[str, str]]]:
+    """Match-key tokens and, with the second stage, identifier neighbourhood tokens: the hub
+    stores both as token rows (hub/records/encodings.py)."""
+    if not second_stage:
+        return keys
+    return [k + n for k, n in zip(keys, near_tokens(people, deriver, schemes), strict=True)]
 
 
 def link(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from connectors import normalise
+from connectors.idnear import NEAR_TYPE, NearTokens
 from connectors.matchkeys import NHS, UPN, Identity, Tokeniser, normalise_identity
 from connectors.similarity import Encoder, Encoding
 from hub.linking.decide import OPAQUE_ID
@@ -115,6 +116,21 @@ def tokens(
     if schemes.opaque_ids:  # an identifier without a check digit: its own key type
         opaque = {NHS: OPAQUE_ID, UPN: OPAQUE_ID}
         found = [[(opaque.get(t, t), v) for t, v in keys] for keys in found]
+    return found
+
+
+def near_tokens(
+    people: Iterable[Person], deriver: MatchKeyDeriver, schemes: Schemes = UK_SCHEMES
+) -> list[list[tuple[str, str]]]:
+    """Each person's identifier neighbourhood tokens (connectors.idnear), as (key type, token)
+    pairs: only for identifiers without a check digit (``--opaque-ids``), none otherwise."""
+    if not schemes.opaque_ids:
+        return [[] for _ in people]
+    tokenise = NearTokens(deriver)
+    found = []
+    for p in people:
+        ids = identity(p, schemes)
+        found.append([(NEAR_TYPE, t) for t in tokenise(((NHS, ids.nhs_number), (UPN, ids.upn)))])
     return found
 
 

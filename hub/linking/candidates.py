@@ -15,7 +15,7 @@ from typing import Protocol
 from sqlalchemy import CompoundSelect, Select, and_, null, union
 from sqlmodel import Session, SQLModel, select
 
-from hub.linking.decide import ID_KEYS, Candidate
+from hub.linking.decide import ID_KEYS, ID_NEAR, Candidate
 from hub.linking.similarity import Encoded
 from hub.records.encodings import BLOCK_TYPE
 from hub.records.models import IDENTIFIER_TOKENS
@@ -56,7 +56,9 @@ def _candidates(
     for child_id, key_type in hits:
         agreeing[child_id].add(key_type)
     return [
-        Candidate(child_id, frozenset(types), frozenset(held[child_id]))
+        Candidate(
+            child_id, frozenset(types - {ID_NEAR}), frozenset(held[child_id]), ID_NEAR in types
+        )
         for child_id, types in sorted(agreeing.items())
     ]
 

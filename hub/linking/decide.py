@@ -10,7 +10,9 @@ candidate that also looks like the query on given name and date of birth (it agr
 ones) and that no identifier rules out. A candidate is *contradicted* when both sides hold an
 NHS number, or both a UPN, and it differs; an identifier without a check digit (``opaque_id``,
 only ever made by ``homeward linkage evaluate --opaque-ids``) that differs contradicts only
-when no key with the given name and full date of birth agrees.
+when no key with the given name and full date of birth agrees. An identifier that differs but
+shares a neighbourhood token (``ID_NEAR``: one substitution or adjacent swap apart,
+connectors/idnear.py) is *near*: a typo, never a contradiction (``Candidate.near``).
 
 ``link``: exactly one candidate, not contradicted and without rivals, has either
 
@@ -48,6 +50,7 @@ from policies import Identification
 CHECKED_ID_KEYS = frozenset({"nhs", "upn"})  # a check digit: a differing value is a contradiction
 OPAQUE_ID = "opaque_id"  # homeward linkage evaluate --opaque-ids only; never sent by connectors
 ID_KEYS = CHECKED_ID_KEYS | {OPAQUE_ID}
+ID_NEAR = "id_near"  # identifier neighbourhood tokens: not a key, see Candidate.near
 STRONG_NAME_KEY = "name_dob"  # a name pair not filed as common: links alone when unique
 LOCATION_KEYS = frozenset({"fore_dob_district", "name_yob_district", "name_yob_district_common"})
 NAME_DOB_KEYS = frozenset({"name_dob", "name_dob_common"})
@@ -67,6 +70,7 @@ class Candidate:
     child_id: int
     agreeing: frozenset[str]  # key types with a shared token
     held: frozenset[str]  # key types the child has any token for
+    near: bool = False  # an identifier neighbourhood token agrees (never in ``agreeing``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,8 +136,11 @@ def _looks_alike(c: Candidate) -> bool:
 
 def _contradicted(c: Candidate, episode_types: frozenset[str]) -> bool:
     """Both sides hold an NHS number, or both a UPN, and it differs (a check digit makes a
-    typo unlikely). An opaque identifier that differs contradicts only when no key with the
-    given name and full date of birth agrees: it has no check digit, and typos are common."""
+    typo unlikely), and not by one typo (``near``). An opaque identifier that differs
+    contradicts only when no key with the given name and full date of birth agrees: it has no
+    check digit, and typos are common."""
+    if c.near:
+        return False
     if any(_differs(c, t, episode_types) for t in CHECKED_ID_KEYS):
         return True
     return _differs(c, OPAQUE_ID, episode_types) and not c.agreeing & EXACT_DOB_KEYS

@@ -22,6 +22,12 @@ Then, if the first stage did not link:
   link without it, as in the first stage), its weight is at least ``link``, it is the
   only candidate that strong, every other candidate weighs at least ``margin`` less (twins
   and namesakes stay apart), and no identifier contradicts it;
+- failing that, **link on a near identifier** the one candidate whose identifier is one typo
+  away from the query's (``Candidate.near``) when no candidate shares the identifier itself,
+  no identifier contradicts it, and its ``names`` filters agree to at least ``near_names`` or
+  its ``born`` filters to at least ``near_born``: an identifier one typo away is common by
+  chance among thousands (7-digit identifiers have 69 neighbours), so one other part of the
+  record must agree well above chance too;
 - failing that, **link on similarity alone** the best candidate no identifier contradicts when
   no whole key other than a review-only one agrees with it (such a key was weighed by the rule
   above, which needs the district: a common name with its date of birth elsewhere stays a
@@ -29,10 +35,15 @@ Then, if the first stage did not link:
   at least ``similar_born`` (the year of birth, sex and district agree even when the date is
   an age or a few days out) and every other candidate weighs at least ``similar_margin`` less:
   a child whose near-identical name, year and district nobody else in the search shares;
-- **review** every candidate whose weight is at least ``review``, or that shares an identifier;
-  failing those, the best candidate alone when its weight is at least ``review_alone`` and
-  every other weighs at least ``margin_alone`` less (a lone plausible candidate is worth a
-  look at less evidence than one of several namesakes);
+- **review** every candidate that shares an identifier, and the *likely* ones (``_likely``):
+  the best candidate and every other within ``margin`` of it (those the link rule cannot tell
+  apart: twins, namesakes), when their weights together beat the rest's together with
+  ``review_prior`` (which stands for "none of them") by at least ``review_odds``, in log2:
+  the Fellegi-Sunter posterior odds that the child is among them, so a lone plausible
+  candidate is worth a look at less evidence than one of several. A table without
+  ``review_odds`` reviews every candidate whose weight is at least ``review`` and, failing
+  those, the best alone when its weight is at least ``review_alone`` and every other weighs
+  at least ``margin_alone`` less;
 - **none** otherwise, even if the first stage would have asked for a review: a weak key shared
   by chance is not worth a duty worker's night.
 
@@ -88,6 +99,10 @@ class Rule:
     similar_names: float = math.inf  # least names Dice to link on similarity alone
     similar_born: float = math.inf  # least born Dice to link on similarity alone
     similar_margin: float = math.inf  # how far every other candidate must be below it
+    near_names: float = math.inf  # least names Dice to link on a near identifier, or
+    near_born: float = math.inf  # least born Dice to link on a near identifier
+    review_prior: float = math.inf  # log2 weight of "none of them" when weighing a review
+    review_odds: float = math.inf  # least log2 odds of the best candidates against all else
 
 
 @cache
@@ -113,6 +128,10 @@ def rule_from(data: dict[str, object]) -> Rule:
         float(data.get("similar_names", math.inf)),  # type: ignore[arg-type]
         float(data.get("similar_born", math.inf)),  # type: ignore[arg-type]
         float(data.get("similar_margin", math.inf)),  # type: ignore[arg-type]
+        float(data.get("near_names", math.inf)),  # type: ignore[arg-type]
+        float(data.get("near_born", math.inf)),  # type: ignore[arg-type]
+        float(data.get("review_prior", math.inf)),  # type: ignore[arg-type]
+        float(data.get("review_odds", math.inf)),  # type: ignore[arg-type]
     )
 
 
@@ -153,6 +172,7 @@ class Scored:
     contradicted: bool
     strong: bool = False  # a whole non-review-only key agrees and the born filters agree
     close: bool = False  # both filters close enough to link on similarity alone
+    near: bool = False  # the identifier is one typo away, and a filter close enough
 
 
 def score(
@@ -181,7 +201,12 @@ def score(
         strong = dated(candidate) and names >= table.link_names and born >= table.link_born
         close = level < KEYS_NAME and names >= table.similar_names and born >= table.similar_born
         ruled_out = child.child_id in contradicted
-        out.append(Scored(child.child_id, weight, level == KEYS_ID, ruled_out, strong, close))
+        near = (
+            candidate is not None
+            and candidate.near
+            and (names >= table.near_names or born >= table.near_born)
+        )
+        out.append(Scored(child.child_id, weight, level == KEYS_ID, ruled_out, strong, close, near))
     return out
 
 
@@ -202,13 +227,33 @@ def second_stage(first: Decision, scored: Sequence[Scored], table: Rule) -> Deci
         runner_up = max((s.weight for s in ranked if s is not best), default=float("-inf"))
         if best.weight >= table.link and runner_up <= best.weight - table.margin:
             return Decision(LINK, best.child_id)
+    near = [s for s in ranked if s.near and not s.contradicted]
+    if len(near) == 1 and not any(s.shares_id for s in ranked):
+        return Decision(LINK, near[0].child_id)
     alone = _similar(ranked, table)
     if alone is not None:
         return Decision(LINK, alone)
-    worth = sorted(s.child_id for s in ranked if s.weight >= table.review or s.shares_id)
-    if not worth and ranked and _alone(ranked, table):
-        worth = [ranked[0].child_id]
+    if math.isfinite(table.review_odds):
+        worth = _likely(ranked, table)
+    else:
+        worth = sorted(s.child_id for s in ranked if s.weight >= table.review or s.shares_id)
+        if not worth and ranked and _alone(ranked, table):
+            worth = [ranked[0].child_id]
     return Decision(REVIEW, review=tuple(worth)) if worth else Decision(None)
+
+
+def _likely(ranked: Sequence[Scored], table: Rule) -> list[int]:
+    """The candidates sharing an identifier, and the best ones (within ``margin`` of the first)
+    if log2 of their summed 2 ** weight is at least ``review_odds`` above log2 of 2 **
+    ``review_prior`` plus the rest's."""
+    worth = {s.child_id for s in ranked if s.shares_id}
+    if ranked:
+        cut = ranked[0].weight - table.margin
+        best = math.fsum(2.0**s.weight for s in ranked if s.weight >= cut)
+        rest = math.fsum(2.0**s.weight for s in ranked if s.weight < cut)
+        if math.log2(best) - math.log2(2.0**table.review_prior + rest) >= table.review_odds:
+            worth |= {s.child_id for s in ranked if s.weight >= cut}
+    return sorted(worth)
 
 
 def _alone(ranked: Sequence[Scored], table: Rule) -> bool:

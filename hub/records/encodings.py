@@ -1,6 +1,7 @@
 """Second-stage encodings at ingest: each record's filters in ``SimilarityEncoding`` and its
-blocking tokens, re-keyed, as ``MatchToken`` rows of type ``sim_block`` (so the candidate
-search finds them through the token index, and hub-key rotation forwards them).
+blocking tokens, re-keyed, as ``MatchToken`` rows of type ``sim_block``, and its identifier
+neighbourhood tokens as rows of type ``id_near`` (so the candidate search finds them through
+the token index, and hub-key rotation forwards them).
 
 Called from the ingest path (hub.records.service) after the record's match-key tokens were
 replaced: ``forget`` with the tokens, ``store`` after them. A record without an encoding (an
@@ -14,6 +15,7 @@ from sqlmodel import Session, SQLModel, col
 
 from hub import wire
 from hub.db import bulk
+from hub.linking.decide import ID_NEAR
 from hub.records.models import SimilarityEncoding
 from keys import HubKeyring, Token
 
@@ -55,18 +57,19 @@ def store(
                 "born": bytes.fromhex(sim.born),
             }
         )
-        digests = {hub_keys.rekey(Token(BLOCK_TYPE, sim.epoch, b)) for b in sim.blocks}
-        blocks += [
-            {
-                "digest": digest,
-                "key_type": BLOCK_TYPE,
-                "epoch": sim.epoch,
-                "hub_key_version": hub_keys.version,
-                "owner_kind": owner_kind,
-                "owner_id": owner_id,
-                "authority": authority,
-            }
-            for digest in sorted(digests)
-        ]
+        for key_type, tokens in ((BLOCK_TYPE, sim.blocks), (ID_NEAR, sim.near)):
+            digests = {hub_keys.rekey(Token(key_type, sim.epoch, t)) for t in tokens}
+            blocks += [
+                {
+                    "digest": digest,
+                    "key_type": key_type,
+                    "epoch": sim.epoch,
+                    "hub_key_version": hub_keys.version,
+                    "owner_kind": owner_kind,
+                    "owner_id": owner_id,
+                    "authority": authority,
+                }
+                for digest in sorted(digests)
+            ]
     bulk.insert_rows(session, _ENCODINGS, encodings)  # COPY on PostgreSQL (hub/db/bulk.py)
     bulk.insert_rows(session, _TOKENS, blocks)

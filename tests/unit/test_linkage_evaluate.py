@@ -201,3 +201,29 @@ def test_generated_benchmark_scored_independently(
     assert report["precision"] == 1.0
     assert report["recall_id_pairs"] >= 0.95
     assert report["recall_with_review"] >= 0.9
+
+
+@pytest.mark.parametrize(
+    ("identifier", "linked"),
+    [("6503215", True), ("6530115", True), ("6513215", False), ("1716280", False)],
+    ids=["one-digit-out", "two-swapped", "two-digits-out", "another"],
+)
+def test_an_opaque_identifier_one_typo_out_links(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], identifier: str, linked: bool
+) -> None:
+    """FEBRL-style data (--opaque-ids): the same name, a day out, the next postcode. The
+    identifier one typo out links through its neighbourhood tokens; another never links."""
+    left = _write(
+        tmp_path / "l.csv",
+        HEADER,
+        [("L1", "Amelia", "Okafor", "2010-04-17", "", "7018", "6503115", "")],
+    )
+    right = _write(
+        tmp_path / "r.csv",
+        HEADER,
+        [("R1", "Amelia", "Okafor", "2010-04-18", "", "7019", identifier, "")],
+    )
+    truth = _write(tmp_path / "t.csv", ("left_id", "right_id"), [("L1", "R1")])
+    argv = ["linkage", "evaluate", str(left), str(right), "--truth", str(truth), "--json"]
+    assert cli.main([*argv, "--opaque-ids", "--opaque-postcodes"]) == 0
+    assert json.loads(capsys.readouterr().out)["correct_links"] == int(linked)

@@ -294,3 +294,33 @@ def test_a_records_repr_never_shows_its_encoding() -> None:
     shown = repr(sim)
     assert code.names.hex() not in shown and code.born.hex() not in shown
     assert not any(block in shown for block in code.blocks)
+
+
+LIKELY = Rule(
+    {}, link=math.inf, review=math.inf, margin=2.0, floor=-5.0, review_prior=4.0, review_odds=4.0
+)
+
+
+def review_of(*candidates: Scored) -> tuple[int, ...]:
+    found = second_stage(Decision(None), list(candidates), LIKELY)
+    return found.review if found.outcome is REVIEW else ()
+
+
+def test_a_lone_candidate_is_reviewed_when_likelier_than_nobody_by_the_odds() -> None:
+    assert review_of(scored(1, 8.0, strong=False)) == (1,)  # 8 - log2(2 ** 4) = 4
+    assert review_of(scored(1, 7.9, strong=False)) == ()
+    # a second candidate far below still takes a little of the likelihood
+    assert review_of(scored(1, 8.0, strong=False), scored(2, 5.0, strong=False)) == ()
+    assert review_of(scored(1, 10.0, strong=False), scored(2, 5.0, strong=False)) == (1,)
+
+
+def test_twins_the_rule_cannot_tell_apart_are_reviewed_together() -> None:
+    twins = (scored(1, 15.0, strong=False), scored(2, 14.0, strong=False))
+    assert review_of(*twins) == (1, 2)
+    # many namesakes of middling weight: none is likely enough
+    namesakes = [scored(i, 9.0 - (i % 3) * 1.5, strong=False) for i in range(1, 10)]
+    assert review_of(*namesakes) == ()
+
+
+def test_a_shared_identifier_is_always_reviewed() -> None:
+    assert review_of(scored(1, -2.0, shares_id=True, strong=False)) == (1,)
