@@ -15,11 +15,11 @@ from sqlmodel import Session, SQLModel, col
 from hub import wire
 from hub.db import bulk
 from hub.records.models import SimilarityEncoding
-from keys import HubKeyring, Token
+from hub.records.tokens import TokenRow, insert_tokens
+from keys import HubKeyring
 
 BLOCK_TYPE = "sim_block"  # connectors.similarity.BLOCK_TYPE: the hub's key type for blocks
 
-_TOKENS = SQLModel.metadata.tables["matchtoken"]
 _ENCODINGS = SQLModel.metadata.tables["similarityencoding"]
 
 Owned = tuple[int, wire.Similarity | None]  # (child or episode id, its encoding if sent)
@@ -41,7 +41,8 @@ def store(
 ) -> None:
     """Store the filters and re-keyed blocking tokens of the records that carry an encoding."""
     encodings: list[dict[str, object]] = []
-    blocks: list[dict[str, object]] = []
+    blocks: list[TokenRow] = []
+    version = hub_keys.version
     for owner_id, sim in owned:
         if sim is None:
             continue
@@ -55,18 +56,10 @@ def store(
                 "born": bytes.fromhex(sim.born),
             }
         )
-        digests = {hub_keys.rekey(Token(BLOCK_TYPE, sim.epoch, b)) for b in sim.blocks}
+        digests = set(hub_keys.rekey_many((BLOCK_TYPE, sim.epoch, b) for b in sim.blocks))
         blocks += [
-            {
-                "digest": digest,
-                "key_type": BLOCK_TYPE,
-                "epoch": sim.epoch,
-                "hub_key_version": hub_keys.version,
-                "owner_kind": owner_kind,
-                "owner_id": owner_id,
-                "authority": authority,
-            }
+            (digest, BLOCK_TYPE, sim.epoch, version, owner_kind, owner_id, authority)
             for digest in sorted(digests)
         ]
     bulk.insert_rows(session, _ENCODINGS, encodings)  # COPY on PostgreSQL (hub/db/bulk.py)
-    bulk.insert_rows(session, _TOKENS, blocks)
+    insert_tokens(session, blocks)
