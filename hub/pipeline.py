@@ -22,6 +22,7 @@ from hub.linking import service as linking
 from hub.linking.values import Link
 from hub.records import encodings, idempotency, quota
 from hub.records import service as records
+from hub.records.children import upsert_children
 from hub.records.models import Episode
 from hub.records.service import CHILD, EPISODE
 from hub.records.values import EpisodeFacts, StoredChild
@@ -40,10 +41,11 @@ def receive_batch(
     authority: str,
     batch: wire.RecordBatch,
     idempotency_key: str,
+    digest: str,
     now: datetime,
 ) -> wire.BatchReceipt:
-    """A connector's batch, exactly once: a retry gets the stored receipt."""
-    digest = idempotency.request_digest(batch)
+    """A connector's batch, exactly once: a retry (the same key, the same ``digest`` of the
+    request: hub.records.idempotency) gets the stored receipt."""
     replay = idempotency.replayed_receipt(session, authority, idempotency_key, digest)
     if replay is not None:
         hub.audit.append(
@@ -78,7 +80,7 @@ def _store_encodings(
     episodes: list[Episode],
     plan: records.EpisodePlan,
 ) -> None:
-    """The second stage's encodings of the records just stored (hub.records.encodings)."""
+    """The second stage's encodings of the records just written (hub.records.encodings)."""
     sent = {r.ref: r.similarity for r in batch.children}  # a ref sent twice: the last one wins
     encodings.store(
         session, hub.hub_keys, CHILD, authority, [(c.id, sent[c.ref]) for c in children]
@@ -98,11 +100,12 @@ def _store_encodings(
 def ingest_batch(
     session: Session, hub: HubServices, authority: str, batch: wire.RecordBatch, now: datetime
 ) -> wire.BatchReceipt:
-    """Store the batch, then link and share every episode it may have changed. Episode updates
-    older than the stored facts are ignored (audited); new match keys count against the quota."""
+    """Store the batch, then link and share every episode it may have changed (an unchanged
+    child changes none). Episode updates older than the stored facts are ignored (audited);
+    new match keys count against the quota."""
     plan = records.plan_episodes(session, authority, batch.episodes, hub.hub_keys)
     quota.charge_reports(session, authority, plan.reports(), hub.max_keyed_reports_per_day, now)
-    children = records.upsert_children(session, authority, batch.children, hub.hub_keys, now)
+    children = upsert_children(session, authority, batch.children, hub.hub_keys, now)
     episodes = records.apply_episodes(session, authority, plan, hub.hub_keys.version, now)
     _store_encodings(session, hub, authority, batch, children, episodes, plan)
     receipt = wire.BatchReceipt(

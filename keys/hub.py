@@ -11,7 +11,7 @@ older hub key maps nothing once the database has been moved past it. The price: 
 ever be dropped from the keyring (every new token starts at version 1).
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from keys import _primitives
 from keys.keyring import Token
@@ -44,6 +44,11 @@ class HubKey:
         """16-byte digest under the hub key; includes key type and epoch for domain separation."""
         message = f"{token.key_type}\x1f{token.epoch}\x1f{token.value}".encode("ascii")
         return self._rekey_mac.digest(message)[:16]
+
+    def rekey_many(self, tokens: Iterable[tuple[str, int, str]]) -> list[bytes]:
+        """``rekey`` of many (key type, epoch, value) at once, in order: a sync's million."""
+        mac = self._rekey_mac.digest
+        return [mac(f"{t}\x1f{e}\x1f{v}".encode("ascii"))[:16] for t, e, v in tokens]
 
     def chain(self, digest: bytes) -> bytes:
         """The digest one version on: this version's key over the previous version's digest."""
@@ -104,6 +109,13 @@ class HubKeyring:
     def rekey(self, token: Token, version: int | None = None) -> bytes:
         """The token's digest under ``version`` (default: the storing version)."""
         return self.forward(self._keys[1].rekey(token), 1, version or self.version)
+
+    def rekey_many(self, tokens: Iterable[tuple[str, int, str]]) -> list[bytes]:
+        """``rekey`` of many (key type, epoch, value) under the storing version, in order."""
+        digests = self._keys[1].rekey_many(tokens)
+        if self.version == 1:
+            return digests
+        return [self.forward(digest, 1, self.version) for digest in digests]
 
     def forward(self, digest: bytes, from_version: int, to_version: int) -> bytes:
         """A digest stored under ``from_version`` moved to ``to_version`` (not before it)."""

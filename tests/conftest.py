@@ -5,11 +5,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parent / "data"  # copies of ../shared material, see its README
 SAMPLES_903 = SHARED / "samples" / "903"
 VECTORS = Path(__file__).resolve().parent / "vectors"
+
+# Hypothesis's per-example deadline is a wall-clock assertion: on a loaded machine it fails
+# tests whose behaviour is right. Properties are checked without one.
+settings.register_profile("homeward", deadline=None)
+settings.load_profile("homeward")
 
 
 def load_vectors(name: str) -> Any:

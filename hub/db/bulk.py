@@ -9,6 +9,7 @@ Both run on the session's connection, inside the caller's transaction.
 """
 
 from collections.abc import Iterator, Mapping, Sequence
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import ColumnElement, LargeBinary, String, Table, any_, literal, update
@@ -17,6 +18,7 @@ from sqlalchemy.sql.expression import bindparam
 from sqlmodel import Session
 
 Row = Mapping[str, object]
+Values = Sequence[Any]  # one row's values, in its columns' order
 # Rows per SQLite INSERT statement: far below its 32,766 parameters for tables this wide.
 SQLITE_ROWS_PER_STATEMENT = 200
 
@@ -33,13 +35,17 @@ def _quoted(names: Sequence[str]) -> str:
     return ", ".join(f'"{name}"' for name in names)
 
 
-def _copy(driver: Any, table: str, columns: Sequence[str], rows: Sequence[Row]) -> None:
+def _copy(driver: Any, table: str, columns: Sequence[str], values: Sequence[Values]) -> None:
     with (
         driver.cursor() as cursor,
         cursor.copy(f'COPY "{table}" ({_quoted(columns)}) FROM STDIN') as copy,
     ):
-        for row in rows:
-            copy.write_row([row[name] for name in columns])
+        for value in values:
+            copy.write_row(value)
+
+
+def _in_order(columns: Sequence[str], rows: Sequence[Row]) -> list[Values]:
+    return [tuple(row[name] for name in columns) for row in rows]
 
 
 def among(session: Session, column: Any, values: Sequence[str]) -> ColumnElement[bool]:
@@ -52,19 +58,29 @@ def among(session: Session, column: Any, values: Sequence[str]) -> ColumnElement
 
 def insert_rows(session: Session, table: Table, rows: Sequence[Row]) -> None:
     """Insert ``rows`` (each with the same keys) into ``table``; ids come from the table."""
-    if not rows:
+    if rows:
+        columns = list(rows[0])
+        insert_values(session, table, columns, _in_order(columns, rows))
+
+
+def insert_values(
+    session: Session, table: Table, columns: Sequence[str], values: Sequence[Values]
+) -> None:
+    """Insert rows given as tuples in ``columns``' order (no mapping built per row: a national
+    sync writes over a million token rows)."""
+    if not values:
         return
     session.flush()  # pending ORM writes land first, in order
     driver = _driver_connection(session)
     if driver is None:
-        _sqlite_insert(session, table, rows)
+        _sqlite_insert(session, table, columns, values)
         return
-    _copy(driver, table.name, list(rows[0]), rows)
+    _copy(driver, table.name, columns, values)
 
 
 def _sqlite_values(
-    session: Session, table: Table, columns: Sequence[str], rows: Sequence[Row]
-) -> list[list[Any]]:
+    session: Session, table: Table, columns: Sequence[str], values: Sequence[Values]
+) -> Sequence[Values]:
     """Rows as the driver's parameters, converted as SQLAlchemy would (dates as text), bytes
     as they are (the driver stores them as blobs)."""
     dialect = session.get_bind().dialect
@@ -74,26 +90,29 @@ def _sqlite_values(
         if not isinstance(table.c[name].type, LargeBinary)
         and (convert := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
     ]
-    values = [[row[name] for name in columns] for row in rows]
-    for value in values:
+    if not converters:
+        return values
+    converted = [list(value) for value in values]
+    for value in converted:
         for i, convert in converters:
             value[i] = convert(value[i])
-    return values
+    return converted
 
 
-def _chunked(values: list[list[Any]], size: int) -> Iterator[tuple[int, list[tuple[Any, ...]]]]:
+def _chunked(values: Sequence[Values], size: int) -> Iterator[tuple[int, list[tuple[Any, ...]]]]:
     """Rows flattened into statements of ``size`` rows (one statement shape, run many times)
     and the rest into one shorter statement."""
     whole = len(values) - len(values) % size
-    full = [tuple(v for row in values[i : i + size] for v in row) for i in range(0, whole, size)]
+    full = [tuple(chain.from_iterable(values[i : i + size])) for i in range(0, whole, size)]
     if full:
         yield size, full
     if whole < len(values):
-        yield len(values) - whole, [tuple(v for row in values[whole:] for v in row)]
+        yield len(values) - whole, [tuple(chain.from_iterable(values[whole:]))]
 
 
-def _sqlite_insert(session: Session, table: Table, rows: Sequence[Row]) -> None:
-    columns = list(rows[0])
+def _sqlite_insert(
+    session: Session, table: Table, columns: Sequence[str], rows: Sequence[Values]
+) -> None:
     values = _sqlite_values(session, table, columns, rows)
     one = "(" + ", ".join("?" * len(columns)) + ")"
     connection = session.connection()
@@ -128,7 +147,7 @@ def update_rows(session: Session, table: Table, rows: Sequence[Row]) -> None:
             f'CREATE TEMPORARY TABLE "{staging}" ON COMMIT DROP AS '  # noqa: S608 (names from the table's metadata)
             f'SELECT id, {_quoted(columns)} FROM "{table.name}" WITH NO DATA'
         )
-    _copy(driver, staging, ["id", *columns], rows)
+    _copy(driver, staging, ["id", *columns], _in_order(["id", *columns], rows))
     assignments = ", ".join(f'"{name}" = s."{name}"' for name in columns)
     with driver.cursor() as cursor:
         cursor.execute(

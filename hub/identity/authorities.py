@@ -34,6 +34,7 @@ from hub.errors import InvalidRequest, NotFound
 from hub.identity.bearer import issue_credential
 from hub.identity.interfaces import Role
 from hub.identity.models import Authority, OAuthClient
+from hub.records.children import forget_digests
 from hub.records.models import MatchToken
 from keys import HubKeyring
 
@@ -162,6 +163,7 @@ def revoke_authority(
         select(func.count()).select_from(MatchToken).where(MatchToken.authority == code)
     ).one()
     session.execute(delete(MatchToken).where(col(MatchToken.authority) == code))
+    forget_digests(session, code)
     _audit(
         session,
         audit,

@@ -17,11 +17,11 @@ from hub import wire
 from hub.db import bulk
 from hub.linking.decide import ID_NEAR
 from hub.records.models import SimilarityEncoding
-from keys import HubKeyring, Token
+from hub.records.tokens import TokenRow, insert_tokens
+from keys import HubKeyring
 
 BLOCK_TYPE = "sim_block"  # connectors.similarity.BLOCK_TYPE: the hub's key type for blocks
 
-_TOKENS = SQLModel.metadata.tables["matchtoken"]
 _ENCODINGS = SQLModel.metadata.tables["similarityencoding"]
 
 Owned = tuple[int, wire.Similarity | None]  # (child or episode id, its encoding if sent)
@@ -43,7 +43,8 @@ def store(
 ) -> None:
     """Store the filters and re-keyed blocking tokens of the records that carry an encoding."""
     encodings: list[dict[str, object]] = []
-    blocks: list[dict[str, object]] = []
+    blocks: list[TokenRow] = []
+    version = hub_keys.version
     for owner_id, sim in owned:
         if sim is None:
             continue
@@ -58,18 +59,10 @@ def store(
             }
         )
         for key_type, tokens in ((BLOCK_TYPE, sim.blocks), (ID_NEAR, sim.near)):
-            digests = {hub_keys.rekey(Token(key_type, sim.epoch, t)) for t in tokens}
+            digests = set(hub_keys.rekey_many((key_type, sim.epoch, t) for t in tokens))
             blocks += [
-                {
-                    "digest": digest,
-                    "key_type": key_type,
-                    "epoch": sim.epoch,
-                    "hub_key_version": hub_keys.version,
-                    "owner_kind": owner_kind,
-                    "owner_id": owner_id,
-                    "authority": authority,
-                }
+                (digest, key_type, sim.epoch, version, owner_kind, owner_id, authority)
                 for digest in sorted(digests)
             ]
     bulk.insert_rows(session, _ENCODINGS, encodings)  # COPY on PostgreSQL (hub/db/bulk.py)
-    bulk.insert_rows(session, _TOKENS, blocks)
+    insert_tokens(session, blocks)

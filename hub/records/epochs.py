@@ -22,6 +22,7 @@ from hub import wire
 from hub.audit import AuditAction
 from hub.audit.interfaces import AuditLog
 from hub.errors import InvalidRequest
+from hub.records.children import forget_digests
 from hub.records.models import MatchToken
 
 ROTATION_HELP = "see README 'Keys and rotation' (homeward keys install-epoch)"
@@ -120,6 +121,7 @@ def purge_epoch(
             "their records matching (wait until they have installed the new epoch, or --force)"
         )
     session.execute(delete(MatchToken).where(col(MatchToken.epoch) == epoch))
+    forget_digests(session)  # a child still sending the epoch stores its tokens again
     detail = {"epoch": epoch, "tokens": usage[epoch].tokens, "forced_past": behind}
     audit.append(session, now, actor="operator", action=AuditAction.EPOCH_PURGE, detail=detail)
     return usage[epoch].tokens

@@ -21,6 +21,9 @@ class Child(SQLModel, table=True):
     # a location field (policies/model.py LOCATION_FIELDS), whatever a policy grants.
     confidential_location: bool = False
     updated_at: datetime
+    # SHA-256 of what the hub stores of the child (hub/records/children.py): a child sent again
+    # unchanged is not written again. Over hub-keyed digests, like ``Episode.keys_digest``.
+    record_digest: str | None = Field(default=None, max_length=64)
 
 
 class Episode(SQLModel, table=True):

@@ -12,26 +12,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
 from hub import wire
-from hub.db import bulk
 from hub.records import encodings
 from hub.records.models import Child, Episode, MatchToken
 from hub.records.ordering import Times, is_older
-from hub.records.values import ChildFacts, EpisodeFacts, StoredChild
-from keys import HubKeyring, Token
+from hub.records.tokens import Rekeyed, insert_tokens, rekeyed, token_rows
+from hub.records.values import ChildFacts, EpisodeFacts
+from keys import HubKeyring
 
 CHILD, EPISODE = "C", "E"
-
-
-Rekeyed = list[tuple[str, int, bytes]]  # (key type, shared epoch, hub-keyed digest), sorted
-
-
-def _rekeyed(hub_keys: HubKeyring, keys: Sequence[wire.MatchKey]) -> Rekeyed:
-    return sorted(
-        {(k.type, k.epoch, hub_keys.rekey(Token(k.type, k.epoch, k.token))) for k in keys}
-    )
 
 
 def keys_digest(tokens: Rekeyed) -> str:
@@ -40,24 +31,8 @@ def keys_digest(tokens: Rekeyed) -> str:
     return hashlib.sha256("\n".join(lines).encode("ascii")).hexdigest()
 
 
-def _token_rows(
-    hub_key_version: int, owner_kind: str, owner_id: int, authority: str, tokens: Rekeyed
-) -> list[dict[str, object]]:
-    return [
-        {
-            "digest": digest,
-            "key_type": key_type,
-            "epoch": epoch,
-            "hub_key_version": hub_key_version,
-            "owner_kind": owner_kind,
-            "owner_id": owner_id,
-            "authority": authority,
-        }
-        for key_type, epoch, digest in tokens
-    ]
-
-
-def _replace_tokens(session: Session, owner_kind: str, owner_ids: list[int]) -> None:
+def forget_tokens(session: Session, owner_kind: str, owner_ids: list[int]) -> None:
+    """Delete these records' tokens and encodings (before they are replaced or removed)."""
     if owner_ids:
         session.execute(
             delete(MatchToken).where(
@@ -66,78 +41,6 @@ def _replace_tokens(session: Session, owner_kind: str, owner_ids: list[int]) -> 
             )
         )
         encodings.forget(session, owner_kind, owner_ids)
-
-
-_MATCH_TOKENS = SQLModel.metadata.tables["matchtoken"]
-_CHILDREN = SQLModel.metadata.tables["child"]
-
-
-def _insert_tokens(session: Session, rows: list[dict[str, object]]) -> None:
-    """Straight into the table in bulk (hub/db/bulk.py): a child holds about eleven tokens, so
-    a national sync writes close to a million rows."""
-    bulk.insert_rows(session, _MATCH_TOKENS, rows)
-
-
-def _child_ids(session: Session, authority: str, refs: Sequence[str]) -> dict[str, int]:
-    if not refs:
-        return {}  # a report carries no children
-    rows = session.execute(
-        select(Child.ref, Child.id).where(
-            Child.authority == authority, bulk.among(session, Child.ref, refs)
-        )
-    )
-    return {ref: child_id for ref, child_id in rows}
-
-
-def _child_values(authority: str, record: wire.ChildRecord, now: datetime) -> dict[str, object]:
-    return {
-        "authority": authority,
-        "ref": record.ref,
-        "sealed_id": record.sealed_id,
-        "legal_status": record.legal_status,
-        "placement_type": record.placement_type,
-        "placement_authority": record.placement_authority,
-        "placed_since": record.placed_since,
-        "confidential_location": record.confidential_location,
-        "updated_at": now,
-    }
-
-
-def upsert_children(
-    session: Session,
-    authority: str,
-    records: Sequence[wire.ChildRecord],
-    hub_keys: HubKeyring,
-    now: datetime,
-) -> list[StoredChild]:
-    """Bulk upsert (a nightly sync sends thousands at once); tokens are replaced wholesale."""
-    latest = {r.ref: r for r in records}  # a ref sent twice in one batch: the last one wins
-    existing = _child_ids(session, authority, list(latest))
-    changed = [
-        {"id": existing[ref], **_child_values(authority, r, now)}
-        for ref, r in latest.items()
-        if ref in existing
-    ]
-    fresh = [ref for ref in latest if ref not in existing]
-    if changed:
-        bulk.update_rows(session, _CHILDREN, changed)
-        _replace_tokens(session, CHILD, [existing[ref] for ref in latest if ref in existing])
-    if fresh:
-        bulk.insert_rows(
-            session, _CHILDREN, [_child_values(authority, latest[r], now) for r in fresh]
-        )
-        existing.update(_child_ids(session, authority, fresh))
-    _insert_tokens(
-        session,
-        [
-            t
-            for ref, r in latest.items()
-            for t in _token_rows(
-                hub_keys.version, CHILD, existing[ref], authority, _rekeyed(hub_keys, r.match_keys)
-            )
-        ],
-    )
-    return [StoredChild(existing[ref], authority, ref) for ref in latest]
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +74,8 @@ def plan_episodes(
     """Which records change what the hub holds. A ref sent twice in one batch: the last one
     wins. An update older than the stored facts is set aside (hub/records/ordering.py)."""
     latest = {r.ref: r for r in records}
+    if not latest:
+        return EpisodePlan([], [])  # a nightly sync of children only
     stored = {
         e.ref: e
         for e in session.exec(
@@ -186,7 +91,7 @@ def plan_episodes(
         if row is not None and is_older(_times(record), _times(row)):
             stale.append(ref)
             continue
-        tokens = _rekeyed(hub_keys, record.match_keys)
+        tokens = rekeyed(hub_keys, record.match_keys)
         digest = keys_digest(tokens)
         if row is None or not _same_episode(row, record) or row.keys_digest != digest:
             changes.append(EpisodeChange(record, tokens, digest, row))
@@ -219,14 +124,14 @@ def apply_episodes(
     session.add_all(rows)
     session.flush()
     stored = [row_id(r) for r, c in zip(rows, plan.changes, strict=True) if c.stored is not None]
-    _replace_tokens(session, EPISODE, stored)  # a new episode has nothing to replace
-    _insert_tokens(
+    forget_tokens(session, EPISODE, stored)  # a new episode has nothing to replace
+    insert_tokens(
         session,
-        [
+        (
             t
             for row, change in zip(rows, plan.changes, strict=True)
-            for t in _token_rows(hub_key_version, EPISODE, row_id(row), authority, change.tokens)
-        ],
+            for t in token_rows(hub_key_version, EPISODE, row_id(row), authority, change.tokens)
+        ),
     )
     return rows
 
@@ -248,7 +153,7 @@ def remove_children(session: Session, authority: str, refs: Sequence[str]) -> in
     ids = list(
         session.exec(select(Child.id).where(Child.authority == authority, col(Child.ref).in_(refs)))
     )
-    _replace_tokens(session, CHILD, [i for i in ids if i is not None])
+    forget_tokens(session, CHILD, [i for i in ids if i is not None])
     session.execute(delete(Child).where(col(Child.id).in_(ids)))
     return len(ids)
 
@@ -261,7 +166,7 @@ def remove_episodes(session: Session, authority: str, refs: Sequence[str]) -> in
             select(Episode.id).where(Episode.authority == authority, col(Episode.ref).in_(refs))
         )
     )
-    _replace_tokens(session, EPISODE, [i for i in ids if i is not None])
+    forget_tokens(session, EPISODE, [i for i in ids if i is not None])
     session.execute(delete(Episode).where(col(Episode.id).in_(ids)))
     return len(ids)
 

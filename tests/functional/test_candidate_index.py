@@ -15,7 +15,8 @@ from hub import operator, wire
 from hub.context import HubContext
 from hub.linking.candidates import Digests, MemoryCandidateIndex, SqlCandidateIndex
 from hub.linking.decide import Candidate
-from hub.records.service import apply_episodes, plan_episodes, upsert_children
+from hub.records.children import upsert_children
+from hub.records.service import apply_episodes, plan_episodes
 from keys import HubKeyring, Token
 from tests.functional.conftest import Clock, register_authority
 

@@ -2,13 +2,14 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Depends, Header, Request
 
 from hub import pipeline, wire
 from hub.api import openapi
 from hub.api.deps import HubDep, NowDep, RecordsWriter, SessionDep
 from hub.audit import AuditAction
 from hub.errors import InvalidRequest
+from hub.records import idempotency
 from hub.records.epochs import with_epoch_warnings
 from hub.records.rekey import services_for
 from hub.records.service import count_records
@@ -18,6 +19,14 @@ router = APIRouter()
 IdempotencyKey = Annotated[str, Header(min_length=1, max_length=128, pattern=r"^[!-~]+$")]
 
 
+async def raw_body(request: Request) -> bytes:
+    """The body as sent (already read to parse the batch: this returns the same bytes)."""
+    return await request.body()
+
+
+RawBody = Annotated[bytes, Depends(raw_body)]
+
+
 @router.post(f"{wire.API_PREFIX}/records", responses=openapi.problems(*openapi.API, 409, 429))
 def post_records(
     hub: HubDep,
@@ -25,12 +34,14 @@ def post_records(
     now: NowDep,
     caller: RecordsWriter,
     batch: wire.RecordBatch,
+    body: RawBody,
     idempotency_key: IdempotencyKey,
 ) -> wire.BatchReceipt:
     if batch.size() > hub.settings.max_batch_records:
         raise InvalidRequest(f"at most {hub.settings.max_batch_records} records per batch")
     services = services_for(db, hub.services)
-    receipt = pipeline.receive_batch(db, services, caller.code, batch, idempotency_key, now)
+    digest = idempotency.request_digest(body)
+    receipt = pipeline.receive_batch(db, services, caller.code, batch, idempotency_key, digest, now)
     return with_epoch_warnings(db, caller.code, batch, receipt)
 
 

@@ -51,3 +51,12 @@ def test_a_credential_issued_under_an_old_version_still_verifies() -> None:
     assert rotated.verifies(credential, digest)
     assert not rotated.verifies(credential + "x", digest)
     assert not HubKeyring({1: NEW}).verifies(credential, digest)  # another hub's key
+
+
+@pytest.mark.parametrize("storing", [1, 2])
+def test_rekeying_many_tokens_at_once_gives_each_ones_digest(storing: int) -> None:
+    keyring = HubKeyring({1: OLD, 2: NEW}).at(storing)
+    tokens = [TOKEN, Token("dob_name", 3, "cd" * 16), Token("nhs", 2, "ab" * 32)]
+    many = keyring.rekey_many((t.key_type, t.epoch, t.value) for t in tokens)
+    assert many == [keyring.rekey(t) for t in tokens]
+    assert len(set(many)) == 3
