@@ -13,6 +13,7 @@ from hub.audit.checkpoints import CheckpointIssuer
 from hub.db import engine as db
 from hub.db.migrate import require_current
 from hub.delivery.mail import Mailer
+from hub.delivery.schedule import LastSeen
 from hub.delivery.webhooks import Sender, seal_clear_secrets
 from hub.errors import ConfigurationError
 from hub.identity.setup import build_authenticator
@@ -50,11 +51,18 @@ class HubContext:
         self.settings, self.engine, self.services, self.clock = settings, engine, services, clock
         self.sender, self.mailer = sender, mailer
         self.last_purge: datetime | None = None  # the worker's last retention purge
+        self.reminders_seen = LastSeen()  # the last return-interview reminders run read back
         self.kick_worker: Callable[[Sequence[int]], None] = lambda _queued: None
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         with db.transaction(self.engine) as session:
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A unit of work that only reads (hub.db.engine.reading)."""
+        with db.reading(self.engine) as session:
             yield session
 
 

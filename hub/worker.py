@@ -112,7 +112,7 @@ REMIND_EVERY = timedelta(minutes=5)
 def _remind(session: Session, context: HubContext, now: datetime) -> int:
     """The return-interview reminders now due, at most every ``REMIND_EVERY`` across all
     workers (a reminder is at most that late); how many episodes."""
-    if not schedule.claim_run(session, REMINDERS, now, REMIND_EVERY):
+    if not schedule.claim_run(session, REMINDERS, now, REMIND_EVERY, context.reminders_seen):
         return 0
     return pipeline.remind_return_interviews(session, context.services, now)
 

@@ -4,8 +4,9 @@ FastAPI reads and parses a body before it solves a route's dependencies, so a de
 refuse a caller cheaply. This pure ASGI middleware does, in order:
 
 1. the API (``/v1``) needs credentials: the ``Authenticator`` checks the ``Authorization``
-   header in its own short transaction, and an unauthenticated caller gets the same 401 whatever
-   its body, without the body being read. The caller is left in the request's state;
+   header in a unit of work of its own that only reads (hub.db.engine.reading), and an
+   unauthenticated caller gets the same 401 whatever its body, without the body being read.
+   The caller is left in the request's state;
 2. a query string with a NUL character is refused (no database stores one in text);
 3. a declared ``Content-Length`` over ``max_body_size`` gets 413 before reading; a body sent in
    chunks is counted as it is read, and reading stops with 413 at the limit;
@@ -120,7 +121,7 @@ class RequestGate:
     def authenticate(self, authorization: str | None) -> Caller:
         if authorization is None:
             raise NotAuthenticated()
-        with self.context.transaction() as session:
+        with self.context.reading() as session:
             return self.context.services.authenticator.authenticate(session, authorization)
 
     async def refuse(self, scope: Scope, send: Send, error: HubError) -> None:

@@ -21,6 +21,9 @@ Row = Mapping[str, object]
 Values = Sequence[Any]  # one row's values, in its columns' order
 # Rows per SQLite INSERT statement: far below its 32,766 parameters for tables this wide.
 SQLITE_ROWS_PER_STATEMENT = 200
+# Up to this many rows PostgreSQL takes one multi-row INSERT (one round trip) rather than a
+# COPY (two: the COPY command, then its data): a report's few token rows.
+PG_ROWS_PER_INSERT = 64
 
 
 def _driver_connection(session: Session) -> Any | None:
@@ -75,7 +78,20 @@ def insert_values(
     if driver is None:
         _sqlite_insert(session, table, columns, values)
         return
+    if len(values) <= PG_ROWS_PER_INSERT:
+        _pg_insert(driver, table.name, columns, values)
+        return
     _copy(driver, table.name, columns, values)
+
+
+def _pg_insert(driver: Any, table: str, columns: Sequence[str], values: Sequence[Values]) -> None:
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    statement = (
+        f'INSERT INTO "{table}" ({_quoted(columns)}) '  # noqa: S608 (names from the metadata)
+        f"VALUES {', '.join([one] * len(values))}"
+    )
+    with driver.cursor() as cursor:
+        cursor.execute(statement, tuple(chain.from_iterable(values)))
 
 
 def _sqlite_values(

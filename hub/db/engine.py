@@ -3,6 +3,7 @@ migrations (hub/db/migrate.py)."""
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlmodel import Session, create_engine
 
 from hub.errors import ConfigurationError
@@ -22,7 +23,35 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         _sqlite_immediate_transactions(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10)
+    engine = create_engine(url, pool_size=10)
+    _ping_idle_connections(engine)
+    return engine
+
+
+# A pooled connection idle longer than this is pinged before use (the database may have
+# restarted or dropped it meanwhile); one back in use within it has just answered, and a ping
+# would cost every transaction a round trip.
+PING_IDLE_SECONDS = 1.0
+_CHECKED_IN = "homeward_checked_in"
+
+
+def _ping_idle_connections(engine: Engine) -> None:
+    """Pessimistic disconnect handling, for connections that sat idle: a dead one is replaced
+    by the pool before the transaction starts."""
+
+    @event.listens_for(engine, "checkin")
+    def _checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_CHECKED_IN] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get(_CHECKED_IN)
+        if since is None or time.monotonic() - since < PING_IDLE_SECONDS:
+            return  # new (just connected), or in use a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError("an idle pooled connection is gone") from exc
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -85,6 +114,20 @@ def require_existing(url: str) -> None:
 def transaction(engine: Engine) -> Iterator[Session]:
     """One unit of work: commits when the block ends, rolls back if it raises."""
     with Session(engine, expire_on_commit=False) as session, session.begin():
+        yield session
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Session]:
+    """A unit of work that only reads. On PostgreSQL its statements run on their own
+    (autocommit), each seeing what is committed when it runs, without the BEGIN and COMMIT
+    round trips; elsewhere it is a transaction."""
+    if engine.dialect.name != "postgresql":
+        with transaction(engine) as session:
+            yield session
+        return
+    autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+    with Session(autocommit, expire_on_commit=False) as session:
         yield session
 
 

@@ -36,7 +36,7 @@ from joserfc.errors import JoseError
 from joserfc.jwt import ClaimsOption
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from hub.audit import AuditAction
 from hub.audit.interfaces import AuditLog
@@ -97,11 +97,16 @@ def find_client(session: Session, client_id: object) -> RegisteredClient | None:
     """The client, when neither it nor its authority is revoked."""
     if not isinstance(client_id, str) or len(client_id) > 64:
         return None
-    row = session.get(OAuthClient, client_id)
-    authority = session.get(Authority, row.authority) if row else None
-    if row is None or authority is None or row.revoked_at or authority.revoked_at:
-        return None
-    return RegisteredClient(row, Role(authority.role))
+    found = session.exec(
+        select(OAuthClient, Authority.role)
+        .join(Authority, col(Authority.code) == col(OAuthClient.authority))
+        .where(
+            col(OAuthClient.client_id) == client_id,
+            col(OAuthClient.revoked_at).is_(None),
+            col(Authority.revoked_at).is_(None),
+        )
+    ).first()
+    return None if found is None else RegisteredClient(found[0], Role(found[1]))
 
 
 class ClientAssertion(JWTBearerClientAssertion):  # type: ignore[misc]
