@@ -27,6 +27,7 @@ from hub import pipeline
 from hub.context import HubContext
 from hub.delivery import digests, mail, outbox, retention, schedule, webhooks
 from hub.delivery.models import OutboxItem
+from hub.records.models import Episode
 
 log = logging.getLogger(__name__)
 REMINDERS = "return-interview-reminders"
@@ -35,10 +36,13 @@ REMINDERS = "return-interview-reminders"
 Step = Literal["done", "reminded", "idle"]
 
 
-def process_one(context: HubContext, *, remind: bool = False) -> Step:
+def process_one(context: HubContext, *, remind: bool = False, probe: bool = False) -> Step:
     """Claim, do and finish the oldest due item (``done``). When none is due and ``remind``,
     the return-interview reminders now due are made in the same transaction (``reminded`` if
-    any was); else ``idle``."""
+    any was); else ``idle``. With ``probe``, when no reminder can be due, one read first asks
+    whether any item is: a worker that caught up opens no transaction."""
+    if probe and not _reminders_may_be_due(context, remind) and not _any_due(context):
+        return "idle"
     with context.transaction() as session:
         now = context.clock()
         item = outbox.claim(session, now)
@@ -55,12 +59,21 @@ def process_queued(context: HubContext, item_id: int) -> bool:
     """Do and finish that queued item unless it is done already (or done meanwhile by a worker
     that held it); whether this call did it."""
     with context.transaction() as session:
-        item = outbox.claim_queued(session, item_id)
+        item = outbox.claim_queued(session, item_id, episodes=Episode)
         if item is None:
             return False
         _handle(session, context, item)
         session.add(item)
     return True
+
+
+def _reminders_may_be_due(context: HubContext, remind: bool) -> bool:
+    return remind and not context.reminders_seen.rules_out(context.clock(), REMIND_EVERY)
+
+
+def _any_due(context: HubContext) -> bool:
+    with context.reading() as session:
+        return outbox.due_count(session, context.clock(), limit=1) > 0
 
 
 def _handle(session: Session, context: HubContext, item: OutboxItem) -> None:
@@ -94,9 +107,10 @@ def drain(context: HubContext, limit: int | None = None, first: Sequence[int] = 
     """Process the items ``first`` names, then due items until none is left (or ``limit``),
     then the periodic steps (which may queue more); returns how many items."""
     purge(context)
-    done, remind = sum(process_queued(context, i) for i in first), True
+    done, remind, probe = sum(process_queued(context, i) for i in first), True, True
     while limit is None or done < limit:
-        step = process_one(context, remind=remind)
+        step = process_one(context, remind=remind, probe=probe)
+        probe = False  # after a step, more is likely due: claim straight away
         if step == "idle":
             break
         if step == "done":

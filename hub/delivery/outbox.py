@@ -130,14 +130,17 @@ def claim(session: Session, now: datetime) -> OutboxItem | None:
     ).first()
 
 
-def claim_queued(session: Session, item_id: int) -> OutboxItem | None:
+def claim_queued(session: Session, item_id: int, episodes: Any = None) -> OutboxItem | None:
     """That item, if it is still pending, locked until this transaction ends: a worker that
-    holds it is waited for (and then it is done)."""
-    return session.exec(
-        select(OutboxItem)
-        .where(OutboxItem.id == item_id, OutboxItem.state == PENDING)
-        .with_for_update()
-    ).first()
+    holds it is waited for (and then it is done). With ``episodes`` (the episode model), the
+    episode a share item names is read in the same statement, into the session."""
+    query: Any = select(OutboxItem).where(OutboxItem.id == item_id, OutboxItem.state == PENDING)
+    if episodes is not None:
+        query = query.add_columns(episodes).outerjoin(
+            episodes, episodes.id == OutboxItem.episode_id
+        )
+    found = session.execute(query.with_for_update(of=OutboxItem)).first()
+    return None if found is None else found[0]
 
 
 def finish(item: OutboxItem, status: int | None, now: datetime) -> None:
@@ -172,12 +175,13 @@ def redeliver(session: Session, items: Iterable[OutboxItem], now: datetime) -> l
     return again
 
 
-def due_count(session: Session, now: datetime) -> int:
-    """Items waiting for a worker now (a retry scheduled later is not counted)."""
+def due_count(session: Session, now: datetime, limit: int | None = None) -> int:
+    """Items waiting for a worker now (a retry scheduled later is not counted), up to
+    ``limit``."""
     due = select(OutboxItem.id).where(
         OutboxItem.state == PENDING, col(OutboxItem.next_attempt_at) <= now
     )
-    return len(session.exec(due).all())
+    return len(session.exec(due.limit(limit)).all())
 
 
 def backlogs(session: Session, target: Mapped[int | None]) -> dict[int, Backlog]:

@@ -1,9 +1,7 @@
 """The facts policies share about an authority; the hub's own id. (The operator's actions on
 authorities: hub/identity/authorities.py.)"""
 
-from collections.abc import Collection
-
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from hub.errors import ConfigurationError
 from hub.identity.interfaces import Role
@@ -13,16 +11,10 @@ from hub.identity.values import AuthorityFacts
 
 def authority_facts(session: Session, code: str | None) -> AuthorityFacts | None:
     found = session.get(Authority, code) if code else None
-    return None if found is None else _facts(found)
+    return None if found is None else facts_of(found)
 
 
-def authorities_facts(session: Session, codes: Collection[str]) -> dict[str, AuthorityFacts]:
-    """The facts of those of ``codes`` that are registered, in one query."""
-    rows = session.exec(select(Authority).where(col(Authority.code).in_(sorted(codes))))
-    return {row.code: _facts(row) for row in rows}
-
-
-def _facts(found: Authority) -> AuthorityFacts:
+def facts_of(found: Authority) -> AuthorityFacts:
     active = found.revoked_at is None and found.role == Role.COUNCIL
     return AuthorityFacts(found.code, found.name, found.contact, active)
 

@@ -5,7 +5,6 @@ from datetime import date
 
 from sqlmodel import Session
 
-from hub.identity.service import authorities_facts
 from hub.linking.values import Link
 from hub.sharing import signatures
 from hub.sharing.context import event_context
@@ -19,5 +18,5 @@ def _codes(link: Link) -> set[str]:
 
 def grants_for(session: Session, link: Link, policies: PolicySet, today: date) -> list[Grant]:
     codes = _codes(link)
-    context = event_context(link, authorities_facts(session, codes), today)
-    return policies.decide(context, signatures.current(session, codes))
+    facts, signed = signatures.parties(session, codes)
+    return policies.decide(event_context(link, facts, today), signed)

@@ -6,12 +6,15 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import and_
 from sqlmodel import Session, col, select
 
 from hub.audit import AuditAction
 from hub.audit.interfaces import AuditLog
 from hub.errors import InvalidRequest, NotFound
-from hub.identity.service import authority_facts
+from hub.identity.models import Authority
+from hub.identity.service import authority_facts, facts_of
+from hub.identity.values import AuthorityFacts
 from hub.sharing.models import PolicySignature
 from policies import Policy, PolicySet, Signatures
 
@@ -136,17 +139,33 @@ def withdraw(
     )
 
 
-def _live(session: Session, authorities: Collection[str] | None = None) -> list[PolicySignature]:
+def _live(session: Session) -> list[PolicySignature]:
     query = select(PolicySignature).where(col(PolicySignature.withdrawn_at).is_(None))
-    if authorities is not None:
-        query = query.where(col(PolicySignature.authority).in_(list(authorities)))
     order = (col(PolicySignature.policy_id), col(PolicySignature.authority))
     return list(session.exec(query.order_by(*order)))
 
 
-def current(session: Session, authorities: Collection[str]) -> Signatures:
-    """The standing signatures of these authorities, for the policy decision."""
-    return Signatures.of((r.policy_hash, r.authority) for r in _live(session, authorities))
+def parties(
+    session: Session, codes: Collection[str]
+) -> tuple[dict[str, AuthorityFacts], Signatures]:
+    """The facts of those of ``codes`` that are registered and their standing signatures, for
+    the policy decision: one statement."""
+    standing = and_(
+        col(PolicySignature.authority) == col(Authority.code),
+        col(PolicySignature.withdrawn_at).is_(None),
+    )
+    rows = session.exec(
+        select(Authority, PolicySignature.policy_hash)
+        .outerjoin(PolicySignature, standing)
+        .where(col(Authority.code).in_(sorted(codes)))
+    )
+    facts: dict[str, AuthorityFacts] = {}
+    signed: list[tuple[str, str]] = []
+    for authority, policy_hash in rows:
+        facts[authority.code] = facts_of(authority)
+        if policy_hash is not None:
+            signed.append((policy_hash, authority.code))
+    return facts, Signatures.of(signed)
 
 
 def listing(session: Session, policies: PolicySet) -> list[SignatureListing]:
