@@ -11,12 +11,14 @@ it. A root or a proof is the fold of at most O(log n) stored subtrees, read in o
 """
 
 from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import and_, event, or_, update
+from sqlalchemy import and_, bindparam, event, or_, update
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from hub.audit import merkle
 from hub.audit.models import AuditLeaf, MerkleNode, TreeHead
@@ -104,14 +106,26 @@ def size(session: Session) -> int:
     return session.exec(select(TreeHead.size)).one()
 
 
+@cache
+def _subtrees_query(count: int) -> SelectOfScalar[MerkleNode]:
+    """The subtrees at ``count`` (level, index) keys, bound as ``l0, i0, l1, ...``: built once
+    per count. One equality pair per key, OR-ed: SQLite answers each from the primary key (a
+    row-value IN list would scan the whole table there); PostgreSQL makes it a bitmap OR."""
+    pairs = [
+        and_(col(MerkleNode.level) == bindparam(f"l{n}"), col(MerkleNode.idx) == bindparam(f"i{n}"))
+        for n in range(count)
+    ]
+    return select(MerkleNode).where(or_(*pairs))
+
+
 def subtrees(session: Session, keys: Iterable[Key]) -> dict[Key, bytes]:
     wanted = sorted(set(keys))
     if not wanted:
         return {}
-    # One equality pair per key, OR-ed: SQLite answers each from the primary key (a row-value
-    # IN list would scan the whole table there); PostgreSQL makes it a bitmap OR.
-    pairs = [and_(col(MerkleNode.level) == level, col(MerkleNode.idx) == i) for level, i in wanted]
-    rows = session.exec(select(MerkleNode).where(or_(*pairs)))
+    params: dict[str, int] = {}
+    for n, (level, i) in enumerate(wanted):
+        params[f"l{n}"], params[f"i{n}"] = level, i
+    rows = session.exec(_subtrees_query(len(wanted)), params=params)
     found: dict[Key, bytes] = {}
     for r in rows:
         try:
