@@ -11,7 +11,7 @@ from sqlalchemy import event
 
 from hub import worker
 from hub.db.engine import transaction
-from hub.delivery.schedule import claim_run
+from hub.delivery.schedule import LastSeen, claim_run
 from tests.functional.conftest import Clock
 
 STEP, EVERY = "a-step", timedelta(minutes=5)
@@ -78,3 +78,26 @@ def test_draining_after_every_request_looks_for_reminders_once_an_interval(
     worker.drain(hub_app.state.hub)
     assert len(looked) == 2
     event.remove(hub_app.state.hub.engine, "before_cursor_execute", count)
+
+
+def test_a_remembered_run_spares_claims_bound_to_fail(hub_app: FastAPI, clock: Clock) -> None:
+    seen, engine = LastSeen(), hub_app.state.hub.engine
+    statements: list[str] = []
+
+    def record(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert claimed(hub_app, clock)  # another worker's run
+        clock.now += timedelta(minutes=1)
+        with transaction(engine) as session:
+            assert not claim_run(session, STEP, clock.now, EVERY, seen)  # reads the run back
+        asked = len(statements)
+        with transaction(engine) as session:
+            assert not claim_run(session, STEP, clock.now + timedelta(minutes=3), EVERY, seen)
+        assert len(statements) == asked  # known to fail: not asked
+        with transaction(engine) as session:
+            assert claim_run(session, STEP, clock.now + EVERY, EVERY, seen)  # due: claimed
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
