@@ -121,13 +121,17 @@ def name_tokens(raw: str) -> tuple[str, ...]:
     """
     if raw.isascii():
         ascii_text = raw.upper()
+        if ascii_text.isalpha():  # one plain word: most names
+            return () if _is_placeholder(ascii_text, ascii_text) else (ascii_text,)
     else:
         decomposed = unicodedata.normalize("NFKD", raw.translate(_SPECIAL_LETTERS))
         ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").upper()
     tokens = tuple(t for t in _NOT_LETTER.split(ascii_text.translate(_APOSTROPHES)) if t)
-    if "".join(tokens) in PLACEHOLDER_NAMES or (tokens and tokens[0] in PLACEHOLDER_PREFIXES):
-        return ()
-    return tokens
+    return () if tokens and _is_placeholder("".join(tokens), tokens[0]) else tokens
+
+
+def _is_placeholder(joined: str, first: str) -> bool:
+    return joined in PLACEHOLDER_NAMES or first in PLACEHOLDER_PREFIXES
 
 
 def _given(raw: str | None) -> tuple[str, ...]:
