@@ -77,7 +77,7 @@ SURNAME_PARTICLES = frozenset(
         "VON",
     }
 )
-_POSTCODE_SHAPE = re.compile(r"([A-Z]{1,2}\d[A-Z\d]?)(\d[A-Z]{2})")
+_POSTCODE_SHAPE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}")
 _NOT_LETTER = re.compile(r"[^A-Z]+")
 _NOT_ALNUM = re.compile(r"[^0-9A-Z]+")
 _APOSTROPHES = str.maketrans("", "", "'\u2019\u2018`\u00b4\u02bc")  # apostrophe, quotes, accents
@@ -238,11 +238,9 @@ def postcode(raw: str | None) -> Postcode | None:
 @lru_cache(maxsize=131072)
 def _postcode(raw: str) -> Postcode | None:
     unit = "".join(raw.upper().split())
-    match = _POSTCODE_SHAPE.fullmatch(unit)
-    if match is None:
+    if _POSTCODE_SHAPE.fullmatch(unit) is None:
         return None
-    district, inward = match.groups()
-    return _new_postcode(Postcode, (unit, district + inward[0], district))
+    return _new_postcode(Postcode, (unit, unit[:-2], unit[:-3]))  # the inward code is 9AA
 
 
 _new_postcode = tuple.__new__  # a third of the cost of Postcode(...), once per child
