@@ -77,7 +77,7 @@ SURNAME_PARTICLES = frozenset(
         "VON",
     }
 )
-_POSTCODE_SHAPE = re.compile(r"([A-Z]{1,2}\d[A-Z\d]?)(\d[A-Z]{2})")
+_POSTCODE_SHAPE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}")
 _NOT_LETTER = re.compile(r"[^A-Z]+")
 _NOT_ALNUM = re.compile(r"[^0-9A-Z]+")
 _APOSTROPHES = str.maketrans("", "", "'\u2019\u2018`\u00b4\u02bc")  # apostrophe, quotes, accents
@@ -121,13 +121,17 @@ def name_tokens(raw: str) -> tuple[str, ...]:
     """
     if raw.isascii():
         ascii_text = raw.upper()
+        if ascii_text.isalpha():  # one plain word: most names
+            return () if _is_placeholder(ascii_text, ascii_text) else (ascii_text,)
     else:
         decomposed = unicodedata.normalize("NFKD", raw.translate(_SPECIAL_LETTERS))
         ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").upper()
     tokens = tuple(t for t in _NOT_LETTER.split(ascii_text.translate(_APOSTROPHES)) if t)
-    if "".join(tokens) in PLACEHOLDER_NAMES or (tokens and tokens[0] in PLACEHOLDER_PREFIXES):
-        return ()
-    return tokens
+    return () if tokens and _is_placeholder("".join(tokens), tokens[0]) else tokens
+
+
+def _is_placeholder(joined: str, first: str) -> bool:
+    return joined in PLACEHOLDER_NAMES or first in PLACEHOLDER_PREFIXES
 
 
 def _given(raw: str | None) -> tuple[str, ...]:
@@ -234,11 +238,9 @@ def postcode(raw: str | None) -> Postcode | None:
 @lru_cache(maxsize=131072)
 def _postcode(raw: str) -> Postcode | None:
     unit = "".join(raw.upper().split())
-    match = _POSTCODE_SHAPE.fullmatch(unit)
-    if match is None:
+    if _POSTCODE_SHAPE.fullmatch(unit) is None:
         return None
-    district, inward = match.groups()
-    return _new_postcode(Postcode, (unit, district + inward[0], district))
+    return _new_postcode(Postcode, (unit, unit[:-2], unit[:-3]))  # the inward code is 9AA
 
 
 _new_postcode = tuple.__new__  # a third of the cost of Postcode(...), once per child

@@ -105,9 +105,11 @@ class Encoder:
         self._block = deriver.token_function(BLOCK_TYPE)
         self._named: dict[str, tuple[int, str]] = {}  # name -> its bits and Soundex code
         self._dated: dict[tuple[str | None, str | None], int] = {}  # (dob, sex) -> bits
+        self._dob_bits: dict[str, int] = {}  # dob -> bits of its date parts
         self._placed: dict[str, int] = {}  # district -> bits
         self._years: dict[str, dict[str, tuple[str, str]]] = {}  # year -> code -> 2 tokens
         self._places: dict[str, dict[str, str]] = {}  # district -> code -> token
+        self._blocked: dict[str, str] = {}  # block string -> token (years one apart share)
 
     def __call__(self, identity: Identity, raw_postcode: str | None = None) -> Encoding:
         forenames, surnames, dob, sex, _, _, postcode = identity
@@ -137,15 +139,14 @@ class Encoder:
         codes make distinct tokens, except a district of digits alone (opaque benchmark
         postcodes) that reads as a year: ``__call__`` then drops the repeat."""
         tokens: list[str] = []
-        block = self._block
         if year:
             cached = self._years.get(year) or self._years.setdefault(year, {})
             for code in codes:
                 pair = cached.get(code)
                 if pair is None:
                     pair = cached[code] = (
-                        block(f"{code}|{year}"),
-                        block(f"{code}|{int(year) + 1}"),
+                        self._block_token(f"{code}|{year}"),
+                        self._block_token(f"{code}|{int(year) + 1}"),
                     )
                 tokens += pair
         if place:
@@ -153,9 +154,15 @@ class Encoder:
             for code in codes:
                 token = by_code.get(code)
                 if token is None:
-                    token = by_code[code] = block(f"{code}|{place}")
+                    token = by_code[code] = self._block_token(f"{code}|{place}")
                 tokens.append(token)
         return tokens
+
+    def _block_token(self, text: str) -> str:
+        found = self._blocked.get(text)
+        if found is None:
+            found = self._blocked[text] = self._block(text)
+        return found
 
     def _name(self, name: str) -> tuple[int, str]:
         found = self._named[name] = (self._names.mask(bigrams(name)), normalise.soundex(name))
@@ -164,7 +171,9 @@ class Encoder:
     def _date_bits(self, dob: str | None, sex: str | None) -> int:
         born, bits = self._born, 0
         if dob:
-            bits |= born.mask(dob_tokens(dob))
+            bits = self._dob_bits.get(dob) or self._dob_bits.setdefault(
+                dob, born.mask(dob_tokens(dob))
+            )
         if sex:  # salted with the year: sex alone would be a frequent bit pattern
             bits |= born.mask([f"X{sex}{(dob or '')[:4]}"])
         self._dated[dob, sex] = bits

@@ -66,9 +66,27 @@ def serve_app() -> FastAPI:
     settings = HubSettings()
     configure_logs(settings.log_level, settings.log_format)
     app = create_app(settings)
-    # What start-up built (modules, routes, policies, the ORM's mappings: about 200,000
-    # objects) lives as long as the process: out of the cyclic collector's sight, a full
-    # collection during a request scans only what requests allocated (a report waited 100 ms
-    # and more for one).
-    gc.freeze()
+    settle_collector()
     return app
+
+
+# Container allocations between two young collections (Python's default: 700), and young
+# collections between two of the middle generation (default: 10).
+COLLECTOR_THRESHOLDS = (50_000, 20)
+
+
+def settle_collector() -> None:
+    """Tune the cyclic garbage collector for a serving process, once start-up is done.
+
+    What start-up built (modules, routes, policies, the ORM's mappings: about 200,000 objects)
+    lives as long as the process: out of the collector's sight (``gc.freeze``), a full
+    collection during a request scans only what requests allocated (a report waited 100 ms and
+    more for one). And a sync batch of 1000 children allocates some 150,000 short-lived
+    objects (models, rows, tuples) that reference counting frees, none of them garbage in a
+    cycle: at the default thresholds the collector ran 100 young, 9 middle and about one full
+    collection a batch, a sixth of its CPU (36 ms of about 210), for nothing. Collected
+    less often it costs under 1 ms a batch; cyclic garbage waits a little longer.
+    """
+    gc.freeze()
+    young, middle = COLLECTOR_THRESHOLDS
+    gc.set_threshold(young, middle, gc.get_threshold()[2])

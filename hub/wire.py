@@ -80,12 +80,13 @@ Ref = str  # opaque record reference, unique per authority
 BlockToken = Annotated[str, StringConstraints(min_length=32, max_length=64, pattern=r"^[0-9a-f]+$")]
 
 
-class Similarity(WireModel):
+class Similarity(_StrictModel):
     """The second stage's keyed encoding of a record (docs/matchkeys.md section 8): two
     XOR-folded keyed Bloom filters, keyed blocking tokens and identifier neighbourhood tokens,
     all under one shared-key epoch.
     Optional on every record: a connector that predates it sends none, and the hub then links
-    that record on match keys alone."""
+    that record on match keys alone. Like ``MatchKey``, every text is held to a hex pattern, so
+    no text check is needed on top (a national sync validates about 800,000 blocking tokens)."""
 
     epoch: int = Field(ge=1, le=2**31 - 1)
     # 512 and 256 bits; never in a repr, so never in a log line

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
+from hub.api import bodies
 from hub.api.problems import PROBLEM_MEDIA_TYPE
 
 EDGE = (413, 422, 500)  # any route: the gate's body limit and query check, an unexpected error
@@ -77,6 +78,8 @@ def install_openapi(app: FastAPI) -> None:
             schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
             components = schema.setdefault("components", {}).setdefault("schemas", {})
             components["Problem"] = Problem.model_json_schema()
+            for name, body in bodies.schemas().items():  # bodies a route parses itself
+                components.setdefault(name, body)
             app.openapi_schema = schema
         return app.openapi_schema
 

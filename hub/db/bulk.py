@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import ColumnElement, LargeBinary, String, Table, any_, literal, update
+from sqlalchemy import ColumnElement, Integer, LargeBinary, String, Table, any_, literal, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.expression import bindparam
 from sqlmodel import Session
@@ -51,11 +51,13 @@ def _in_order(columns: Sequence[str], rows: Sequence[Row]) -> list[Values]:
     return [tuple(row[name] for name in columns) for row in rows]
 
 
-def among(session: Session, column: Any, values: Sequence[str]) -> ColumnElement[bool]:
-    """``column IN values`` for thousands of values: one array parameter on PostgreSQL (a
-    thousand separate parameters cost more to send than the look-up)."""
+def among(session: Session, column: Any, values: Sequence[str | int]) -> ColumnElement[bool]:
+    """``column IN values`` for thousands of text or integer values: one array parameter on
+    PostgreSQL (a thousand separate parameters cost more to send, and psycopg to parse, than
+    the look-up)."""
     if session.get_bind().dialect.name == "postgresql":
-        return column == any_(literal(list(values), ARRAY(String)))  # type: ignore[no-any-return]
+        element = Integer if isinstance(column.type, Integer) else String
+        return column == any_(literal(list(values), ARRAY(element)))  # type: ignore[no-any-return]
     return column.in_(values)  # type: ignore[no-any-return]
 
 

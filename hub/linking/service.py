@@ -21,6 +21,7 @@ from sqlmodel import Session, SQLModel, col, select
 from hub import wire
 from hub.audit import AuditAction
 from hub.audit.interfaces import AuditLog
+from hub.db import bulk
 from hub.linking.candidates import CandidateIndex, SqlCandidateIndex
 from hub.linking.decide import CONFIRMED, REJECTED, reviewed
 from hub.linking.models import Match
@@ -263,7 +264,7 @@ def episodes_sharing_tokens(
     episode_ids: set[int] = set()
     for authority, child_ids in by_authority.items():
         digests = select(MatchToken.digest).where(
-            MatchToken.owner_kind == CHILD, col(MatchToken.owner_id).in_(child_ids)
+            MatchToken.owner_kind == CHILD, bulk.among(session, MatchToken.owner_id, child_ids)
         )
         episode_ids.update(
             session.exec(
@@ -290,7 +291,9 @@ def own_episodes(session: Session, children: Iterable[StoredChild]) -> list[Epis
     found: list[EpisodeFacts] = []
     for authority, refs in by_authority.items():
         rows = session.exec(
-            select(Episode).where(Episode.authority == authority, col(Episode.child_ref).in_(refs))
+            select(Episode).where(
+                Episode.authority == authority, bulk.among(session, Episode.child_ref, refs)
+            )
         )
         found.extend(episode_facts(row) for row in rows)
     return found

@@ -144,3 +144,23 @@ def test_concurrent_uses_of_one_idempotency_key_get_the_one_stored_answer(
     assert [status for status, _ in answers] == [200] * 6, answers
     assert {receipt["children"] for _, receipt in answers} == {20}
     assert sorted(receipt["replayed"] for _, receipt in answers) == [False] + [True] * 5
+
+
+@pytest.mark.parametrize(
+    ("body", "where"),
+    [
+        (b'{"children": [{"ref": "short"}]}', ["body", "children", 0, "ref"]),
+        (b'{"removed_children": ["abcdefgh\\u0000"]}', ["body", "removed_children"]),
+        (b'{"children": [', ["body"]),
+        (b"", ["body"]),
+    ],
+)
+def test_an_invalid_batch_is_refused_with_where_it_is_wrong(
+    client: TestClient, credential: str, body: bytes, where: list[object]
+) -> None:
+    """The batch is parsed from the request's bytes (hub/api/bodies.py): its refusals name
+    their places under ``body`` as FastAPI's own do."""
+    headers = {**bearer(credential), "Idempotency-Key": "k1", "Content-Type": "application/json"}
+    response = client.post("/v1/records", content=body, headers=headers)
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["loc"] == where

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
+from connectors.idnear import NearTokens
 from hub import operator, wire
 from hub.delivery.models import OutboxItem
 from hub.records.models import Child, MatchToken, SimilarityEncoding
@@ -97,3 +98,21 @@ def test_after_an_epoch_purge_the_next_sync_stores_the_purged_tokens_again(
     assert stored(hub_app)[child.ref][2] < before
     sync(client, creds[HOME], [child])  # home has not retired epoch 1 yet: it sends it again
     assert stored(hub_app)[child.ref][2] == before
+
+
+def test_a_child_sent_again_with_only_new_neighbourhood_tokens_is_written(
+    client: TestClient, hub_app: FastAPI
+) -> None:
+    shared = SharedKeyring.generate()
+    home = CouncilSide(HOME, shared)
+    credential = register_authority(hub_app, HOME)
+    child = home.child(person())
+    sync(client, credential, [child])
+    before = stored(hub_app)[child.ref][2]
+    assert child.similarity is not None
+    near = list(NearTokens(shared.deriver())([("nhs", "6503115")]))
+    with_near = child.model_copy(
+        update={"similarity": child.similarity.model_copy(update={"near": near})}
+    )
+    sync(client, credential, [with_near])
+    assert len(stored(hub_app)[child.ref][2] - before) == len(near)

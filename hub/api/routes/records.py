@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Request
 
 from hub import pipeline, wire
-from hub.api import openapi
+from hub.api import bodies, openapi
 from hub.api.deps import HubDep, NowDep, RecordsWriter, SessionDep
 from hub.audit import AuditAction
 from hub.errors import InvalidRequest
@@ -20,23 +20,27 @@ IdempotencyKey = Annotated[str, Header(min_length=1, max_length=128, pattern=r"^
 
 
 async def raw_body(request: Request) -> bytes:
-    """The body as sent (already read to parse the batch: this returns the same bytes)."""
+    """The body as sent: the batch is parsed from it, and the idempotency digest is its hash."""
     return await request.body()
 
 
 RawBody = Annotated[bytes, Depends(raw_body)]
 
 
-@router.post(f"{wire.API_PREFIX}/records", responses=openapi.problems(*openapi.API, 409, 429))
+@router.post(
+    f"{wire.API_PREFIX}/records",
+    responses=openapi.problems(*openapi.API, 409, 429),
+    openapi_extra=bodies.documented(wire.RecordBatch),
+)
 def post_records(
     hub: HubDep,
     db: SessionDep,
     now: NowDep,
     caller: RecordsWriter,
-    batch: wire.RecordBatch,
     body: RawBody,
     idempotency_key: IdempotencyKey,
 ) -> wire.BatchReceipt:
+    batch = bodies.parsed(wire.RecordBatch, body)  # from the bytes: hub/api/bodies.py
     if batch.size() > hub.settings.max_batch_records:
         raise InvalidRequest(f"at most {hub.settings.max_batch_records} records per batch")
     services = services_for(db, hub.services)
