@@ -23,9 +23,16 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         _sqlite_immediate_transactions(engine)
         return engine
-    engine = create_engine(url, pool_size=10)
+    engine = create_engine(url, pool_size=10, connect_args={"options": CUSTOM_PLANS})
     _ping_idle_connections(engine)
     return engine
+
+
+# psycopg prepares a statement once it has run five times, and PostgreSQL may then plan it once
+# for any parameters (a generic plan). For the candidate search (a block's children from a
+# sub-select) that plan reads whole tables: 250-760 ms a report on a national hub where the
+# plan for the actual digests takes a few. Each statement is planned for its own parameters.
+CUSTOM_PLANS = "-c plan_cache_mode=force_custom_plan"
 
 
 # A pooled connection idle longer than this is pinged before use (the database may have

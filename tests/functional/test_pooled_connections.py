@@ -40,3 +40,14 @@ def test_a_dropped_idle_connection_is_replaced_and_a_busy_one_not_pinged(
         assert len(pings) == 1 and again != first
     finally:
         engine.dispose()
+
+
+def test_statements_are_planned_for_their_own_parameters(postgres_server_url: str) -> None:
+    """A prepared candidate search must not fall back to a generic plan (hub/db/engine.py)."""
+    engine = db.make_engine(postgres_server_url)
+    try:
+        with db.transaction(engine) as session:
+            mode = session.execute(text("SHOW plan_cache_mode")).scalar_one()
+        assert mode == "force_custom_plan"
+    finally:
+        engine.dispose()
