@@ -86,12 +86,17 @@ def insert_values(
     _copy(driver, table.name, columns, values)
 
 
-def _pg_insert(driver: Any, table: str, columns: Sequence[str], values: Sequence[Values]) -> None:
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    statement = (
+def _multi_row_insert(table: str, columns: Sequence[str], rows: int, placeholder: str) -> str:
+    """``INSERT INTO table (columns) VALUES (...), ...`` for ``rows`` rows of placeholders."""
+    one = "(" + ", ".join([placeholder] * len(columns)) + ")"
+    return (
         f'INSERT INTO "{table}" ({_quoted(columns)}) '  # noqa: S608 (names from the metadata)
-        f"VALUES {', '.join([one] * len(values))}"
+        f"VALUES {', '.join([one] * rows)}"
     )
+
+
+def _pg_insert(driver: Any, table: str, columns: Sequence[str], values: Sequence[Values]) -> None:
+    statement = _multi_row_insert(table, columns, len(values), "%s")
     with driver.cursor() as cursor:
         cursor.execute(statement, tuple(chain.from_iterable(values)))
 
@@ -132,13 +137,9 @@ def _sqlite_insert(
     session: Session, table: Table, columns: Sequence[str], rows: Sequence[Values]
 ) -> None:
     values = _sqlite_values(session, table, columns, rows)
-    one = "(" + ", ".join("?" * len(columns)) + ")"
     connection = session.connection()
     for size, chunks in _chunked(values, SQLITE_ROWS_PER_STATEMENT):
-        statement = (
-            f'INSERT INTO "{table.name}" ({_quoted(columns)}) '  # noqa: S608 (names from the metadata)
-            f"VALUES {', '.join([one] * size)}"
-        )
+        statement = _multi_row_insert(table.name, columns, size, "?")
         connection.exec_driver_sql(statement, chunks)
 
 
