@@ -15,6 +15,7 @@ from pathlib import Path
 
 from homeward.linkage import evaluate
 from homeward.linkage.records import LinkageInputError, Schemes, read_people, read_truth
+from hub.linking.candidates import BLOCKING, Blocking
 
 EXIT_OK, EXIT_INPUT = 0, 2
 
@@ -58,6 +59,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="the first stage alone (match keys), without the second stage's keyed encodings",
     )
+    command.add_argument(
+        "--crowded-block",
+        type=int,
+        default=BLOCKING.crowded,
+        metavar="N",
+        help="a blocking token held by more than N left-hand children admits a candidate only "
+        f"with {BLOCKING.shared - 1} more shared (default: the hub's, {BLOCKING.crowded}); "
+        "scale N to the left file's size to see what the rule costs on a larger hub",
+    )
     command.set_defaults(handler=evaluate_command)
 
 
@@ -65,7 +75,9 @@ def evaluate_command(args: argparse.Namespace) -> int:
     schemes = Schemes(opaque_ids=args.opaque_ids, opaque_postcodes=args.opaque_postcodes)
     try:
         left, right = read_people(args.left), read_people(args.right)
-        linkage = evaluate.link(left, right, schemes, second_stage=not args.match_keys_only)
+        blocking = Blocking(BLOCKING.shared, args.crowded_block)
+        second_stage = not args.match_keys_only
+        linkage = evaluate.link(left, right, schemes, second_stage=second_stage, blocking=blocking)
         truth = read_truth(args.truth)  # read only now: nothing above could use it
     except LinkageInputError as exc:
         print(f"error: {exc}", file=sys.stderr)

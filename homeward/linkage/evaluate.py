@@ -25,7 +25,7 @@ from homeward.linkage.records import (
     near_tokens,
     tokens,
 )
-from hub.linking.candidates import Digests, MemoryCandidateIndex
+from hub.linking.candidates import BLOCKING, Blocking, Digests, MemoryCandidateIndex
 from hub.linking.search import identify
 from hub.linking.similarity import Encoded, Rule
 from keys import HubKey, MatchKeyDeriver, SharedKeyring, Token
@@ -90,12 +90,13 @@ def prepare(
     schemes: Schemes = UK_SCHEMES,
     *,
     second_stage: bool = True,
+    blocking: Blocking = BLOCKING,
 ) -> tuple[MemoryCandidateIndex, list[Query]]:
     """Both sides pseudonymised under a fresh shared secret and re-keyed under a fresh hub key:
     the left side in the hub's candidate index, the right side as queries."""
     deriver = SharedKeyring.generate().deriver()
     hub_key, epoch = HubKey.generate(), deriver.epoch
-    index = MemoryCandidateIndex()
+    index = MemoryCandidateIndex(blocking)
     left_codes = encodings(left, deriver, schemes) if second_stage else None
     left_keys = _with_near(tokens(left, deriver, schemes), left, deriver, schemes, second_stage)
     for child_id, child in enumerate(left_keys):
@@ -134,12 +135,14 @@ def link(
     *,
     second_stage: bool = True,
     table: Rule | None = None,
+    blocking: Blocking = BLOCKING,
 ) -> Linkage:
     """Every link and review decision for the right-hand records, as the hub makes them: the
     hub's re-keying, its candidate search (in memory) and its decision rule (both stages, or
-    the match keys alone with ``second_stage=False``)."""
+    the match keys alone with ``second_stage=False``); ``blocking`` as the hub's unless a
+    smaller ``crowded`` stands in for a larger hub."""
     started = time.perf_counter()
-    index, queries = prepare(left, right, schemes, second_stage=second_stage)
+    index, queries = prepare(left, right, schemes, second_stage=second_stage, blocking=blocking)
     decisions: list[LinkDecision] = []
     for person, query in zip(right, queries, strict=True):
         decision = identify(

@@ -7,12 +7,12 @@ tests. One contract test runs the same cases through both (tests/functional/
 test_candidate_index.py), so accuracy measured in memory is the hub's accuracy.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Protocol
 
-from sqlalchemy import CompoundSelect, Select, and_, null, union
+from sqlalchemy import CompoundSelect, Select, and_, func, null, or_, union
 from sqlmodel import Session, SQLModel, select
 
 from hub.linking.decide import ID_KEYS, ID_NEAR, Candidate
@@ -29,6 +29,27 @@ Members = Select[tuple[int]] | CompoundSelect[tuple[int]]  # child ids, as a sta
 Digests = Sequence[tuple[str, bytes]]  # (key type, re-keyed digest)
 
 
+@dataclass(frozen=True, slots=True)
+class Blocking:
+    """Which children sharing a report's blocking digests it is compared with (docs/matchkeys.md
+    §8.2): those sharing at least ``shared`` of them, or one held by at most ``crowded``
+    children (of every authority). One Soundex code with the same year of birth is two shared
+    blocks (the year and the next), so the default three asks for more than a common name in
+    the same year; a block of a common code and year holds thousands of children at ten
+    times national scale, and alone says little."""
+
+    shared: int = 3
+    crowded: int = 500
+
+    def admits(self, shared: int, smallest: int) -> bool:
+        """Whether a child sharing ``shared`` blocks, the smallest of ``smallest`` children,
+        is a candidate."""
+        return shared >= self.shared or smallest <= self.crowded
+
+
+BLOCKING = Blocking()
+
+
 class CandidateIndex(Protocol):
     def candidates(self, digests: Digests, *, exclude_authority: str) -> list[Candidate]:
         """Children, not of ``exclude_authority``, holding any of ``digests``; sorted by id."""
@@ -42,10 +63,10 @@ class CandidateIndex(Protocol):
         exclude_authority: str,
         identifiers: Collection[str] = ID_KEYS,
     ) -> list[Encoded]:
-        """Second-stage encodings of the children, not of ``exclude_authority``, sharing a
-        blocking digest, and of the children ``also`` (first-stage candidates); by id. Their
-        ``held`` names which of ``identifiers`` (identifier key types: all the second stage
-        reads of a child's holdings) they hold."""
+        """Second-stage encodings of the children, not of ``exclude_authority``, that the index's
+        ``Blocking`` admits among those sharing a blocking digest, and of the children ``also``
+        (first-stage candidates); by id. Their ``held`` names which of ``identifiers``
+        (identifier key types: all the second stage reads of a child's holdings) they hold."""
         ...
 
 
@@ -66,8 +87,9 @@ def _candidates(
 class SqlCandidateIndex:
     """Candidates from the ``MatchToken`` table, in the caller's session."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, blocking: Blocking = BLOCKING) -> None:
         self.session = session
+        self.blocking = blocking
 
     def candidates(self, digests: Digests, *, exclude_authority: str) -> list[Candidate]:
         wanted = sorted({digest for _, digest in digests})
@@ -103,10 +125,10 @@ class SqlCandidateIndex:
         exclude_authority: str,
         identifiers: Collection[str] = ID_KEYS,
     ) -> list[Encoded]:
-        # A block of a common name and year holds hundreds of children on a national hub, and
-        # grows with it: their ids stay in the database (a sub-select, not a bound list), and
-        # one statement brings back their two filters and the identifiers asked about, read
-        # from indexes where it can (migration 0016), as plain rows.
+        # A block of a common name and year holds thousands of children at ten times national
+        # scale: the children it admits stay in the database (a sub-select, not a bound list),
+        # and one statement brings back their two filters and the identifiers asked about,
+        # read from indexes where it can (migration 0016), as plain rows.
         wanted = self._blocked(blocks, sorted(set(also)), exclude_authority)
         if wanted is None:
             return []
@@ -122,21 +144,43 @@ class SqlCandidateIndex:
             for child_id, (names, born, held) in sorted(found.items())
         ]
 
-    @staticmethod
     def _blocked(
-        blocks: Sequence[bytes], also: Sequence[int], exclude_authority: str
+        self, blocks: Sequence[bytes], also: Sequence[int], exclude_authority: str
     ) -> Members | None:
-        """The children sharing a blocking digest, and ``also``: a statement, not a list."""
-        members = select(_TOKENS.c.owner_id).where(
-            _TOKENS.c.digest.in_(sorted(set(blocks))),
-            _TOKENS.c.owner_kind == CHILD,
-            _TOKENS.c.key_type == BLOCK_TYPE,
-            _TOKENS.c.authority != exclude_authority,
-        )
+        """The children ``Blocking`` admits, and ``also``: a statement, not a list."""
+        members = _admitted(sorted(set(blocks)), exclude_authority, self.blocking)
         listed = select(_CHILDREN.c.id).where(_CHILDREN.c.id.in_(also))
         if blocks and also:
             return union(members, listed)
         return members if blocks else listed if also else None
+
+
+def _admitted(
+    blocks: Sequence[bytes], exclude_authority: str, blocking: Blocking
+) -> Select[tuple[int]]:
+    """The children, not of ``exclude_authority``, sharing ``blocking.shared`` of ``blocks`` or
+    one of at most ``blocking.crowded`` children: every holder of the blocks with its block's
+    size, from the covering digest index alone (migration 0016), grouped by child."""
+    tokens = _TOKENS.c
+    holders = (
+        select(
+            tokens.owner_id,
+            tokens.authority,
+            func.count().over(partition_by=tokens.digest).label("size"),
+        )
+        .where(
+            tokens.digest.in_(blocks),
+            tokens.owner_kind == CHILD,
+            tokens.key_type == BLOCK_TYPE,
+        )
+        .subquery("holders")
+    )
+    return (
+        select(holders.c.owner_id)
+        .where(holders.c.authority != exclude_authority)
+        .group_by(holders.c.owner_id)
+        .having(or_(func.count() >= blocking.shared, func.min(holders.c.size) <= blocking.crowded))
+    )
 
 
 def _encodings(
@@ -166,7 +210,8 @@ def _encodings(
 class MemoryCandidateIndex:
     """The same look-up over a dict from digest to children."""
 
-    def __init__(self) -> None:
+    def __init__(self, blocking: Blocking = BLOCKING) -> None:
+        self.blocking = blocking
         self._holders: dict[bytes, list[int]] = defaultdict(list)
         self._held: dict[int, frozenset[str]] = {}
         self._authority: dict[int, str] = {}
@@ -202,7 +247,15 @@ class MemoryCandidateIndex:
         exclude_authority: str,
         identifiers: Collection[str] = ID_KEYS,
     ) -> list[Encoded]:
-        found = {c for block in blocks for c in self._blocked.get(block, ())} | set(also)
+        shared: Counter[int] = Counter()
+        smallest: dict[int, int] = {}
+        for block in set(blocks):
+            holders = self._blocked.get(block, [])
+            for c in holders:
+                shared[c] += 1
+                smallest[c] = min(smallest.get(c, len(holders)), len(holders))
+        admits = self.blocking.admits
+        found = {c for c, n in shared.items() if admits(n, smallest[c])} | set(also)
         types = frozenset(identifiers)
         return [
             replace(self._encoded[c], held=self._encoded[c].held & types)

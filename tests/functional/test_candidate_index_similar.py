@@ -1,9 +1,11 @@
 """The second stage's half of the candidate-index contract: ``SqlCandidateIndex.similar`` (filled
 through the real ingest path, read through the indexes of migration 0016) and
-``MemoryCandidateIndex.similar`` give the same encodings and identifier holdings."""
+``MemoryCandidateIndex.similar`` give the same encodings and identifier holdings, and admit the
+same children of crowded blocks (``Blocking``)."""
 
 from collections.abc import Sequence
 
+import pytest
 from fastapi import FastAPI
 from hypothesis import given
 from hypothesis import strategies as st
@@ -11,7 +13,13 @@ from sqlmodel import Session
 
 from hub import wire
 from hub.context import HubContext
-from hub.linking.candidates import CandidateIndex, MemoryCandidateIndex, SqlCandidateIndex
+from hub.linking.candidates import (
+    BLOCKING,
+    Blocking,
+    CandidateIndex,
+    MemoryCandidateIndex,
+    SqlCandidateIndex,
+)
 from hub.linking.decide import ID_KEYS
 from hub.linking.similarity import Encoded
 from hub.records import encodings
@@ -21,6 +29,7 @@ from keys import HubKeyring, Token
 from tests.functional.test_candidate_index import (
     AUTHORITIES,
     EXAMPLES,
+    QUERYING,
     Key,
     digests,
     every_authority,
@@ -56,10 +65,13 @@ def store(session: Session, context: HubContext, holders: Sequence[Holder]) -> d
 
 
 def memory_index(
-    hub_keys: HubKeyring, holders: Sequence[Holder], names: dict[int, str]
+    hub_keys: HubKeyring,
+    holders: Sequence[Holder],
+    names: dict[int, str],
+    blocking: Blocking = BLOCKING,
 ) -> MemoryCandidateIndex:
     ids = {name: i for i, name in names.items()}
-    index = MemoryCandidateIndex()
+    index = MemoryCandidateIndex(blocking)
     for authority, name, keys, encoding in holders:
         sealed = None
         if encoding is not None:
@@ -100,6 +112,7 @@ def test_the_identifier_index_covers_the_identifier_key_types() -> None:
     also=st.lists(st.integers(0, 5), max_size=3),
     exclude=st.sampled_from(AUTHORITIES),
     identifiers=st.sets(st.sampled_from((*KEY_TYPES, "phon_dob_sex"))),
+    blocking=st.builds(Blocking, st.integers(1, 3), st.integers(0, 3)),
 )
 def test_any_small_population_gives_the_same_encodings_from_both_indexes(
     hub_app: FastAPI,
@@ -108,6 +121,7 @@ def test_any_small_population_gives_the_same_encodings_from_both_indexes(
     also: list[int],
     exclude: str,
     identifiers: set[str],
+    blocking: Blocking,
 ) -> None:
     context = every_authority(hub_app)
     asked = block_digests(context.services.hub_keys, blocks)
@@ -118,7 +132,48 @@ def test_any_small_population_gives_the_same_encodings_from_both_indexes(
     def similar(index: CandidateIndex) -> list[Encoded]:
         return index.similar(asked, listed, exclude_authority=exclude, identifiers=identifiers)
 
-    from_sql = similar(SqlCandidateIndex(session))
+    from_sql = similar(SqlCandidateIndex(session, blocking))
     session.close()  # never committed: rolled back
-    assert from_sql == similar(memory_index(context.services.hub_keys, holders, names))
+    memory = memory_index(context.services.hub_keys, holders, names, blocking)
+    assert from_sql == similar(memory)
     assert all(e.held <= ID_KEYS & identifiers for e in from_sql)
+
+
+ENCODED = (1, 2)  # filter seeds: any
+# Block 1 is crowded (four children, the querying authority's own among them), block 5 small
+# (two); blocks 2 and 3 are held only by "three-blocks", which shares three blocks.
+CROWD: tuple[Holder, ...] = (
+    (AUTHORITIES[1], "crowd-only", (), (*ENCODED, (1,))),
+    (AUTHORITIES[2], "three-blocks", (), (*ENCODED, (1, 2, 3))),
+    (QUERYING, "own-child", (), (*ENCODED, (1, 5))),
+    (AUTHORITIES[3], "small-block", (), (*ENCODED, (5,))),
+    (AUTHORITIES[3], "first-stage", (("nhs", 1, 1),), (*ENCODED, (1,))),
+)
+CROWD_CASES = {
+    "every-block-small-enough": (Blocking(3, 4), {"crowd-only", "three-blocks", "small-block"}),
+    "own-child-counts-in-the-size": (Blocking(3, 3), {"three-blocks", "small-block"}),
+    "three-shared-blocks-are-enough": (Blocking(3, 0), {"three-blocks"}),
+    "fewer-shared-than-asked": (Blocking(4, 0), set()),
+}
+
+
+@pytest.mark.parametrize("case", list(CROWD_CASES))
+def test_a_crowded_block_alone_does_not_make_a_candidate(hub_app: FastAPI, case: str) -> None:
+    """The querying authority's own child counts in a block's size (a property of the block),
+    though never a candidate; a first-stage candidate is compared whatever its blocks."""
+    blocking, expected = CROWD_CASES[case]
+    context = every_authority(hub_app)
+    hub_keys = context.services.hub_keys
+    asked = block_digests(hub_keys, [1, 2, 3, 5])
+    session = Session(context.engine)
+    names = store(session, context, CROWD)
+    first = [i for i, name in names.items() if name == "first-stage"]
+
+    def similar(index: CandidateIndex) -> set[str]:
+        found = index.similar(asked, first, exclude_authority=QUERYING)
+        return {names[e.child_id] for e in found}
+
+    from_sql = similar(SqlCandidateIndex(session, blocking))
+    session.close()  # never committed: rolled back
+    assert from_sql == similar(memory_index(hub_keys, CROWD, names, blocking))
+    assert from_sql == expected | {"first-stage"}
