@@ -62,11 +62,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     command.add_argument(
         "--crowded-block",
         type=int,
-        default=BLOCKING.crowded,
         metavar="N",
-        help="a blocking token held by more than N left-hand children admits a candidate only "
-        f"with {BLOCKING.shared - 1} more shared (default: the hub's, {BLOCKING.crowded}); "
-        "scale N to the left file's size to see what the rule costs on a larger hub",
+        help=f"compare a report only with left-hand children sharing {BLOCKING.shared} of its "
+        "blocking tokens, or one held by at most N of them (default: every child sharing one, "
+        "as the hub does); scale N to the left file's size to see the bound on a larger hub",
     )
     command.set_defaults(handler=evaluate_command)
 

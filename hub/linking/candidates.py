@@ -32,19 +32,22 @@ Digests = Sequence[tuple[str, bytes]]  # (key type, re-keyed digest)
 @dataclass(frozen=True, slots=True)
 class Blocking:
     """Which children sharing a report's blocking digests it is compared with (docs/matchkeys.md
-    §8.2): those sharing at least ``shared`` of them, or one held by at most ``crowded``
-    children (of every authority). One Soundex code with the same year of birth is two shared
-    blocks (the year and the next), so the default three asks for more than a common name in
-    the same year; a block of a common code and year holds thousands of children at ten
-    times national scale, and alone says little."""
+    §8.2): with ``crowded`` None (the hub's default), all of them; with a number, those sharing
+    at least ``shared`` of the digests, or one held by at most ``crowded`` children (of every
+    authority). One Soundex code with the same year of birth is two shared blocks (the year
+    and the next), so three asks for more than a common name in the same year.
+
+    Off by default: measured at national scale, the review band's odds count every compared
+    child, and leaving the crowd of weak namesakes uncompared multiplied the review flags on
+    non-matching reports (3.3 to 11.7-33.6 per 1,000; bench/RESULTS.md, "Crowded blocks")."""
 
     shared: int = 3
-    crowded: int = 500
+    crowded: int | None = None
 
     def admits(self, shared: int, smallest: int) -> bool:
         """Whether a child sharing ``shared`` blocks, the smallest of ``smallest`` children,
         is a candidate."""
-        return shared >= self.shared or smallest <= self.crowded
+        return self.crowded is None or shared >= self.shared or smallest <= self.crowded
 
 
 BLOCKING = Blocking()
@@ -158,10 +161,18 @@ class SqlCandidateIndex:
 def _admitted(
     blocks: Sequence[bytes], exclude_authority: str, blocking: Blocking
 ) -> Select[tuple[int]]:
-    """The children, not of ``exclude_authority``, sharing ``blocking.shared`` of ``blocks`` or
-    one of at most ``blocking.crowded`` children: every holder of the blocks with its block's
-    size, from the covering digest index alone (migration 0016), grouped by child."""
+    """The children, not of ``exclude_authority``, sharing any of ``blocks`` or, with a bound,
+    ``blocking.shared`` of them or one of at most ``blocking.crowded`` children: every holder
+    of the blocks with its block's size, from the covering digest index alone (migration
+    0016), grouped by child."""
     tokens = _TOKENS.c
+    if blocking.crowded is None:
+        return select(tokens.owner_id).where(
+            tokens.digest.in_(blocks),
+            tokens.owner_kind == CHILD,
+            tokens.key_type == BLOCK_TYPE,
+            tokens.authority != exclude_authority,
+        )
     holders = (
         select(
             tokens.owner_id,

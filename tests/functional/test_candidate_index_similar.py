@@ -112,7 +112,7 @@ def test_the_identifier_index_covers_the_identifier_key_types() -> None:
     also=st.lists(st.integers(0, 5), max_size=3),
     exclude=st.sampled_from(AUTHORITIES),
     identifiers=st.sets(st.sampled_from((*KEY_TYPES, "phon_dob_sex"))),
-    blocking=st.builds(Blocking, st.integers(1, 3), st.integers(0, 3)),
+    blocking=st.builds(Blocking, st.integers(1, 3), st.none() | st.integers(0, 3)),
 )
 def test_any_small_population_gives_the_same_encodings_from_both_indexes(
     hub_app: FastAPI,
@@ -150,6 +150,7 @@ CROWD: tuple[Holder, ...] = (
     (AUTHORITIES[3], "first-stage", (("nhs", 1, 1),), (*ENCODED, (1,))),
 )
 CROWD_CASES = {
+    "no-bound-by-default": (BLOCKING, {"crowd-only", "three-blocks", "small-block"}),
     "every-block-small-enough": (Blocking(3, 4), {"crowd-only", "three-blocks", "small-block"}),
     "own-child-counts-in-the-size": (Blocking(3, 3), {"three-blocks", "small-block"}),
     "three-shared-blocks-are-enough": (Blocking(3, 0), {"three-blocks"}),
