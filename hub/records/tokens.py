@@ -1,11 +1,10 @@
 """Match-token rows: a record's tokens re-keyed with the hub key, and their bulk insert.
 
-Rows travel as tuples in ``COLUMNS`` order (hub/db/bulk.py), the digest first: a national
-sync writes about fourteen rows a child, over a million, so no mapping is built per row.
+Rows travel as tuples in ``COLUMNS`` order (hub/db/bulk.py): a national sync writes about
+fourteen rows a child, over a million, so no mapping is built per row.
 """
 
 from collections.abc import Iterable, Sequence
-from operator import itemgetter
 
 from sqlmodel import Session, SQLModel
 
@@ -36,9 +35,5 @@ def token_rows(
 
 
 def insert_tokens(session: Session, token_rows: Iterable[TokenRow]) -> None:
-    """Straight into the table in bulk (COPY on PostgreSQL), in digest order: each row's
-    entry in the random-keyed digest index then lands next to the last one's, so consecutive
-    inserts walk the same upper pages of the index, still in the CPU's cache (PostgreSQL's
-    CPU a national copy, 2 to 3 copies loaded: 9 to 13 % less; bench/RESULTS.md, branch tenx).
-    """
-    bulk.insert_values(session, _TABLE, COLUMNS, sorted(token_rows, key=itemgetter(0)))
+    """Straight into the table in bulk (COPY on PostgreSQL)."""
+    bulk.insert_values(session, _TABLE, COLUMNS, list(token_rows))

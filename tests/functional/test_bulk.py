@@ -10,7 +10,6 @@ from sqlmodel import SQLModel, select
 
 from hub.db import bulk
 from hub.records.models import Child, MatchToken
-from hub.records.tokens import insert_tokens
 from tests.functional.conftest import register_authority
 
 AUTHORITY = "E08000025"
@@ -84,16 +83,3 @@ def test_bulk_rows_are_stored_as_the_orm_stores_them(hub_app: FastAPI) -> None:
         ).all()
     by_ref = {ref: tuple(values) for ref, *values in stored}
     assert by_ref["bulk"] == by_ref["orm"]
-
-
-def test_token_rows_are_stored_in_digest_order(hub_app: FastAPI) -> None:
-    """A batch's token rows reach the table sorted by digest (their index entries then land
-    side by side), whatever order they were made in."""
-    register_authority(hub_app, AUTHORITY)
-    digests = [bytes([n]) * 32 for n in (9, 3, 250, 0, 77)] * 20  # > PG_ROWS_PER_INSERT: COPY
-    rows = [(d, "name_dob", 1, 1, "C", n, AUTHORITY) for n, d in enumerate(digests)]
-    with hub_app.state.hub.transaction() as session:
-        insert_tokens(session, rows)
-    with hub_app.state.hub.transaction() as session:
-        stored = session.exec(select(MatchToken.digest).order_by(MatchToken.id)).all()
-    assert stored == sorted(digests)
