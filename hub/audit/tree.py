@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Executable, and_, bindparam, event, or_, update
+from sqlalchemy import Executable, and_, bindparam, event, insert, or_, update
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, col, select
@@ -75,8 +75,14 @@ def settle(session: Session) -> None:
     session.flush()  # the transaction's other writes go first, before the head is locked
     start = _reserve(session, len(pending))
     edge = _edge(session, start)
+    leaves: list[dict[str, Any]] = []
+    nodes: list[dict[str, Any]] = []
     for offset, (_, row, leaf) in enumerate(pending):
-        _add_leaf(session, edge, start + offset, row, leaf)
+        nodes += _add_leaf(edge, start + offset, row, leaf)
+        leaves.append(row.model_dump())
+    # Rows, not ORM objects: one multi-row INSERT a table, while the head is locked.
+    session.execute(insert(AuditLeaf), leaves)
+    session.execute(insert(MerkleNode), nodes)
 
 
 @event.listens_for(OrmSession, "before_commit")
@@ -93,19 +99,19 @@ def _forget_rolled_back(session: OrmSession, previous: SessionTransaction) -> No
 
 
 def _add_leaf(
-    session: Session, edge: list[tuple[int, bytes]], index: int, row: AuditLeaf, leaf: bytes
-) -> None:
-    """Leaf ``index``: its row, its hash and the subtrees it completes; ``edge`` moves on."""
+    edge: list[tuple[int, bytes]], index: int, row: AuditLeaf, leaf: bytes
+) -> list[dict[str, Any]]:
+    """Leaf ``index``: its index set in ``row``, the nodes to store (its hash and the subtrees
+    it completes); ``edge`` moves on."""
     row.idx = index
     acc, level, i = merkle.leaf_hash(leaf), 0, index
-    nodes = [MerkleNode(level=0, idx=index, hash=acc.hex())]
+    nodes = [{"level": 0, "idx": index, "hash": acc.hex()}]
     while i & 1:
         _, left = edge.pop()
         acc, level, i = merkle.node_hash(left, acc), level + 1, i >> 1
-        nodes.append(MerkleNode(level=level, idx=i, hash=acc.hex()))
+        nodes.append({"level": level, "idx": i, "hash": acc.hex()})
     edge.append((level, acc))
-    session.add(row)
-    session.add_all(nodes)
+    return nodes
 
 
 def size(session: Session) -> int:
