@@ -12,6 +12,7 @@ from sqlmodel import Session
 from hub.audit.checkpoints import CheckpointIssuer
 from hub.db import engine as db
 from hub.db.migrate import require_current
+from hub.db.statistics import StatisticsKeeper
 from hub.delivery.mail import Mailer
 from hub.delivery.schedule import LastSeen
 from hub.delivery.webhooks import Sender, seal_clear_secrets
@@ -52,6 +53,7 @@ class HubContext:
         self.sender, self.mailer = sender, mailer
         self.last_purge: datetime | None = None  # the worker's last retention purge
         self.reminders_seen = LastSeen()  # the last return-interview reminders run read back
+        self.statistics = StatisticsKeeper(engine)  # the worker's planner statistics upkeep
         self.kick_worker: Callable[[Sequence[int]], None] = lambda _queued: None
 
     @contextmanager

@@ -3,11 +3,12 @@
 A queued episode is linked, shared under the policies and notified (``pipeline.share_queued``);
 a queued webhook is sent (hub/delivery/webhooks.py), a queued e-mail alert too
 (hub/delivery/mail.py), a due digest queues its webhooks and e-mails (hub/delivery/digests.py).
-Once an hour the worker purges what retention allows (hub/delivery/retention.py); every few
-minutes, on one worker of all, it sends the return-interview reminders now due. Each item is
-claimed under a row lock, done and marked in the same transaction, so two workers never hold one
-item and a worker killed mid-item leaves it queued. A failed item is retried on the webhook
-schedule, then dead-lettered.
+Once an hour the worker purges what retention allows (hub/delivery/retention.py); on
+PostgreSQL it keeps the planner statistics of growing tables fresh (hub/db/statistics.py);
+every few minutes, on one worker of all, it sends the return-interview reminders now due.
+Each item is claimed under a row lock, done and marked in the same transaction, so two workers
+never hold one item and a worker killed mid-item leaves it queued. A failed item is retried on
+the webhook schedule, then dead-lettered.
 
 Where it runs (``HubSettings.worker``): a background thread of the app (the embedded default,
 woken after every commit), ``homeward hub worker`` processes (production, any number against one
@@ -21,6 +22,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Literal
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from hub import pipeline
@@ -107,6 +109,7 @@ def drain(context: HubContext, limit: int | None = None, first: Sequence[int] = 
     """Process the items ``first`` names, then due items until none is left (or ``limit``),
     then the periodic steps (which may queue more); returns how many items."""
     purge(context)
+    tend_statistics(context)
     done, remind, probe = sum(process_queued(context, i) for i in first), True, True
     while limit is None or done < limit:
         step = process_one(context, remind=remind, probe=probe)
@@ -144,6 +147,15 @@ def purge(context: HubContext) -> int:
         purged = retention.purge_due(session, context.services.audit, now, keep)
     context.last_purge = now
     return purged
+
+
+def tend_statistics(context: HubContext) -> None:
+    """Fresh planner statistics for the tables that grew (hub/db/statistics.py); a failure is
+    logged, never in the way of delivery."""
+    try:
+        context.statistics.tend()
+    except SQLAlchemyError:
+        log.exception("refreshing the planner statistics failed")
 
 
 class WorkerThread:

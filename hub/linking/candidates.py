@@ -10,9 +10,10 @@ test_candidate_index.py), so accuracy measured in memory is the hub's accuracy.
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
+from functools import cache
 from typing import Protocol
 
-from sqlalchemy import CompoundSelect, Select, and_, null, union
+from sqlalchemy import BindParameter, CompoundSelect, Select, and_, bindparam, null, union
 from sqlmodel import Session, SQLModel, select
 
 from hub.linking.decide import ID_KEYS, ID_NEAR, Candidate
@@ -73,23 +74,10 @@ class SqlCandidateIndex:
         wanted = sorted({digest for _, digest in digests})
         if not wanted:
             return []
-        tokens = _TOKENS.c
-        hit = select(tokens.owner_id).where(
-            tokens.digest.in_(wanted),
-            tokens.owner_kind == CHILD,
-            tokens.key_type != BLOCK_TYPE,
-            tokens.authority != exclude_authority,
-        )
-        # One statement: every match token of each child hit, and whether it is one sought
         held: dict[int, set[str]] = defaultdict(set)
         hits: list[tuple[int, str]] = []
-        for owner_id, key_type, agrees in self.session.execute(
-            select(tokens.owner_id, tokens.key_type, tokens.digest.in_(wanted)).where(
-                tokens.owner_kind == CHILD,
-                tokens.key_type != BLOCK_TYPE,
-                tokens.owner_id.in_(hit),
-            )
-        ):
+        asked = {"wanted": wanted, "exclude": exclude_authority}
+        for owner_id, key_type, agrees in self.session.execute(_CANDIDATES, asked):
             held[owner_id].add(key_type)
             if agrees:
                 hits.append((owner_id, key_type))
@@ -107,13 +95,14 @@ class SqlCandidateIndex:
         # grows with it: their ids stay in the database (a sub-select, not a bound list), and
         # one statement brings back their two filters and the identifiers asked about, read
         # from indexes where it can (migration 0016), as plain rows.
-        wanted = self._blocked(blocks, sorted(set(also)), exclude_authority)
-        if wanted is None:
+        listed = sorted(set(also))
+        if not blocks and not listed:
             return []
+        kinds = tuple(sorted(set(identifiers) & ID_KEYS))
+        query = _similar_query(bool(blocks), bool(listed), kinds)
+        asked = {"blocks": sorted(set(blocks)), "also": listed, "exclude": exclude_authority}
         found: dict[int, tuple[bytes, bytes, set[str]]] = {}
-        for child_id, names, born, key_type in self.session.execute(
-            _encodings(wanted, exclude_authority, sorted(set(identifiers) & ID_KEYS))
-        ):
+        for child_id, names, born, key_type in self.session.execute(query, asked):
             held = found.setdefault(child_id, (names, born, set()))[2]
             if key_type is not None:
                 held.add(key_type)
@@ -122,25 +111,56 @@ class SqlCandidateIndex:
             for child_id, (names, born, held) in sorted(found.items())
         ]
 
-    @staticmethod
-    def _blocked(
-        blocks: Sequence[bytes], also: Sequence[int], exclude_authority: str
-    ) -> Members | None:
-        """The children sharing a blocking digest, and ``also``: a statement, not a list."""
-        members = select(_TOKENS.c.owner_id).where(
-            _TOKENS.c.digest.in_(sorted(set(blocks))),
-            _TOKENS.c.owner_kind == CHILD,
-            _TOKENS.c.key_type == BLOCK_TYPE,
-            _TOKENS.c.authority != exclude_authority,
-        )
-        listed = select(_CHILDREN.c.id).where(_CHILDREN.c.id.in_(also))
-        if blocks and also:
-            return union(members, listed)
-        return members if blocks else listed if also else None
+
+# The search's statements are built once, with bound parameters (``wanted``, ``blocks``,
+# ``also``: expanding lists; ``exclude``: the authority left out): constructing a statement
+# costs about as much CPU as running it, and every report runs them.
+
+
+def _candidates_query() -> Select[tuple[int, str, bool]]:
+    """Every match token of each child holding a sought digest, and whether it is one sought:
+    one statement."""
+    tokens = _TOKENS.c
+    wanted: BindParameter[bytes] = bindparam("wanted", expanding=True)
+    hit = select(tokens.owner_id).where(
+        tokens.digest.in_(wanted),
+        tokens.owner_kind == CHILD,
+        tokens.key_type != BLOCK_TYPE,
+        tokens.authority != bindparam("exclude"),
+    )
+    return select(tokens.owner_id, tokens.key_type, tokens.digest.in_(wanted)).where(
+        tokens.owner_kind == CHILD,
+        tokens.key_type != BLOCK_TYPE,
+        tokens.owner_id.in_(hit),
+    )
+
+
+_CANDIDATES = _candidates_query()
+
+
+def _blocked(blocks: bool, also: bool) -> Members:
+    """The children sharing a blocking digest, and those ``also`` names: a statement."""
+    members = select(_TOKENS.c.owner_id).where(
+        _TOKENS.c.digest.in_(bindparam("blocks", expanding=True)),
+        _TOKENS.c.owner_kind == CHILD,
+        _TOKENS.c.key_type == BLOCK_TYPE,
+        _TOKENS.c.authority != bindparam("exclude"),
+    )
+    listed = select(_CHILDREN.c.id).where(_CHILDREN.c.id.in_(bindparam("also", expanding=True)))
+    if blocks and also:
+        return union(members, listed)
+    return members if blocks else listed
+
+
+@cache
+def _similar_query(
+    blocks: bool, also: bool, identifiers: tuple[str, ...]
+) -> Select[tuple[int, bytes, bytes, str | None]]:
+    return _encodings(_blocked(blocks, also), identifiers)
 
 
 def _encodings(
-    children: Members, exclude_authority: str, identifiers: Sequence[str]
+    children: Members, identifiers: Sequence[str]
 ) -> Select[tuple[int, bytes, bytes, str | None]]:
     """The filters of ``children`` not of ``exclude_authority``, a row for each of the
     ``identifiers`` a child holds (the partial index of identifier tokens), or one with none."""
@@ -158,7 +178,7 @@ def _encodings(
         query = select(*columns, _TOKENS.c.key_type).select_from(_ENCODED.outerjoin(_TOKENS, holds))
     return query.where(
         encoded.owner_kind == CHILD,
-        encoded.authority != exclude_authority,
+        encoded.authority != bindparam("exclude"),
         encoded.owner_id.in_(children),
     )
 
