@@ -43,7 +43,7 @@ POSTGRES_URL = os.environ.get(
     "HOMEWARD_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 # Created for a run and dropped after it; one per process, so runs side by side do not collide.
-BENCH_DATABASE = f"homeward_bench_{os.getpid()}"
+BENCH_DATABASE = os.environ.get("HOMEWARD_BENCH_DATABASE", f"homeward_bench_{os.getpid()}")
 
 
 def best_rate(

@@ -29,11 +29,21 @@ from hub import wire
 
 NATIONAL = 82_620
 DONOR_STRIDE = 7_919  # a prime: copy k of child i takes child i + k * 7,919's filters
-REFERENCE = Path(wire.__file__).parent / "identity" / "reference" / "upper_tier_authorities.csv"
+REFERENCE = Path("hub") / "identity" / "reference" / "upper_tier_authorities.csv"
+THIS_TREE = Path(wire.__file__).parents[1]
 
 
-def authority_codes() -> list[str]:
-    with REFERENCE.open(encoding="utf-8") as handle:
+def authority_codes(*others: Path) -> list[str]:
+    """This tree's councils that every tree in ``others`` (another release) can register too:
+    the boundaries change (April 2023), and both releases must get the same load."""
+    codes = _codes(THIS_TREE)
+    for tree in others:
+        codes = [c for c in codes if c in set(_codes(tree))]
+    return codes
+
+
+def _codes(tree: Path) -> list[str]:
+    with (tree / REFERENCE).open(encoding="utf-8") as handle:
         return [row["code"] for row in csv.DictReader(handle)]
 
 
@@ -48,8 +58,9 @@ class Nation:
         return sum(map(len, self.children.values()))
 
 
-def nation(n_children: int = NATIONAL) -> Nation:
-    codes = authority_codes()
+def nation(n_children: int = NATIONAL, codes: list[str] | None = None) -> Nation:
+    """``n_children`` dealt out to ``codes`` (by default every council of this tree's list)."""
+    codes = codes or authority_codes()
     records = [
         r.model_dump(mode="json", exclude_none=True)
         for council in corpus(n_children, n_councils=10).councils

@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,6 +78,8 @@ def _command(*args: str) -> list[str]:
 class Served:
     url: str
     credentials: dict[str, str]  # authority code -> bearer credential
+    database_url: str = ""
+    pid: int = 0  # the `hub serve` process
 
 
 def _wait_until_ready(url: str, process: subprocess.Popen[bytes]) -> None:
@@ -131,20 +133,29 @@ def _register(
 
 
 @contextmanager
-def served(tree: Path, backend: str, workers: int, codes: list[str]) -> Iterator[Served]:
-    """``tree``'s hub on a fresh ``backend`` database with ``workers`` processes."""
+def served(
+    tree: Path,
+    backend: str,
+    workers: int,
+    codes: list[str],
+    prepare: Callable[[str], None] | None = None,
+) -> Iterator[Served]:
+    """``tree``'s hub on a fresh ``backend`` database with ``workers`` processes;
+    ``prepare`` is called with the database URL after `hub init`, before serving."""
     with tempfile.TemporaryDirectory() as tmp, database(backend, Path(tmp)) as url:
         key_file = Path(tmp) / "hub.key"  # made by `hub init`
         env = _environment(tree, url, key_file)
         subprocess.run(_command("hub", "init"), env=env, cwd=tree, check=True, capture_output=True)
         credentials = _register(tree, env, url, key_file, codes)
+        if prepare is not None:
+            prepare(url)
         port = _free_port()
         serve = ["hub", "serve", "--port", str(port), "--workers", str(workers), "--proxy-headers"]
         with (Path(tmp) / "serve.log").open("wb") as log:
             process = subprocess.Popen(_command(*serve), env=env, cwd=tree, stderr=log)
             try:
                 _wait_until_ready(f"http://127.0.0.1:{port}", process)
-                yield Served(f"http://127.0.0.1:{port}", credentials)
+                yield Served(f"http://127.0.0.1:{port}", credentials, url, process.pid)
             finally:
                 process.send_signal(signal.SIGTERM)
                 process.wait(timeout=120)

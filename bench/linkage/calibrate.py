@@ -19,9 +19,9 @@ own preparation and candidate search (homeward.linkage.evaluate.prepare, the fir
   region on the training seeds is where unseen data first goes wrong.
 - Review by likelihood (``review_prior``, ``review_odds``; ``review_band``; the best candidates
   within ``margin`` reviewed together): on the grid ``REVIEW_GRID``, the setting that finds the
-  most true pairs with review among those flagging no more non-matching reports, on each
-  training set, than the weight bands above (``review``, ``review_alone``): the same number of
-  duty workers' looks, spent on likelier children.
+  most true pairs with review among those flagging at most ``REVIEW_BUDGET`` non-matching
+  reports per 1,000 on each training set (the issue's limit is 5; the rest is room for unseen
+  data). ``--review`` re-chooses only these two values, keeping the shipped weights and bands.
 
 Writes hub/linking/weights_v1.json (normative: the hub's rule reads it).
 """
@@ -64,9 +64,13 @@ SIMILAR_GRID = (
     (6.0, 7.0, 8.0, 10.0, 12.0),  # margin below the best
 )
 REVIEW_GRID = (
-    (3.5, 4.0, 4.5, 5.0, 5.5),  # review_prior: log2 weight of "none of them"
-    (3.25, 3.5, 3.75, 4.0, 4.25, 4.5, 4.75),  # review_odds: least log2 odds to review
+    (3.0, 3.5, 4.0, 4.5, 5.0, 5.5, 6.0, 6.5, 7.0, 7.5),  # review_prior: "none of them"
+    (1.0, 1.5, 2.0, 2.25, 2.5, 2.75, 3.0, 3.25, 3.5, 3.75, 4.0, 4.25, 4.5, 4.75),  # log2 odds
 )
+# Review flags per 1,000 non-matching reports the review band may spend on each training set:
+# the issue allows 5; unseen seeds flagged up to about 1.4 more than the training seeds under the
+# same band (bench/RESULTS.md, linkage round 2), so 3.5 here leaves that much room
+REVIEW_BUDGET = 3.5
 # A lone candidate's review band, chosen on the training seeds (20,000 + 20,000) as the lowest
 # weight and widest margin keeping review flags <= 3 per 1,000 non-matching reports there
 REVIEW_ALONE, MARGIN_ALONE = 8.5, 8.0
@@ -259,10 +263,11 @@ def similar_band(table: Rule, sets: list[list[Observed]]) -> Rule:
     return replace(band, similar_margin=margins[k])
 
 
-def review_band(table: Rule, sets: list[list[Observed]]) -> Rule:
+def review_band(table: Rule, sets: list[list[Observed]], per_1000: float = REVIEW_BUDGET) -> Rule:
     """``table`` with the review band of ``REVIEW_GRID`` that finds the most true pairs without
-    more review flags on any training set than ``table``'s weight bands (module docstring)."""
-    budget = [tally(s, table).reviewed_non_matching for s in sets]
+    more than ``per_1000`` review flags per 1,000 non-matching reports on any training set
+    (module docstring)."""
+    budget = [math.floor(per_1000 * s_non(s) / 1000) for s in sets]
     best: tuple[int, float, float] | None = None
     for prior, odds in product(*REVIEW_GRID):
         tallies = [tally(s, replace(table, review_prior=prior, review_odds=odds)) for s in sets]
@@ -311,12 +316,25 @@ def s_non(observed: Sequence[Observed]) -> int:
     return sum(not o.partners for o in observed) or 1
 
 
-def main(size: int) -> None:
+def main(size: int, *, review_only: bool = False) -> None:
     sets = [observe(size, overlap) for overlap in (0.01, 0.10)]
-    table = similar_band(bands(weights([o for s in sets for o in s]), sets), sets)
-    table = review_band(table, sets)
-    shipped = rule_from(json.loads(OUT.read_text(encoding="utf-8")))  # set by hand, not learned
-    table = replace(table, near_names=shipped.near_names, near_born=shipped.near_born)
+    shipped = rule_from(json.loads(OUT.read_text(encoding="utf-8")))
+    if review_only:
+        table = review_band(shipped, sets)
+    else:
+        table = similar_band(bands(weights([o for s in sets for o in s]), sets), sets)
+        table = review_band(table, sets)
+        # set by hand, not learned
+        table = replace(table, near_names=shipped.near_names, near_born=shipped.near_born)
+    _write(table, size)
+    for overlap, s in zip((0.01, 0.10), sets, strict=True):
+        print(overlap, tally(s, table))
+    print(f"link {table.link} margin {table.margin} review {table.review} -> {OUT}")
+    print(f"similar {table.similar_names} {table.similar_born} {table.similar_margin}")
+    print(f"review band: prior {table.review_prior} odds {table.review_odds}")
+
+
+def _write(table: Rule, size: int) -> None:
     OUT.write_text(
         json.dumps(
             {
@@ -336,6 +354,7 @@ def main(size: int) -> None:
                 "near_born": table.near_born,
                 "review_prior": table.review_prior,
                 "review_odds": table.review_odds,
+                "review_budget": REVIEW_BUDGET,  # review flags per 1,000, each training set
                 "floor": round(table.floor, 3),
                 "weights": {
                     ",".join(map(str, c)): round(w, 3) for c, w in sorted(table.weights.items())
@@ -346,12 +365,8 @@ def main(size: int) -> None:
         + "\n",
         encoding="utf-8",
     )
-    for overlap, s in zip((0.01, 0.10), sets, strict=True):
-        print(overlap, tally(s, table))
-    print(f"link {table.link} margin {table.margin} review {table.review} -> {OUT}")
-    print(f"similar {table.similar_names} {table.similar_born} {table.similar_margin}")
-    print(f"review band: prior {table.review_prior} odds {table.review_odds}")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 50_000)
+    numbers = [a for a in sys.argv[1:] if not a.startswith("--")]
+    main(int(numbers[0]) if numbers else 50_000, review_only="--review" in sys.argv[1:])

@@ -14,11 +14,10 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import and_, bindparam, event, or_, update
+from sqlalchemy import Executable, and_, bindparam, event, insert, or_, update
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import SelectOfScalar
 
 from hub.audit import merkle
 from hub.audit.models import AuditLeaf, MerkleNode, TreeHead
@@ -34,11 +33,19 @@ class OutOfRange(ValueError):
     """A proof or entry range beyond the tree, or an empty one."""
 
 
+# Built once, with a bound parameter: constructing a statement costs about as much CPU as
+# running it, and every audited transaction runs this one.
+_MOVE_HEAD = (
+    update(TreeHead)
+    .values(size=col(TreeHead.size) + bindparam("count"))
+    .returning(col(TreeHead.size))
+)
+
+
 def _reserve(session: Session, count: int) -> int:
     """Lock the tree head and move it on by ``count`` leaves, in one statement; the index of
     the first of them."""
-    moved = update(TreeHead).values(size=col(TreeHead.size) + count).returning(col(TreeHead.size))
-    size: int = session.execute(moved).scalar_one()
+    size: int = session.execute(_MOVE_HEAD, {"count": count}).scalar_one()
     return size - count
 
 
@@ -68,8 +75,14 @@ def settle(session: Session) -> None:
     session.flush()  # the transaction's other writes go first, before the head is locked
     start = _reserve(session, len(pending))
     edge = _edge(session, start)
+    leaves: list[dict[str, Any]] = []
+    nodes: list[dict[str, Any]] = []
     for offset, (_, row, leaf) in enumerate(pending):
-        _add_leaf(session, edge, start + offset, row, leaf)
+        nodes += _add_leaf(edge, start + offset, row, leaf)
+        leaves.append(row.model_dump())
+    # Rows, not ORM objects: one multi-row INSERT a table, while the head is locked.
+    session.execute(insert(AuditLeaf), leaves)
+    session.execute(insert(MerkleNode), nodes)
 
 
 @event.listens_for(OrmSession, "before_commit")
@@ -86,19 +99,19 @@ def _forget_rolled_back(session: OrmSession, previous: SessionTransaction) -> No
 
 
 def _add_leaf(
-    session: Session, edge: list[tuple[int, bytes]], index: int, row: AuditLeaf, leaf: bytes
-) -> None:
-    """Leaf ``index``: its row, its hash and the subtrees it completes; ``edge`` moves on."""
+    edge: list[tuple[int, bytes]], index: int, row: AuditLeaf, leaf: bytes
+) -> list[dict[str, Any]]:
+    """Leaf ``index``: its index set in ``row``, the nodes to store (its hash and the subtrees
+    it completes); ``edge`` moves on."""
     row.idx = index
     acc, level, i = merkle.leaf_hash(leaf), 0, index
-    nodes = [MerkleNode(level=0, idx=index, hash=acc.hex())]
+    nodes = [{"level": 0, "idx": index, "hash": acc.hex()}]
     while i & 1:
         _, left = edge.pop()
         acc, level, i = merkle.node_hash(left, acc), level + 1, i >> 1
-        nodes.append(MerkleNode(level=level, idx=i, hash=acc.hex()))
+        nodes.append({"level": level, "idx": i, "hash": acc.hex()})
     edge.append((level, acc))
-    session.add(row)
-    session.add_all(nodes)
+    return nodes
 
 
 def size(session: Session) -> int:
@@ -107,15 +120,14 @@ def size(session: Session) -> int:
 
 
 @cache
-def _subtrees_query(count: int) -> SelectOfScalar[MerkleNode]:
+def _subtrees_query(count: int) -> Executable:
     """The subtrees at ``count`` (level, index) keys, bound as ``l0, i0, l1, ...``: built once
     per count. One equality pair per key, OR-ed: SQLite answers each from the primary key (a
-    row-value IN list would scan the whole table there); PostgreSQL makes it a bitmap OR."""
-    pairs = [
-        and_(col(MerkleNode.level) == bindparam(f"l{n}"), col(MerkleNode.idx) == bindparam(f"i{n}"))
-        for n in range(count)
-    ]
-    return select(MerkleNode).where(or_(*pairs))
+    row-value IN list would scan the whole table there); PostgreSQL makes it a bitmap OR.
+    Plain rows, not ORM objects (every audited transaction reads the tree's right edge)."""
+    level, idx = col(MerkleNode.level), col(MerkleNode.idx)
+    pairs = [and_(level == bindparam(f"l{n}"), idx == bindparam(f"i{n}")) for n in range(count)]
+    return select(level, idx, col(MerkleNode.hash)).where(or_(*pairs))
 
 
 def subtrees(session: Session, keys: Iterable[Key]) -> dict[Key, bytes]:
@@ -125,15 +137,15 @@ def subtrees(session: Session, keys: Iterable[Key]) -> dict[Key, bytes]:
     params: dict[str, int] = {}
     for n, (level, i) in enumerate(wanted):
         params[f"l{n}"], params[f"i{n}"] = level, i
-    rows = session.exec(_subtrees_query(len(wanted)), params=params)
+    rows = session.execute(_subtrees_query(len(wanted)), params)
     found: dict[Key, bytes] = {}
-    for r in rows:
+    for level, i, text in rows:
         try:
-            value = bytes.fromhex(r.hash)
+            value = bytes.fromhex(text)
         except ValueError:
             continue
         if len(value) == merkle.HASH_SIZE:
-            found[(r.level, r.idx)] = value
+            found[(level, i)] = value
     missing = [k for k in wanted if k not in found]
     if missing:
         raise LogDamaged(f"the stored tree lacks subtree {missing[0]}")

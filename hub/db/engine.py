@@ -85,12 +85,18 @@ def _create_private(path: Path | None) -> None:
 # index takes random inserts (over a million a national sync): a page cache that holds it
 # (64 MiB, allocated as used) and checkpoints every 40 MB of WAL instead of every 4 MB keep each
 # index page from being read and copied back many times a night.
+# A multi-row INSERT (hub/db/bulk.py) keeps a statement journal, the prior content of every page
+# it touches, to undo itself alone if a row fails; past 64 KiB SQLite writes it to a temporary
+# file, so 200 token rows into the random-keyed digest index wrote about a megabyte each: half
+# of a national sync's write syscalls and bytes. In memory it is freed at the statement's end.
+# It guards only the statement's own undo: nothing committed ever depends on it.
 SQLITE_PRAGMAS = (
     "journal_mode=WAL",
     "synchronous=NORMAL",
     "foreign_keys=ON",
     "cache_size=-65536",
     "wal_autocheckpoint=10000",
+    "temp_store=MEMORY",
 )
 
 

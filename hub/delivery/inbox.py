@@ -20,8 +20,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, bindparam, or_
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from hub import wire
 from hub.audit import AuditAction
@@ -141,24 +142,36 @@ class _Known:
     existing: dict[tuple[str, str], Notification]
 
 
+def _known_query() -> SelectOfScalar[Notification]:
+    """Built once (every shared report runs it): constructing a statement costs about as much
+    CPU as running it."""
+    same_case = and_(
+        col(Notification.case_reference) == bindparam("case"),
+        col(Notification.event) == bindparam("event"),
+    )
+    withdrawn = and_(
+        col(Notification.episode_id) == bindparam("episode"),
+        col(Notification.withdrawn_at).is_not(None),
+        col(Notification.superseded_by).is_(None),
+    )
+    among = col(Notification.recipient).in_(bindparam("recipients", expanding=True))
+    return select(Notification).where(among, or_(same_case, withdrawn))
+
+
+_KNOWN = _known_query()
+
+
 def _known(session: Session, link: Link, grants: Sequence[Grant]) -> _Known:
     recipients = sorted({g.recipient for g in grants})
     if not recipients:
         return _Known([], {})
-    same_case = and_(
-        col(Notification.case_reference) == link.case_reference,
-        col(Notification.event) == link.event,
-    )
-    withdrawn = and_(
-        col(Notification.episode_id) == link.episode.id,
-        col(Notification.withdrawn_at).is_not(None),
-        col(Notification.superseded_by).is_(None),
-    )
-    rows = session.exec(
-        select(Notification).where(
-            col(Notification.recipient).in_(recipients), or_(same_case, withdrawn)
-        )
-    ).all()
+    asked = {
+        "recipients": recipients,
+        "case": link.case_reference,
+        "event": link.event,
+        "episode": link.episode.id,
+    }
+    rows = session.exec(_KNOWN, params=asked).all()
     case = (link.case_reference, link.event)
     existing = {(r.recipient, r.policy_id): r for r in rows if (r.case_reference, r.event) == case}
     return _Known(list(rows), existing)

@@ -12,11 +12,13 @@ import uuid
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import case, func
+from sqlalchemy import bindparam, case, func
 from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from hub.delivery import retry
 from hub.delivery.models import AlertAddress, OutboxItem, WebhookEndpoint
@@ -78,16 +80,23 @@ def digest_payload(notification_ids: list[str], now: datetime) -> str:
 Channel = TypeVar("Channel", WebhookEndpoint, AlertAddress)
 
 
+# The statements a report runs are built once, with bound parameters: constructing one costs
+# the hub about as much CPU as running it (SQLAlchemy's expression objects and cache key).
+
+
+@cache
+def _active_query(model: type[Channel]) -> SelectOfScalar[Channel]:
+    among = col(model.authority).in_(bindparam("authorities", expanding=True))
+    return select(model).where(among, col(model.disabled_at).is_(None)).order_by(col(model.id))
+
+
 def active_of(
     session: Session, model: type[Channel], authorities: Collection[str]
 ) -> dict[str, list[Channel]]:
     """The active webhook endpoints (or duty addresses) of these authorities, in one query."""
     found: dict[str, list[Channel]] = {a: [] for a in authorities}
-    for row in session.exec(
-        select(model)
-        .where(col(model.authority).in_(sorted(authorities)), col(model.disabled_at).is_(None))
-        .order_by(col(model.id))
-    ):
+    asked = {"authorities": sorted(authorities)}
+    for row in session.exec(_active_query(model), params=asked):
         found[row.authority].append(row)
     return found
 
@@ -119,27 +128,38 @@ def enqueue_webhooks(
     return items
 
 
+_DUE = (OutboxItem.state == PENDING, col(OutboxItem.next_attempt_at) <= bindparam("now"))
+_CLAIM = (
+    select(OutboxItem)
+    .where(*_DUE)
+    .order_by(col(OutboxItem.id))
+    .limit(1)
+    .with_for_update(skip_locked=True)
+)
+
+
 def claim(session: Session, now: datetime) -> OutboxItem | None:
     """The oldest due item no other worker holds, locked until this transaction ends."""
-    return session.exec(
-        select(OutboxItem)
-        .where(OutboxItem.state == PENDING, col(OutboxItem.next_attempt_at) <= now)
-        .order_by(col(OutboxItem.id))
-        .limit(1)
-        .with_for_update(skip_locked=True)
-    ).first()
+    return session.exec(_CLAIM, params={"now": now}).first()
+
+
+@cache
+def _claim_queued_query(episodes: Any) -> Any:
+    query: Any = select(OutboxItem).where(
+        OutboxItem.id == bindparam("item"), OutboxItem.state == PENDING
+    )
+    if episodes is not None:
+        query = query.add_columns(episodes).outerjoin(
+            episodes, episodes.id == OutboxItem.episode_id
+        )
+    return query.with_for_update(of=OutboxItem)
 
 
 def claim_queued(session: Session, item_id: int, episodes: Any = None) -> OutboxItem | None:
     """That item, if it is still pending, locked until this transaction ends: a worker that
     holds it is waited for (and then it is done). With ``episodes`` (the episode model), the
     episode a share item names is read in the same statement, into the session."""
-    query: Any = select(OutboxItem).where(OutboxItem.id == item_id, OutboxItem.state == PENDING)
-    if episodes is not None:
-        query = query.add_columns(episodes).outerjoin(
-            episodes, episodes.id == OutboxItem.episode_id
-        )
-    found = session.execute(query.with_for_update(of=OutboxItem)).first()
+    found = session.execute(_claim_queued_query(episodes), {"item": item_id}).first()
     return None if found is None else found[0]
 
 
@@ -178,10 +198,12 @@ def redeliver(session: Session, items: Iterable[OutboxItem], now: datetime) -> l
 def due_count(session: Session, now: datetime, limit: int | None = None) -> int:
     """Items waiting for a worker now (a retry scheduled later is not counted), up to
     ``limit``."""
-    due = select(OutboxItem.id).where(
-        OutboxItem.state == PENDING, col(OutboxItem.next_attempt_at) <= now
-    )
-    return len(session.exec(due.limit(limit)).all())
+    return len(session.exec(_due_query(limit), params={"now": now}).all())
+
+
+@cache
+def _due_query(limit: int | None) -> SelectOfScalar[Any]:
+    return select(OutboxItem.id).where(*_DUE).limit(limit)
 
 
 def backlogs(session: Session, target: Mapped[int | None]) -> dict[int, Backlog]:

@@ -56,7 +56,7 @@ def check_code(code: str, role: str) -> None:
         if code not in upper_tier_authorities():
             raise InvalidRequest(
                 f"{code!r} is not the ONS code of an upper-tier authority of England with "
-                "children's services (E06/E08/E09/E10, April 2021, e.g. E08000025 Birmingham); "
+                "children's services (E06/E08/E09/E10, April 2023, e.g. E08000025 Birmingham); "
                 "auditors and the operator use E99999000-E99999999"
             )
     elif not RESERVED.fullmatch(code):

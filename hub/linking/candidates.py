@@ -10,9 +10,20 @@ test_candidate_index.py), so accuracy measured in memory is the hub's accuracy.
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import Protocol
 
-from sqlalchemy import CompoundSelect, Select, and_, func, null, or_, union
+from sqlalchemy import (
+    BindParameter,
+    CompoundSelect,
+    Select,
+    and_,
+    bindparam,
+    func,
+    null,
+    or_,
+    union,
+)
 from sqlmodel import Session, SQLModel, select
 
 from hub.linking.decide import ID_KEYS, ID_NEAR, Candidate
@@ -98,23 +109,10 @@ class SqlCandidateIndex:
         wanted = sorted({digest for _, digest in digests})
         if not wanted:
             return []
-        tokens = _TOKENS.c
-        hit = select(tokens.owner_id).where(
-            tokens.digest.in_(wanted),
-            tokens.owner_kind == CHILD,
-            tokens.key_type != BLOCK_TYPE,
-            tokens.authority != exclude_authority,
-        )
-        # One statement: every match token of each child hit, and whether it is one sought
         held: dict[int, set[str]] = defaultdict(set)
         hits: list[tuple[int, str]] = []
-        for owner_id, key_type, agrees in self.session.execute(
-            select(tokens.owner_id, tokens.key_type, tokens.digest.in_(wanted)).where(
-                tokens.owner_kind == CHILD,
-                tokens.key_type != BLOCK_TYPE,
-                tokens.owner_id.in_(hit),
-            )
-        ):
+        asked = {"wanted": wanted, "exclude": exclude_authority}
+        for owner_id, key_type, agrees in self.session.execute(_CANDIDATES, asked):
             held[owner_id].add(key_type)
             if agrees:
                 hits.append((owner_id, key_type))
@@ -128,17 +126,21 @@ class SqlCandidateIndex:
         exclude_authority: str,
         identifiers: Collection[str] = ID_KEYS,
     ) -> list[Encoded]:
-        # A block of a common name and year holds thousands of children at ten times national
-        # scale: the children it admits stay in the database (a sub-select, not a bound list),
-        # and one statement brings back their two filters and the identifiers asked about,
-        # read from indexes where it can (migration 0016), as plain rows.
-        wanted = self._blocked(blocks, sorted(set(also)), exclude_authority)
-        if wanted is None:
+        # A block of a common name and year holds hundreds of children on a national hub, and
+        # grows with it: their ids stay in the database (a sub-select, not a bound list), and
+        # one statement brings back their two filters and the identifiers asked about, read
+        # from indexes where it can (migration 0016), as plain rows.
+        listed = sorted(set(also))
+        if not blocks and not listed:
             return []
+        kinds = tuple(sorted(set(identifiers) & ID_KEYS))
+        bounded = self.blocking.crowded is not None
+        query = _similar_query(bool(blocks), bool(listed), kinds, bounded)
+        asked = {"blocks": sorted(set(blocks)), "also": listed, "exclude": exclude_authority}
+        if bounded:
+            asked |= {"shared": self.blocking.shared, "crowded": self.blocking.crowded}
         found: dict[int, tuple[bytes, bytes, set[str]]] = {}
-        for child_id, names, born, key_type in self.session.execute(
-            _encodings(wanted, exclude_authority, sorted(set(identifiers) & ID_KEYS))
-        ):
+        for child_id, names, born, key_type in self.session.execute(query, asked):
             held = found.setdefault(child_id, (names, born, set()))[2]
             if key_type is not None:
                 held.add(key_type)
@@ -147,32 +149,57 @@ class SqlCandidateIndex:
             for child_id, (names, born, held) in sorted(found.items())
         ]
 
-    def _blocked(
-        self, blocks: Sequence[bytes], also: Sequence[int], exclude_authority: str
-    ) -> Members | None:
-        """The children ``Blocking`` admits, and ``also``: a statement, not a list."""
-        members = _admitted(sorted(set(blocks)), exclude_authority, self.blocking)
-        listed = select(_CHILDREN.c.id).where(_CHILDREN.c.id.in_(also))
-        if blocks and also:
-            return union(members, listed)
-        return members if blocks else listed if also else None
+
+# The search's statements are built once, with bound parameters (``wanted``, ``blocks``,
+# ``also``: expanding lists; ``exclude``: the authority left out): constructing a statement
+# costs about as much CPU as running it, and every report runs them.
 
 
-def _admitted(
-    blocks: Sequence[bytes], exclude_authority: str, blocking: Blocking
-) -> Select[tuple[int]]:
-    """The children, not of ``exclude_authority``, sharing any of ``blocks`` or, with a bound,
-    ``blocking.shared`` of them or one of at most ``blocking.crowded`` children: every holder
-    of the blocks with its block's size, from the covering digest index alone (migration
-    0016), grouped by child."""
+def _candidates_query() -> Select[tuple[int, str, bool]]:
+    """Every match token of each child holding a sought digest, and whether it is one sought:
+    one statement."""
     tokens = _TOKENS.c
-    if blocking.crowded is None:
-        return select(tokens.owner_id).where(
-            tokens.digest.in_(blocks),
-            tokens.owner_kind == CHILD,
-            tokens.key_type == BLOCK_TYPE,
-            tokens.authority != exclude_authority,
-        )
+    wanted: BindParameter[bytes] = bindparam("wanted", expanding=True)
+    hit = select(tokens.owner_id).where(
+        tokens.digest.in_(wanted),
+        tokens.owner_kind == CHILD,
+        tokens.key_type != BLOCK_TYPE,
+        tokens.authority != bindparam("exclude"),
+    )
+    return select(tokens.owner_id, tokens.key_type, tokens.digest.in_(wanted)).where(
+        tokens.owner_kind == CHILD,
+        tokens.key_type != BLOCK_TYPE,
+        tokens.owner_id.in_(hit),
+    )
+
+
+_CANDIDATES = _candidates_query()
+
+
+def _blocked(blocks: bool, also: bool, bounded: bool) -> Members:
+    """The children sharing a blocking digest (``bounded``: those ``Blocking`` admits), and
+    those ``also`` names: a statement."""
+    members = _admitted() if bounded else _sharing()
+    listed = select(_CHILDREN.c.id).where(_CHILDREN.c.id.in_(bindparam("also", expanding=True)))
+    if blocks and also:
+        return union(members, listed)
+    return members if blocks else listed
+
+
+def _sharing() -> Select[tuple[int]]:
+    return select(_TOKENS.c.owner_id).where(
+        _TOKENS.c.digest.in_(bindparam("blocks", expanding=True)),
+        _TOKENS.c.owner_kind == CHILD,
+        _TOKENS.c.key_type == BLOCK_TYPE,
+        _TOKENS.c.authority != bindparam("exclude"),
+    )
+
+
+def _admitted() -> Select[tuple[int]]:
+    """The children sharing ``shared`` of the blocks or one of at most ``crowded`` children:
+    every holder of the blocks with its block's size (a window count by digest, from the
+    digest index), grouped by child."""
+    tokens = _TOKENS.c
     holders = (
         select(
             tokens.owner_id,
@@ -180,22 +207,32 @@ def _admitted(
             func.count().over(partition_by=tokens.digest).label("size"),
         )
         .where(
-            tokens.digest.in_(blocks),
+            tokens.digest.in_(bindparam("blocks", expanding=True)),
             tokens.owner_kind == CHILD,
             tokens.key_type == BLOCK_TYPE,
         )
         .subquery("holders")
     )
+    enough = or_(
+        func.count() >= bindparam("shared"), func.min(holders.c.size) <= bindparam("crowded")
+    )
     return (
         select(holders.c.owner_id)
-        .where(holders.c.authority != exclude_authority)
+        .where(holders.c.authority != bindparam("exclude"))
         .group_by(holders.c.owner_id)
-        .having(or_(func.count() >= blocking.shared, func.min(holders.c.size) <= blocking.crowded))
+        .having(enough)
     )
 
 
+@cache
+def _similar_query(
+    blocks: bool, also: bool, identifiers: tuple[str, ...], bounded: bool
+) -> Select[tuple[int, bytes, bytes, str | None]]:
+    return _encodings(_blocked(blocks, also, bounded), identifiers)
+
+
 def _encodings(
-    children: Members, exclude_authority: str, identifiers: Sequence[str]
+    children: Members, identifiers: Sequence[str]
 ) -> Select[tuple[int, bytes, bytes, str | None]]:
     """The filters of ``children`` not of ``exclude_authority``, a row for each of the
     ``identifiers`` a child holds (the partial index of identifier tokens), or one with none."""
@@ -213,7 +250,7 @@ def _encodings(
         query = select(*columns, _TOKENS.c.key_type).select_from(_ENCODED.outerjoin(_TOKENS, holds))
     return query.where(
         encoded.owner_kind == CHILD,
-        encoded.authority != exclude_authority,
+        encoded.authority != bindparam("exclude"),
         encoded.owner_id.in_(children),
     )
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, exists
+from sqlalchemy import Executable, bindparam, delete, exists
 from sqlmodel import Session, col, func, select
 
 from hub import wire
@@ -28,13 +28,22 @@ from hub.records.models import MatchToken
 ROTATION_HELP = "see README 'Keys and rotation' (homeward keys install-epoch)"
 
 
+def _others_use_query() -> Executable:
+    """Built once, with bound parameters (``authority``, ``epochs``): constructing a statement
+    costs the hub more CPU than running it, and this one runs for every report."""
+    others = col(MatchToken.authority) != bindparam("authority")
+    newest = select(func.max(MatchToken.epoch)).where(others).scalar_subquery()
+    used = exists().where(col(MatchToken.epoch).in_(bindparam("epochs", expanding=True)), others)
+    return select(newest, used)
+
+
+_OTHERS_USE = _others_use_query()
+
+
 def _others_use(session: Session, authority: str, epochs: list[int]) -> tuple[int | None, bool]:
     """The newest epoch other authorities send tokens under, and whether they use any of
     ``epochs``: one round trip, each answered from the (epoch, authority) index."""
-    others = col(MatchToken.authority) != authority
-    newest = select(func.max(MatchToken.epoch)).where(others).scalar_subquery()
-    used = exists().where(col(MatchToken.epoch).in_(epochs), others)
-    found, shared = session.execute(select(newest, used)).one()
+    found, shared = session.execute(_OTHERS_USE, {"authority": authority, "epochs": epochs}).one()
     return found, bool(shared)
 
 

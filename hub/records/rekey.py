@@ -43,16 +43,20 @@ def _hold_hub_key(session: Session, *, exclusive: bool) -> None:
     until this transaction ends."""
     if session.get_bind().dialect.name != "postgresql":
         return
-    take = func.pg_advisory_xact_lock if exclusive else func.pg_advisory_xact_lock_shared
-    session.execute(select(take(HUB_KEY_LOCK)))
+    session.execute(_TAKE_EXCLUSIVE if exclusive else _TAKE_SHARED)
+
+
+# Built once (every report runs them): constructing a statement costs about as much CPU as
+# running it.
+_TAKE_EXCLUSIVE = select(func.pg_advisory_xact_lock(HUB_KEY_LOCK))
+_TAKE_SHARED = select(func.pg_advisory_xact_lock_shared(HUB_KEY_LOCK))
+_INSTANCE = select(HubInstance).where(HubInstance.id == 1)
+_INSTANCE_LOCKED = _INSTANCE.with_for_update()
 
 
 def _instance(session: Session, *, for_update: bool) -> HubInstance:
     _hold_hub_key(session, exclusive=for_update)
-    query = select(HubInstance).where(HubInstance.id == 1)
-    if for_update:
-        query = query.with_for_update()
-    found = session.exec(query).first()
+    found = session.exec(_INSTANCE_LOCKED if for_update else _INSTANCE).first()
     if found is None:
         raise ConfigurationError("the hub has no id: run `homeward hub migrate`")
     return found

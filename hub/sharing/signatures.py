@@ -5,8 +5,9 @@ transaction. The policy decision (policies/engine.py) reads them as a plain ``Si
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_
+from sqlalchemy import and_, bindparam
 from sqlmodel import Session, col, select
 
 from hub.audit import AuditAction
@@ -145,20 +146,29 @@ def _live(session: Session) -> list[PolicySignature]:
     return list(session.exec(query.order_by(*order)))
 
 
+def _parties_query() -> Any:
+    """Built once (every shared report runs it): constructing a statement costs about as much
+    CPU as running it."""
+    standing = and_(
+        col(PolicySignature.authority) == col(Authority.code),
+        col(PolicySignature.withdrawn_at).is_(None),
+    )
+    return (
+        select(Authority, PolicySignature.policy_hash)
+        .outerjoin(PolicySignature, standing)
+        .where(col(Authority.code).in_(bindparam("codes", expanding=True)))
+    )
+
+
+_PARTIES = _parties_query()
+
+
 def parties(
     session: Session, codes: Collection[str]
 ) -> tuple[dict[str, AuthorityFacts], Signatures]:
     """The facts of those of ``codes`` that are registered and their standing signatures, for
     the policy decision: one statement."""
-    standing = and_(
-        col(PolicySignature.authority) == col(Authority.code),
-        col(PolicySignature.withdrawn_at).is_(None),
-    )
-    rows = session.exec(
-        select(Authority, PolicySignature.policy_hash)
-        .outerjoin(PolicySignature, standing)
-        .where(col(Authority.code).in_(sorted(codes)))
-    )
+    rows = session.execute(_PARTIES, {"codes": sorted(codes)})
     facts: dict[str, AuthorityFacts] = {}
     signed: list[tuple[str, str]] = []
     for authority, policy_hash in rows:

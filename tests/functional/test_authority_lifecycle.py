@@ -34,7 +34,8 @@ def audit_details(app: FastAPI, action: str) -> list[dict[str, object]]:
 
 def test_the_shipped_list_holds_every_english_upper_tier_authority() -> None:
     codes = upper_tier_authorities()
-    assert len(codes) == 152 and codes[HOME] == "Birmingham"
+    assert len(codes) == 153 and codes[HOME] == "Birmingham"
+    assert codes["E06000063"] == "Cumberland" and "E10000006" not in codes  # April 2023
     assert {c[:3] for c in codes} == {"E06", "E08", "E09", "E10"}
 
 
@@ -43,6 +44,7 @@ def test_the_shipped_list_holds_every_english_upper_tier_authority() -> None:
     [
         ("not a code!", "council"),
         ("E07000105", "council"),  # a lower-tier district: no children's services
+        ("E10000006", "council"),  # Cumbria: no council since April 2023
         ("W06000015", "council"),  # Welsh
         (AUDITOR, "council"),
         (HOME, "auditor"),

@@ -56,6 +56,28 @@ def test_metrics_need_the_admin_scope(hub_app: FastAPI, client: TestClient) -> N
     assert "homeward_audit_log_entries " in body
 
 
+def test_metrics_show_the_token_indexes_against_shared_buffers_on_postgres(
+    hub_app: FastAPI, client: TestClient, database_url: str
+) -> None:
+    operator = bearer(register_authority(hub_app, "E99999001", role="operator"))
+    body = client.get("/metrics", headers=operator).text
+    if database_url.startswith("sqlite"):
+        assert "homeward_match_token_index_bytes" not in body  # PostgreSQL's statistics only
+        return
+    with hub_app.state.hub.engine.connect() as conn:
+        buffers = conn.execute(text("SELECT pg_size_bytes(current_setting('shared_buffers'))"))
+        expected = float(buffers.scalar_one())
+    gauges = {
+        line.rpartition(" ")[0]: float(line.rpartition(" ")[2])
+        for line in body.splitlines()
+        if line.startswith(("homeward_match_token_index", "homeward_database_shared"))
+    }
+    assert gauges["homeward_database_shared_buffers_bytes"] == expected
+    assert gauges['homeward_match_token_index_bytes{index="ix_matchtoken_digest"}'] > 0
+    blocks = 'homeward_match_token_index_blocks{index="ix_matchtoken_digest",source="%s"}'
+    assert all(blocks % source in gauges for source in ("read", "hit"))
+
+
 def test_metrics_from_loopback_when_allowed(hub_settings: HubSettings) -> None:
     from hub.app import create_app
 

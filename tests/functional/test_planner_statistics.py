@@ -43,21 +43,28 @@ def grow(engine: Engine, rows: int) -> None:
         conn.commit()
 
 
-def planned_rows(engine: Engine) -> int:
+def token_table(engine: Engine, column: str) -> int:
     with engine.connect() as conn:
-        return int(
-            conn.execute(
-                text("SELECT reltuples FROM pg_class WHERE relname = 'token'")
-            ).scalar_one()
-        )
+        query = text(f"SELECT {column} FROM pg_class WHERE relname = 'token'")
+        return int(conn.execute(query).scalar_one())
+
+
+def planned_rows(engine: Engine) -> int:
+    return token_table(engine, "reltuples")
+
+
+def all_visible_pages(engine: Engine) -> int:
+    """Pages the visibility map marks all-visible: index-only scans skip their rows."""
+    return token_table(engine, "relallvisible")
 
 
 def test_a_table_that_doubled_is_analyzed_and_one_that_grew_less_is_not(engine: Engine) -> None:
     grow(engine, 10)
     assert refresh(engine, least=50) == []  # too few rows changed to matter
     grow(engine, 90)
+    assert all_visible_pages(engine) == 0
     assert refresh(engine, least=50) == ["token"]
-    assert planned_rows(engine) == 100
+    assert planned_rows(engine) == 100 and all_visible_pages(engine) > 0
     grow(engine, 90)  # 90 changed of 190: less than it held when analyzed
     assert refresh(engine, least=50) == []
     assert planned_rows(engine) == 100
