@@ -4,10 +4,13 @@ and a small generated benchmark scored independently of the command."""
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from homeward import cli
+from homeward.linkage import evaluate
+from hub.linking.candidates import BLOCKING, Blocking
 
 HEADER = ("id", "forename", "surname", "dob", "sex", "postcode", "nhs_number", "upn")
 LEFT = [
@@ -227,3 +230,24 @@ def test_an_opaque_identifier_one_typo_out_links(
     argv = ["linkage", "evaluate", str(left), str(right), "--truth", str(truth), "--json"]
     assert cli.main([*argv, "--opaque-ids", "--opaque-postcodes"]) == 0
     assert json.loads(capsys.readouterr().out)["correct_links"] == int(linked)
+
+
+def test_crowded_block_bounds_the_second_stage_candidates(
+    files: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--crowded-block N`` links with the hub's ``Blocking`` bounded at N; without it, every
+    child sharing a block is compared, as the hub does."""
+    left, right, truth = files
+    used: list[Blocking] = []
+    link = evaluate.link
+
+    def recording(*args: Any, **kwargs: Any) -> evaluate.Linkage:
+        used.append(kwargs["blocking"])
+        return link(*args, **kwargs)
+
+    monkeypatch.setattr(evaluate, "link", recording)
+    argv = ["linkage", "evaluate", str(left), str(right), "--truth", str(truth), "--json"]
+    assert cli.main(argv) == 0
+    assert cli.main([*argv, "--crowded-block", "7"]) == 0
+    assert used == [BLOCKING, Blocking(BLOCKING.shared, 7)]
+    assert BLOCKING.crowded is None
