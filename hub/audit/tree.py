@@ -33,8 +33,7 @@ class OutOfRange(ValueError):
     """A proof or entry range beyond the tree, or an empty one."""
 
 
-# Built once, with a bound parameter: constructing a statement costs about as much CPU as
-# running it, and every audited transaction runs this one.
+# Built once (hub/db/__init__.py): every audited transaction runs it.
 _MOVE_HEAD = (
     update(TreeHead)
     .values(size=col(TreeHead.size) + bindparam("count"))

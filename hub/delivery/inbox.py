@@ -143,8 +143,7 @@ class _Known:
 
 
 def _known_query() -> SelectOfScalar[Notification]:
-    """Built once (every shared report runs it): constructing a statement costs about as much
-    CPU as running it."""
+    """Built once (hub/db/__init__.py)."""
     same_case = and_(
         col(Notification.case_reference) == bindparam("case"),
         col(Notification.event) == bindparam("event"),

@@ -80,8 +80,7 @@ def digest_payload(notification_ids: list[str], now: datetime) -> str:
 Channel = TypeVar("Channel", WebhookEndpoint, AlertAddress)
 
 
-# The statements a report runs are built once, with bound parameters: constructing one costs
-# the hub about as much CPU as running it (SQLAlchemy's expression objects and cache key).
+# The statements a report runs are built once (hub/db/__init__.py).
 
 
 @cache

@@ -15,6 +15,7 @@ from typing import Protocol
 
 from sqlalchemy import (
     BindParameter,
+    ColumnElement,
     CompoundSelect,
     Select,
     and_,
@@ -150,9 +151,8 @@ class SqlCandidateIndex:
         ]
 
 
-# The search's statements are built once, with bound parameters (``wanted``, ``blocks``,
-# ``also``: expanding lists; ``exclude``: the authority left out): constructing a statement
-# costs about as much CPU as running it, and every report runs them.
+# The search's statements are built once (hub/db/__init__.py), bound ``wanted``, ``blocks``,
+# ``also`` (expanding lists) and ``exclude`` (the authority left out).
 
 
 def _candidates_query() -> Select[tuple[int, str, bool]]:
@@ -186,12 +186,19 @@ def _blocked(blocks: bool, also: bool, bounded: bool) -> Members:
     return members if blocks else listed
 
 
+def _in_blocks() -> ColumnElement[bool]:
+    """Children's blocking tokens with one of the ``blocks`` digests."""
+    tokens = _TOKENS.c
+    return and_(
+        tokens.digest.in_(bindparam("blocks", expanding=True)),
+        tokens.owner_kind == CHILD,
+        tokens.key_type == BLOCK_TYPE,
+    )
+
+
 def _sharing() -> Select[tuple[int]]:
     return select(_TOKENS.c.owner_id).where(
-        _TOKENS.c.digest.in_(bindparam("blocks", expanding=True)),
-        _TOKENS.c.owner_kind == CHILD,
-        _TOKENS.c.key_type == BLOCK_TYPE,
-        _TOKENS.c.authority != bindparam("exclude"),
+        _in_blocks(), _TOKENS.c.authority != bindparam("exclude")
     )
 
 
@@ -206,11 +213,7 @@ def _admitted() -> Select[tuple[int]]:
             tokens.authority,
             func.count().over(partition_by=tokens.digest).label("size"),
         )
-        .where(
-            tokens.digest.in_(bindparam("blocks", expanding=True)),
-            tokens.owner_kind == CHILD,
-            tokens.key_type == BLOCK_TYPE,
-        )
+        .where(_in_blocks())
         .subquery("holders")
     )
     enough = or_(
@@ -234,7 +237,7 @@ def _similar_query(
 def _encodings(
     children: Members, identifiers: Sequence[str]
 ) -> Select[tuple[int, bytes, bytes, str | None]]:
-    """The filters of ``children`` not of ``exclude_authority``, a row for each of the
+    """The filters of ``children`` not of the ``exclude`` authority, a row for each of the
     ``identifiers`` a child holds (the partial index of identifier tokens), or one with none."""
     encoded = _ENCODED.c
     columns = (encoded.owner_id, encoded.names, encoded.born)
@@ -295,6 +298,9 @@ class MemoryCandidateIndex:
         exclude_authority: str,
         identifiers: Collection[str] = ID_KEYS,
     ) -> list[Encoded]:
+        if self.blocking.crowded is None:  # every sharer (the default): no counting needed
+            found = {c for block in blocks for c in self._blocked.get(block, ())} | set(also)
+            return self._filters_of(found, exclude_authority, identifiers)
         shared: Counter[int] = Counter()
         smallest: dict[int, int] = {}
         for block in set(blocks):
@@ -304,10 +310,15 @@ class MemoryCandidateIndex:
                 smallest[c] = min(smallest.get(c, len(holders)), len(holders))
         admits = self.blocking.admits
         found = {c for c, n in shared.items() if admits(n, smallest[c])} | set(also)
+        return self._filters_of(found, exclude_authority, identifiers)
+
+    def _filters_of(
+        self, children: set[int], exclude_authority: str, identifiers: Collection[str]
+    ) -> list[Encoded]:
         types = frozenset(identifiers)
         return [
             replace(self._encoded[c], held=self._encoded[c].held & types)
-            for c in sorted(found)
+            for c in sorted(children)
             if c in self._encoded and self._authority[c] != exclude_authority
         ]
 

@@ -29,8 +29,7 @@ ROTATION_HELP = "see README 'Keys and rotation' (homeward keys install-epoch)"
 
 
 def _others_use_query() -> Executable:
-    """Built once, with bound parameters (``authority``, ``epochs``): constructing a statement
-    costs the hub more CPU than running it, and this one runs for every report."""
+    """Built once (hub/db/__init__.py), bound ``authority`` and ``epochs``."""
     others = col(MatchToken.authority) != bindparam("authority")
     newest = select(func.max(MatchToken.epoch)).where(others).scalar_subquery()
     used = exists().where(col(MatchToken.epoch).in_(bindparam("epochs", expanding=True)), others)

@@ -34,8 +34,7 @@ from hub.records.models import KeyedReport
 QUOTA_WINDOW = timedelta(days=1)
 
 
-# Built once (every report runs it): constructing a statement costs about as much CPU as
-# running it.
+# Built once (hub/db/__init__.py).
 _RECENT = (
     select(func.count())
     .select_from(KeyedReport)

@@ -46,8 +46,7 @@ def _hold_hub_key(session: Session, *, exclusive: bool) -> None:
     session.execute(_TAKE_EXCLUSIVE if exclusive else _TAKE_SHARED)
 
 
-# Built once (every report runs them): constructing a statement costs about as much CPU as
-# running it.
+# Built once (hub/db/__init__.py).
 _TAKE_EXCLUSIVE = select(func.pg_advisory_xact_lock(HUB_KEY_LOCK))
 _TAKE_SHARED = select(func.pg_advisory_xact_lock_shared(HUB_KEY_LOCK))
 _INSTANCE = select(HubInstance).where(HubInstance.id == 1)

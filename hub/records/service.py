@@ -68,8 +68,7 @@ class EpisodePlan:
         return [(c.record.ref, c.keys_digest) for c in self.changes if c.new_keys]
 
 
-# Built once (every report runs it): constructing a statement costs about as much CPU as
-# running it.
+# Built once (hub/db/__init__.py).
 _STORED_EPISODES = select(Episode).where(
     Episode.authority == bindparam("authority"),
     col(Episode.ref).in_(bindparam("refs", expanding=True)),

@@ -147,8 +147,7 @@ def _live(session: Session) -> list[PolicySignature]:
 
 
 def _parties_query() -> Any:
-    """Built once (every shared report runs it): constructing a statement costs about as much
-    CPU as running it."""
+    """Built once (hub/db/__init__.py)."""
     standing = and_(
         col(PolicySignature.authority) == col(Authority.code),
         col(PolicySignature.withdrawn_at).is_(None),
