@@ -5,7 +5,9 @@ the connector uses; NHS numbers, UPNs and postcodes with or without spaces; date
 every spelling a council uses. A name is a run of letters standing on its own: opaque values
 (tokens, sealed ids, case references such as HW-0ADA12...) are runs of letters and digits, and
 a name spelt only with the letters a-f (Ada, Bea) turns up inside them by chance, so a run that
-holds a digit is not read as a name.
+holds a digit is not read as a name. Base64url values (a public key, a signature) use ``-`` and
+``_`` too, so any name can stand between them by chance (``..._COX-...``): a run of 16 or more
+base64url characters holding a digit or ``_`` is opaque and not searched for names.
 
 Event dates (episode start and end, placement start) are not identifiers and may coincide with
 a baby's date of birth, so fields that hold them by schema are not searched for dates of birth.
@@ -39,6 +41,7 @@ EVENT_DATE_FIELDS = (
 _EVENT_DATE_JSON = re.compile(rf'"(?:{"|".join(EVENT_DATE_FIELDS)})":\s*"[^"]*"')
 _MEANING_JSON = re.compile(r'"[a-z_]+_meaning":\s*"([^"]*)"')
 _WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]+(?![A-Za-z0-9])")  # letters, not beside digits
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]{16,}")
 _APOSTROPHES = str.maketrans("", "", "'’`´")  # noqa: RUF001 - the apostrophes names carry
 
 
@@ -91,7 +94,7 @@ class Scanner:
 
     def leaks(self, text: str, *, with_dates: bool = True) -> list[str]:
         """Every identifier found in ``text`` (empty when clean)."""
-        words = _ascii(_without_published_meanings(text))
+        words = _without_base64url(_ascii(_without_published_meanings(text)))
         found = [
             f"name {w}"
             for w in {w.upper() for w in _WORD.findall(words)}
@@ -126,6 +129,11 @@ def _without_published_meanings(text: str) -> str:
     child's: it is left out of the name search, but only where it is exactly a listed meaning."""
     published = {m for meanings in code_list().values() for m in meanings.values()}
     return _MEANING_JSON.sub(lambda m: '""' if m.group(1) in published else m.group(0), text)
+
+
+def _without_base64url(text: str) -> str:
+    """Opaque base64url runs blanked: a long run holding a digit or ``_`` is not prose."""
+    return _BASE64URL.sub(lambda m: " " if re.search(r"[0-9_]", m.group(0)) else m.group(0), text)
 
 
 def _ascii(text: str) -> str:

@@ -35,3 +35,10 @@ def test_a_published_903_meaning_is_not_a_leak_but_anything_else_in_its_field_is
     assert scan.leaks(f'{{"placement_type": "A3", "placement_type_meaning": "{meaning}"}}') == []
     assert scan.leaks('{"placement_type_meaning": "with Foster family"}') == ["name FOSTER"]
     assert scan.leaks(f'{{"note": "{meaning}"}}') == ["name FOSTER"]
+
+
+def test_a_base64url_key_spelling_a_name_between_its_dashes_is_not_a_leak() -> None:
+    scan = scanner("Cox")
+    jwk = '{"kty": "OKP", "crv": "Ed25519", "x": "q8Zr0v_COX-Jd3kLmN2pQ7sT9uVwXyZ1aB4cD5eF6g"}'
+    assert scan.leaks(jwk) == []
+    assert scan.leaks('{"surname": "Smith-Cox", "key": "q8Zr0v_COX-Jd3kLmN2"}') == ["name COX"]
