@@ -47,13 +47,14 @@ REVIEW_ONLY_KEY_TYPES = frozenset({SURNAME_DOB_SEX, NAME_PARTIAL_DOB})  # never 
 class Identity(NamedTuple):
     """Normalised identifiers of one child. Never leaves the connector."""
 
-    forenames: tuple[str, ...]
+    forenames: tuple[str, ...]  # every variant (docs/matchkeys.md §2.2)
     surnames: tuple[str, ...]
     dob: str | None
     sex: str | None
     nhs_number: str | None
     upn: str | None
     postcode: normalise.Postcode | None
+    linking_forenames: tuple[str, ...]  # the variants that are not only a middle name's
 
 
 def normalise_identity(
@@ -69,22 +70,24 @@ def normalise_identity(
     former_surname: str | None = None,
 ) -> Identity:
     """Every identifier normalised (``connectors.normalise``); empty strings count as absent."""
+    forenames, linking = _forenames(forename or None, known_as or None)
     return _new_identity(
         Identity,
         (  # tuple.__new__: a third of the cost of Identity(...)
-            _forenames(forename or None, known_as or None),
+            forenames,
             _surnames(surname or None, former_surname or None),
             _dob(dob),
             _SEX.get(sex.strip().upper()) if sex else None,
             _nhs(nhs_number),
             _upn(upn),
             _postcode(postcode) if postcode else None,
+            linking,
         ),
     )
 
 
 _forenames, _surnames, _dob = (
-    normalise.forename_variants,
+    normalise.forename_forms,
     normalise.surname_variants,
     normalise.dob,
 )
@@ -102,15 +105,17 @@ def key_values(identity: Identity) -> list[tuple[str, str]]:
 
     Name variants fan out over every forename and surname for ``name_dob`` and
     ``phon_dob_sex``, and over every forename (with the first surname) for the two location
-    keys. A date of birth of 1 January is taken as estimated (the usual convention for
-    asylum-seeking children of unknown birthday): only the year is used.
+    keys; ``name_dob`` and the location keys skip a forename that is only a middle name
+    (``Identity.linking_forenames``), so that a sibling named after it is not linked. A date
+    of birth of 1 January is taken as estimated (the usual convention for asylum-seeking
+    children of unknown birthday): only the year is used.
 
     The two review-only keys come last: ``surname_dob_sex`` over every surname (a forename
     typo or a forename left blank), and ``name_partial_dob`` over every forename and surname
     with the month and day (a year typo), or with the year for an estimated 1 January (no
     postcode district needed).
     """
-    forenames, surnames, born, sex, nhs, upn, postcode = identity
+    forenames, surnames, born, sex, nhs, upn, postcode, linking = identity
     out: list[tuple[str, str]] = []
     if nhs:
         out.append((NHS, nhs))
@@ -124,9 +129,10 @@ def key_values(identity: Identity) -> list[tuple[str, str]]:
             out += [(SURNAME_DOB_SEX, f"{sn}|{born}|{sex}") for sn in surnames]
         return out
     names = _name_pairs(forenames, surnames)
+    linked = names if linking is forenames else _name_pairs(linking, surnames)
     district = postcode[2] if postcode else None
     if not estimated:
-        for common, name in names:
+        for common, name in linked:
             out.append((NAME_DOB_COMMON if common else NAME_DOB, name + born))
         if sex:
             tail = f"{born}|{sex}"
@@ -134,11 +140,11 @@ def key_values(identity: Identity) -> list[tuple[str, str]]:
                 out.append((PHONETIC_DOB_SEX, pair + tail))
         if district:
             tail = f"|{born}|{district}"
-            for fn in forenames:
+            for fn in linking:
                 out.append((FORENAME_DOB_DISTRICT, fn + tail))
     if district and surnames:
         tail = f"{born[:4]}|{district}"
-        for common, name in names[:: len(surnames)]:  # each forename with the first surname
+        for common, name in linked[:: len(surnames)]:  # each forename with the first surname
             out.append((NAME_YOB_DISTRICT_COMMON if common else NAME_YOB_DISTRICT, name + tail))
     if estimated:
         year = born[:4]

@@ -141,19 +141,36 @@ def _given(raw: str | None) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=131072)
-def forename_variants(forename: str | None, known_as: str | None = None) -> tuple[str, ...]:
-    """Forename forms in priority order, at most ``MAX_FORENAMES``.
+def forename_forms(
+    forename: str | None, known_as: str | None = None
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Every forename variant in priority order (at most ``MAX_FORENAMES``), and those of them
+    that make linking keys: all but a variant that only the middle name yields.
 
-    First legal forename, second legal forename, first and second known-as names, then the
-    canonical form of each one's forename group (docs/matchkeys.md, "Forename groups").
+    Variants: first legal forename, second legal forename, first and second known-as names,
+    then the canonical form of each one's forename group (docs/matchkeys.md, "Forename
+    groups"). A variant is a middle name's only when neither the first legal forename, the
+    known-as names nor their groups yield it too: the second is the same tuple when none is.
     """
+    legal, known = _given(forename), _given(known_as)
     variants: list[str] = []
-    for name in (*_given(forename), *_given(known_as)):
+    for name in (*legal, *known):
         if name not in variants:
             variants.append(name)
     for name in tuple(variants):
         variants.extend(c for c in CANONICAL.get(name, ()) if c not in variants)
-    return tuple(variants[:MAX_FORENAMES])
+    found = tuple(variants[:MAX_FORENAMES])
+    if len(legal) < 2:
+        return found, found
+    first_or_known = {*legal[:1], *known}
+    first_or_known.update(*(CANONICAL.get(name, ()) for name in tuple(first_or_known)))
+    linking = tuple(name for name in found if name in first_or_known)
+    return found, (found if len(linking) == len(found) else linking)
+
+
+def forename_variants(forename: str | None, known_as: str | None = None) -> tuple[str, ...]:
+    """Every forename variant in priority order (``forename_forms``)."""
+    return forename_forms(forename, known_as)[0]
 
 
 def _surname_forms(raw: str | None) -> list[str]:
@@ -300,5 +317,5 @@ def soundex(name: str) -> str:
 
 def clear_caches() -> None:
     """Empty every name and date cache (benchmarks measuring a cold first pass use this)."""
-    for cached in (name_tokens, forename_variants, surname_variants, soundex, dob, _postcode):
+    for cached in (name_tokens, forename_forms, surname_variants, soundex, dob, _postcode):
         cached.cache_clear()

@@ -112,7 +112,7 @@ class Encoder:
         self._blocked: dict[str, str] = {}  # block string -> token (years one apart share)
 
     def __call__(self, identity: Identity, raw_postcode: str | None = None) -> Encoding:
-        forenames, surnames, dob, sex, _, _, postcode = identity
+        forenames, surnames, dob, sex, _, _, postcode, _ = identity
         place = postcode[2] if postcode else _bare_district(raw_postcode)
         named, name_bits, codes = self._named, 0, []
         for name in forenames + surnames:

@@ -134,6 +134,31 @@ def test_twins_are_told_apart_by_forename(
     assert home.council_key.open(note["fields"]["your_reference"]) == twin_b.child_id  # type: ignore[index]
 
 
+@pytest.mark.parametrize(
+    ("known_as", "policy"),
+    [(None, "review-possible-match"), ("Lily", "notify-responsible-authority")],
+    ids=["twin-named-after-her-middle-name", "child-known-by-her-middle-name"],
+)
+def test_a_report_of_the_middle_name_links_only_the_child_known_by_it(
+    client: TestClient,
+    councils: dict[str, tuple[CouncilSide, str]],
+    known_as: str | None,
+    policy: str,
+) -> None:
+    """The report names "Lily Farrington"; the looked-after child is "Annabella Lily". Without a
+    known-as name the report is likely her twin, named after her middle name: a duty worker
+    looks, the hub does not link. Recorded as known as Lily, she is linked."""
+    home, home_cred = councils[HOME]
+    reporter, reporter_cred = councils[REPORTER]
+    sister = {"surname": "Farrington", "nhs_number": None, "postcode": "LS6 2AB"}
+    child = person(forename="Annabella Lily", known_as=known_as, **sister)
+    send(client, home_cred, children=[home.child(child)])
+    report(client, reporter_cred, reporter.event(person(forename="Lily", **sister)))
+    [note] = inbox(client, home_cred)
+    assert note["policy_id"] == policy
+    assert home.council_key.open(note["fields"]["your_reference"]) == child.child_id  # type: ignore[index]
+
+
 def test_shared_nhs_number_held_by_two_children_never_links_automatically(
     client: TestClient, councils: dict[str, tuple[CouncilSide, str]]
 ) -> None:

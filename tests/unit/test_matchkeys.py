@@ -33,6 +33,7 @@ def test_vectors_normalised_fields(case: dict[str, Any]) -> None:
     found = _normalised(case["raw"])
     want = case["normalised"]
     assert list(found.forenames) == want["forenames"]
+    assert list(found.linking_forenames) == want["linking_forenames"]
     assert list(found.surnames) == want["surnames"]
     assert (found.dob, found.sex, found.nhs_number, found.upn) == (
         want["dob"],
@@ -77,6 +78,26 @@ def test_day_month_swap_shares_only_the_year_key() -> None:
     a = by_name["day and month as recorded"]
     b = by_name["day and month swapped"]
     assert {t for t in a if a[t] == b.get(t)} == {"name_yob_district_common"}  # Oliver Smith
+
+
+# rows 3, 5 and 6 of docs/matchkeys.md §3: never made from a forename that is only a middle name
+MIDDLE_NAME_FREE = frozenset(
+    {"name_dob", "name_dob_common", "fore_dob_district", "name_yob_district"}
+) | {"name_yob_district_common"}
+
+
+def _shared(one: str, other: str) -> set[str]:
+    """Key types on which two vector cases agree."""
+    by_name = {c["name"]: {(k["type"], k["token"]) for k in c["keys"]} for c in CASES}
+    return {t for t, _ in by_name[one] & by_name[other]}
+
+
+def test_a_twin_named_after_the_middle_name_shares_no_linking_key() -> None:
+    twin = "twin named after that middle name: shares no linking key"
+    shared = _shared("middle name only: no linking key from it", twin)
+    assert shared == {"phon_dob_sex", "surname_dob_sex", "name_partial_dob"}  # review at most
+    known_as = _shared("middle name that is also the known-as name: linking keys", twin)
+    assert {"name_dob", "fore_dob_district", "name_yob_district"} <= known_as
 
 
 def test_common_forename_and_surname_get_the_weak_key_types() -> None:
@@ -229,6 +250,39 @@ def test_twins_whose_names_the_keys_cannot_tell_apart_go_to_review() -> None:
     # alone, a twin of the same sex shares only surname_dob_sex: review, never a link
     assert _link([jayden], jordan) == "review"
     assert _link([jayden], dict(jordan, sex="F")) == "none"
+
+
+def _middle_name_free(raw: dict[str, str]) -> set[tuple[str, str]]:
+    return {(t, v) for t, v in key_values(normalise_identity(**raw)) if t in MIDDLE_NAME_FREE}
+
+
+@settings(max_examples=80, deadline=None)
+@given(_child, _name, st.sampled_from(["", "Alfie", "Lily", "Sam Alex"]))
+def test_a_middle_name_never_adds_a_linking_key(
+    raw: dict[str, str], middle: str, known_as: str
+) -> None:
+    """Rows 3, 5 and 6 of "F M" are among those of "F": none comes from the middle name, and
+    without a known-as name (so no variant is cut, §2.2) they are exactly those of "F"."""
+    assume(normalise.name_tokens(raw["forename"]))  # alone not a placeholder ("NIL")
+    first = {**raw, "known_as": known_as}
+    with_middle = _middle_name_free({**first, "forename": f"{raw['forename']} {middle}"})
+    assert with_middle <= _middle_name_free(first)
+    if not known_as:
+        assert with_middle == _middle_name_free(first)
+
+
+def test_a_twin_named_after_the_middle_name_goes_to_review_not_link() -> None:
+    child = {
+        "forename": "Delah Lily",
+        "surname": "Farrington",
+        "dob": "2012-07-19",
+        "sex": "F",
+        "postcode": "LS6 2AB",
+    }
+    twin = dict(child, forename="Lily")
+    assert _link([child], twin) == "review"  # phon_dob_sex and the review-only keys agree
+    assert _link([dict(child, known_as="Lily")], twin) == "link"  # she goes by Lily
+    assert _link([child], dict(child, forename="Delah")) == "link"
 
 
 def test_the_child_itself_links_and_a_namesake_elsewhere_does_not() -> None:

@@ -43,6 +43,15 @@ def test_forename_variants_first_second_known_as_and_groups() -> None:
     assert len(normalise.forename_variants("Sam Alex", "Bill")) == normalise.MAX_FORENAMES
 
 
+def test_linking_forenames_leave_out_a_forename_that_is_only_a_middle_name() -> None:
+    assert normalise.forename_forms("Mary Jane") == (("MARY", "JANE"), ("MARY",))
+    assert normalise.forename_forms("Jack Alfie")[1] == ("JACK",)  # nor its group form ALFRED
+    assert normalise.forename_forms("Mary Jane", "Jane")[1] == ("MARY", "JANE")  # known as
+    assert normalise.forename_forms("Tom Thomas")[1] == ("TOM", "THOMAS")  # TOM's group form
+    assert normalise.forename_forms("Alex Sandy")[1] == ("ALEX", "ALEXANDER", "ALEXANDRA")
+    assert normalise.forename_forms("J. Michael")[1] == ("MICHAEL",)  # an initial is skipped
+
+
 def test_surname_variants_parts_particles_and_former() -> None:
     assert normalise.surname_variants("Smith-Jones") == ("SMITHJONES", "SMITH", "JONES")
     assert normalise.surname_variants("Smith Jones") == ("SMITHJONES", "SMITH", "JONES")
