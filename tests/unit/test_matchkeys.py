@@ -272,14 +272,9 @@ def test_a_middle_name_never_adds_a_linking_key(
 
 
 def test_a_twin_named_after_the_middle_name_goes_to_review_not_link() -> None:
-    child = {
-        "forename": "Delah Lily",
-        "surname": "Farrington",
-        "dob": "2012-07-19",
-        "sex": "F",
-        "postcode": "LS6 2AB",
-    }
-    twin = dict(child, forename="Lily")
+    by_name = {c["name"]: c["raw"] for c in CASES}
+    child = by_name["middle name only: no linking key from it"]  # Delah Lily Farrington
+    twin = by_name["twin named after that middle name: shares no linking key"]
     assert _link([child], twin) == "review"  # phon_dob_sex and the review-only keys agree
     assert _link([dict(child, known_as="Lily")], twin) == "link"  # she goes by Lily
     assert _link([child], dict(child, forename="Delah")) == "link"
